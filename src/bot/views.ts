@@ -1,0 +1,55 @@
+// Platform-neutral views. The command core and the alert renderer write the words; each chat
+// front end only lays them out (Block Kit for Slack, embeds and components for Discord, plain
+// text for the command line and the log). Text here is plain: no Slack or Discord markup.
+
+import type { IncidentKind } from '../domain/types.js';
+
+export const ALERT_ACTIONS = ['acknowledge', 'silence_1h', 'pause'] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+
+export interface ViewField {
+  label: string;
+  value: string;
+}
+
+export interface AlertButton {
+  action: AlertAction;
+  label: string;
+  /** Identifies the monitor and incident, `<monitorId>:<incidentId>`. */
+  value: string;
+  style: 'primary' | 'danger' | null;
+}
+
+/** An incident's alert message, posted once and then edited in place. */
+export interface AlertView {
+  monitorId: string;
+  incidentId: string;
+  kind: IncidentKind;
+  /** Open and unacknowledged, open and acknowledged, or closed. */
+  status: 'open' | 'acknowledged' | 'closed';
+  /** One line, such as "nightly-invoices is late". Also the notification text. */
+  title: string;
+  fields: ViewField[];
+  /** Extra lines under the fields: acknowledged by, silenced until, recovered after. */
+  notes: string[];
+  /** The start of a failing run's output, shown as a code block. */
+  output: string | null;
+  /** Empty once the incident is closed. */
+  buttons: AlertButton[];
+}
+
+export interface ReplySection {
+  title: string | null;
+  lines: string[];
+  /** Shown in a code block, for ping URLs and curl lines. */
+  code: string | null;
+}
+
+/** A reply to a command, shown only to the user who typed it. */
+export interface ReplyView {
+  /** One line that summarises the reply, used where only plain text fits. */
+  summary: string;
+  sections: ReplySection[];
+  /** True when the command failed; front ends may mark it. */
+  isError: boolean;
+}

@@ -1,0 +1,333 @@
+import type { Effect, ThreadNote } from './effects.js';
+import { nextRunAfter } from './schedule.js';
+import type { Incident, IncidentKind, Monitor, OpenRun, PingInput } from './types.js';
+
+/** The characters of a failing ping's body that an alert shows. */
+export const ALERT_BODY_EXCERPT_CHARS = 500;
+
+export type MonitorEvent =
+  | { type: 'ping'; ping: PingInput }
+  /** The monitor's deadline job fired. */
+  | { type: 'deadline' }
+  | { type: 'pause'; by: string }
+  | { type: 'resume'; by: string }
+  | { type: 'silence'; until: number; by: string }
+  | { type: 'unsilence'; by: string }
+  /** A silence reached its end time. */
+  | { type: 'silence_expired' }
+  | { type: 'acknowledge'; incidentId: string; by: string }
+  /** Drumbeat could not receive pings until `now`: start every deadline afresh from now. */
+  | { type: 'fresh_window' };
+
+export interface Transition {
+  monitor: Monitor;
+  effects: Effect[];
+  /** Whether anything changed; when false the caller stores nothing. */
+  changed: boolean;
+  /** The run time that a finishing ping closed, for the ping history. */
+  pingDurationMs: number | null;
+}
+
+/** Creates the incident id from the monitor id and the time it opened, unique per monitor. */
+function incidentId(monitor: Monitor, now: number): string {
+  return `${monitor.id}-${now.toString(36)}-${monitor.generation.toString(36)}`;
+}
+
+function isSilenced(monitor: Monitor, now: number): boolean {
+  return monitor.silencedUntil !== null && monitor.silencedUntil > now;
+}
+
+function maxRuntimeMs(monitor: Monitor): number {
+  return monitor.maxRuntimeMs ?? monitor.graceMs;
+}
+
+/**
+ * Sets `dueAt` and `deadlineKind` from the state. An open run is judged by its maximum run
+ * time and suspends the late check, because the job has started. Failed and hung monitors
+ * keep their incident open with no deadline until the next ping, as healthchecks.io does.
+ */
+function withDeadline(monitor: Monitor): Monitor {
+  const next = { ...monitor };
+  const running = next.openRuns.length > 0 && next.state !== 'hung';
+  if (next.state === 'paused') {
+    next.dueAt = null;
+    next.deadlineKind = null;
+  } else if (running) {
+    const oldestStart = Math.min(...next.openRuns.map((run) => run.startedAt));
+    next.dueAt = oldestStart + maxRuntimeMs(next);
+    next.deadlineKind = 'hung';
+  } else if (next.expectedAt !== null && ['up', 'late', 'missed'].includes(next.state)) {
+    next.dueAt = next.expectedAt + next.graceMs;
+    next.deadlineKind = next.state === 'up' ? 'late' : 'missed';
+  } else {
+    next.dueAt = null;
+    next.deadlineKind = null;
+  }
+  return next;
+}
+
+function openIncident(monitor: Monitor, kind: IncidentKind, now: number): Incident {
+  return {
+    id: incidentId(monitor, now),
+    kind,
+    openedAt: now,
+    expectedAt: null,
+    missedRuns: 0,
+    lastPingAt: monitor.lastPingAt,
+    exitStatus: null,
+    bodyExcerpt: null,
+    runningSince: null,
+    repeats: 0,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    closedAt: null,
+    closeReason: null,
+    closedBy: null,
+  };
+}
+
+class TransitionBuilder {
+  readonly effects: Effect[] = [];
+  pingDurationMs: number | null = null;
+
+  constructor(
+    public monitor: Monitor,
+    readonly now: number,
+  ) {}
+
+  /** Requests the alert message for the current incident, unless a silence holds it back. */
+  syncAlert(incident: Incident, isNewAlert: boolean): void {
+    if (isNewAlert && isSilenced(this.monitor, this.now)) return;
+    this.effects.push({ type: 'sync_alert', incident });
+  }
+
+  thread(incident: Incident, note: ThreadNote): void {
+    const followUp = note.kind !== 'recovered' && note.kind !== 'ran_late';
+    if (followUp && (isSilenced(this.monitor, this.now) || incident.acknowledgedAt !== null))
+      return;
+    this.effects.push({
+      type: 'thread_reply',
+      incident,
+      note,
+      sequence: incident.missedRuns + incident.repeats,
+    });
+  }
+
+  closeIncident(reason: Incident['closeReason'], by: string | null): void {
+    const open = this.monitor.incident;
+    if (!open) return;
+    const closed: Incident = { ...open, closedAt: this.now, closeReason: reason, closedBy: by };
+    this.monitor = { ...this.monitor, incident: null };
+    this.effects.push({ type: 'sync_alert', incident: closed });
+    if (reason === 'ran_late' && closed.expectedAt !== null) {
+      this.thread(closed, { kind: 'ran_late', lateByMs: this.now - closed.expectedAt });
+    } else if (reason === 'recovered') {
+      this.thread(closed, { kind: 'recovered', afterMs: this.now - closed.openedAt });
+    }
+    this.effects.push({ type: 'archive_incident', incident: closed });
+  }
+
+  finish(changed = true): Transition {
+    const monitor = changed
+      ? withDeadline({ ...this.monitor, generation: this.monitor.generation + 1 })
+      : this.monitor;
+    return { monitor, effects: this.effects, changed, pingDurationMs: this.pingDurationMs };
+  }
+}
+
+/** Removes the run that a finishing ping belongs to and returns how long it ran. */
+function finishRun(builder: TransitionBuilder, rid: string | null): void {
+  const runs = builder.monitor.openRuns;
+  let index = runs.findIndex((run) => run.rid === rid);
+  // A finish without a run id closes the newest run, like healthchecks.io's duration.
+  if (index === -1 && rid === null && runs.length > 0) index = runs.length - 1;
+  if (index === -1) return;
+  const run = runs[index]!;
+  builder.pingDurationMs = builder.now - run.startedAt;
+  builder.monitor = { ...builder.monitor, openRuns: runs.filter((_, i) => i !== index) };
+}
+
+// Runs older than this many maximum run times are dropped, so a job that starts and never
+// finishes cannot grow the record without bound.
+const MAX_OPEN_RUNS = 20;
+
+function onStart(builder: TransitionBuilder, ping: PingInput): void {
+  const { monitor, now } = builder;
+  const others = monitor.openRuns.filter((run) => run.rid !== ping.rid || ping.rid === null);
+  const runs: OpenRun[] = [...others, { rid: ping.rid, startedAt: now }].slice(-MAX_OPEN_RUNS);
+  builder.monitor = {
+    ...monitor,
+    openRuns: runs,
+    state: monitor.state === 'new' ? 'up' : monitor.state,
+    expectedAt: nextRunAfter(monitor.schedule, now),
+  };
+  // A new start after a hung run: the hung run is no longer the one being watched.
+  if (monitor.state === 'hung') builder.monitor = { ...builder.monitor, state: 'up' };
+}
+
+function onSuccess(builder: TransitionBuilder, ping: PingInput): void {
+  finishRun(builder, ping.rid);
+  const { monitor, now } = builder;
+  const reason = monitor.state === 'late' ? 'ran_late' : 'recovered';
+  builder.closeIncident(reason, null);
+  builder.monitor = {
+    ...builder.monitor,
+    state: 'up',
+    lastSuccessAt: now,
+    expectedAt: nextRunAfter(monitor.schedule, now),
+  };
+}
+
+function onFail(builder: TransitionBuilder, ping: PingInput): void {
+  finishRun(builder, ping.rid);
+  const { monitor, now } = builder;
+  const excerpt = ping.body.length > 0 ? ping.body.slice(0, ALERT_BODY_EXCERPT_CHARS) : null;
+  const open = monitor.incident;
+  const details = { exitStatus: ping.exitStatus, bodyExcerpt: excerpt };
+  let incident: Incident;
+  if (open) {
+    incident = { ...open, ...details, kind: 'failed', repeats: open.repeats + 1 };
+    builder.monitor = { ...monitor, incident };
+    builder.syncAlert(incident, false);
+    builder.thread(incident, { kind: 'failed_again', ...details });
+  } else {
+    incident = { ...openIncident(monitor, 'failed', now), ...details };
+    builder.monitor = { ...monitor, incident };
+    builder.syncAlert(incident, true);
+  }
+  builder.monitor = {
+    ...builder.monitor,
+    state: 'failed',
+    expectedAt: nextRunAfter(monitor.schedule, now),
+  };
+}
+
+function applyPing(builder: TransitionBuilder, ping: PingInput): Transition {
+  if (ping.kind === 'log') return builder.finish(false);
+  builder.monitor = { ...builder.monitor, lastPingAt: builder.now };
+  // A ping resumes a paused monitor, as healthchecks.io does.
+  if (builder.monitor.state === 'paused') {
+    builder.monitor = { ...builder.monitor, state: 'new', pausedAt: null, pausedBy: null };
+  }
+  if (ping.kind === 'start') onStart(builder, ping);
+  else if (ping.kind === 'success') onSuccess(builder, ping);
+  else onFail(builder, ping);
+  return builder.finish();
+}
+
+function onLateOrMissed(builder: TransitionBuilder): void {
+  const { monitor, now } = builder;
+  const expectedAt = monitor.expectedAt!;
+  const nextExpectedAt = nextRunAfter(monitor.schedule, expectedAt);
+  const open = monitor.incident;
+  if (!open) {
+    const incident = { ...openIncident(monitor, 'late', now), expectedAt, missedRuns: 1 };
+    builder.monitor = { ...monitor, state: 'late', incident, expectedAt: nextExpectedAt };
+    builder.syncAlert(incident, true);
+    return;
+  }
+  const incident: Incident = { ...open, kind: 'missed', missedRuns: open.missedRuns + 1 };
+  builder.monitor = { ...monitor, state: 'missed', incident, expectedAt: nextExpectedAt };
+  builder.syncAlert(incident, false);
+  // The message itself says "missed" from the second run on; the thread counts the rest.
+  if (incident.missedRuns > 2) {
+    builder.thread(incident, { kind: 'missed_again', missedRuns: incident.missedRuns });
+  }
+}
+
+function onHung(builder: TransitionBuilder): void {
+  const { monitor, now } = builder;
+  const runningSince = Math.min(...monitor.openRuns.map((run) => run.startedAt));
+  const open = monitor.incident;
+  if (open) {
+    const incident: Incident = { ...open, kind: 'hung', runningSince, repeats: open.repeats + 1 };
+    builder.monitor = { ...monitor, state: 'hung', incident };
+    builder.syncAlert(incident, false);
+    builder.thread(incident, { kind: 'hung', runningSince });
+    return;
+  }
+  const incident: Incident = { ...openIncident(monitor, 'hung', now), runningSince };
+  builder.monitor = { ...monitor, state: 'hung', incident };
+  builder.syncAlert(incident, true);
+}
+
+function applyDeadline(builder: TransitionBuilder): Transition {
+  const { monitor, now } = builder;
+  // A deadline is inclusive: a job that fires at or before it (early, or on a skewed clock)
+  // changes nothing, and the caller re-arms it for the stored `dueAt`.
+  if (monitor.dueAt === null || now <= monitor.dueAt) return builder.finish(false);
+  if (monitor.deadlineKind === 'hung') onHung(builder);
+  else onLateOrMissed(builder);
+  return builder.finish();
+}
+
+function applyResume(builder: TransitionBuilder): Transition {
+  const { monitor, now } = builder;
+  if (monitor.state !== 'paused') return builder.finish(false);
+  builder.monitor = {
+    ...monitor,
+    state: monitor.lastPingAt === null ? 'new' : 'up',
+    pausedAt: null,
+    pausedBy: null,
+    openRuns: [],
+    expectedAt: monitor.lastPingAt === null ? null : nextRunAfter(monitor.schedule, now),
+  };
+  return builder.finish();
+}
+
+function applyAcknowledge(builder: TransitionBuilder, incidentId: string, by: string): Transition {
+  const open = builder.monitor.incident;
+  if (!open || open.id !== incidentId || open.acknowledgedAt !== null) {
+    return builder.finish(false);
+  }
+  const incident = { ...open, acknowledgedBy: by, acknowledgedAt: builder.now };
+  builder.monitor = { ...builder.monitor, incident };
+  builder.syncAlert(incident, false);
+  return builder.finish();
+}
+
+function applyFreshWindow(builder: TransitionBuilder): Transition {
+  const { monitor, now } = builder;
+  if (monitor.state !== 'up' || monitor.expectedAt === null) return builder.finish(false);
+  builder.monitor = { ...monitor, expectedAt: nextRunAfter(monitor.schedule, now) };
+  return builder.finish();
+}
+
+/**
+ * Applies one event to a monitor at time `now`. Pure: the caller stores the returned monitor
+ * with compare-and-set on `generation`, then carries out the effects.
+ */
+export function transition(monitor: Monitor, event: MonitorEvent, now: number): Transition {
+  const builder = new TransitionBuilder(monitor, now);
+  switch (event.type) {
+    case 'ping':
+      return applyPing(builder, event.ping);
+    case 'deadline':
+      return applyDeadline(builder);
+    case 'pause':
+      if (monitor.state === 'paused') return builder.finish(false);
+      builder.closeIncident('paused', event.by);
+      builder.monitor = { ...builder.monitor, state: 'paused', pausedAt: now, pausedBy: event.by };
+      return builder.finish();
+    case 'resume':
+      return applyResume(builder);
+    case 'silence':
+      builder.monitor = { ...monitor, silencedUntil: event.until, silencedBy: event.by };
+      if (monitor.incident) builder.syncAlert(monitor.incident, false);
+      return builder.finish();
+    case 'unsilence':
+    case 'silence_expired':
+      if (monitor.silencedUntil === null) return builder.finish(false);
+      if (event.type === 'silence_expired' && monitor.silencedUntil > now) {
+        return builder.finish(false);
+      }
+      builder.monitor = { ...monitor, silencedUntil: null, silencedBy: null };
+      // An incident that opened during the silence is posted now that the silence is over.
+      if (monitor.incident) builder.syncAlert(monitor.incident, false);
+      return builder.finish();
+    case 'acknowledge':
+      return applyAcknowledge(builder, event.incidentId, event.by);
+    case 'fresh_window':
+      return applyFreshWindow(builder);
+  }
+}
