@@ -1,12 +1,238 @@
-import { CronExpressionParser } from 'cron-parser';
+import { type ParsedField, parseCronField } from './cron-fields.js';
+import { DrumbeatError } from './errors.js';
+import { offsetMsAt, resolveWallTime } from './local-time.js';
 
-// TODO: replace with the Debian-cron-compatible evaluator (DST gaps, fall-back, Vixie AND).
+// A five-field cron evaluator that expects runs when Debian's cron daemon starts them, as
+// healthchecks' cronsim does. cron-parser 5.10.7 differs from Debian in the places below, which
+// is why Drumbeat evaluates cron itself:
+// - A fixed local time in a spring-forward gap runs at the first instant after the gap, once.
+// - A fixed local time that a fall-back change repeats runs once, at its first occurrence.
+// - A job whose minute or hour field starts with `*` ticks in real time: it runs in both passes
+//   of a repeated hour and skips the wall times that a gap removes.
+// - When the day-of-month or the day-of-week field starts with `*` (`*/3` too), a day must match
+//   both fields; otherwise either one (the Vixie cron rule).
+// - Steps larger than their field, empty or short expressions, backward ranges and dates that
+//   never occur are rejected instead of silently running every minute or hourly.
 
-/** Returns the first run of a five-field cron expression strictly after `afterMs`. */
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+// The Gregorian calendar, weekdays included, repeats every 400 years.
+const CALENDAR_CYCLE_DAYS = 146_097;
+
+export const CRON_MACROS: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/** A parsed five-field expression. */
+export interface CronExpression {
+  /** The five fields as given, separated by single spaces; macros are expanded. */
+  source: string;
+  fields: readonly [string, string, string, string, string];
+  minutes: number[];
+  hours: number[];
+  dayOfMonth: ParsedField;
+  months: Set<number>;
+  dayOfWeek: ParsedField;
+  /** True when a day must match both day fields (one of them starts with `*`). */
+  daysMustMatchBoth: boolean;
+  /** True when the minute or hour field starts with `*`: Debian runs such jobs in real time. */
+  realTime: boolean;
+}
+
+const EXAMPLE = 'cron "0 3 * * 1-5"';
+
+function splitFields(expression: string): string[] {
+  const trimmed = expression.trim();
+  const macro = CRON_MACROS[trimmed.toLowerCase()];
+  if (macro !== undefined) return macro.split(' ');
+  if (trimmed.startsWith('@')) {
+    throw new DrumbeatError(
+      'schedule_invalid',
+      `"${trimmed}" is not a cron macro Drumbeat knows; use @hourly, @daily, @weekly, @monthly or @yearly.`,
+      'cron "@daily"',
+    );
+  }
+  if (trimmed === '') {
+    throw new DrumbeatError('schedule_invalid', 'The cron expression is empty.', EXAMPLE);
+  }
+  const fields = trimmed.split(/\s+/);
+  if (fields.length !== 5) {
+    const hint = fields.length === 6 ? ' A sixth field (seconds or a year) is not supported.' : '';
+    throw new DrumbeatError(
+      'schedule_invalid',
+      `A cron expression has five fields (minute hour day-of-month month day-of-week), and "${trimmed}" has ${fields.length}.${hint}`,
+      EXAMPLE,
+    );
+  }
+  return fields;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function matchesDayOfMonth(field: ParsedField, day: number, monthLength: number): boolean {
+  return field.values.has(day) || (field.last && day === monthLength);
+}
+
+function matchesDayOfWeek(field: ParsedField, weekday: number, day: number, monthLength: number) {
+  if (field.values.has(weekday)) return true;
+  if (field.lastWeekdays.has(weekday) && day + 7 > monthLength) return true;
+  return field.nthWeekdays.has(weekday * 10 + Math.ceil(day / 7));
+}
+
+/** Tells whether cron runs on a calendar day (the month and both day fields). */
+export function cronMatchesDay(cron: CronExpression, dayStartMs: number): boolean {
+  const date = new Date(dayStartMs);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + 1;
+  if (!cron.months.has(month)) return false;
+  const day = date.getUTCDate();
+  const monthLength = daysInMonth(year, month);
+  const dayOfMonth = matchesDayOfMonth(cron.dayOfMonth, day, monthLength);
+  const dayOfWeek = matchesDayOfWeek(cron.dayOfWeek, date.getUTCDay(), day, monthLength);
+  return cron.daysMustMatchBoth ? dayOfMonth && dayOfWeek : dayOfMonth || dayOfWeek;
+}
+
+/** Returns the first day at or after `fromDayMs` on which cron runs, within one calendar cycle. */
+function firstMatchingDay(cron: CronExpression, fromDayMs: number): number | null {
+  for (let i = 0; i < CALENDAR_CYCLE_DAYS; i++) {
+    const dayMs = fromDayMs + i * DAY_MS;
+    if (cronMatchesDay(cron, dayMs)) return dayMs;
+  }
+  return null;
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function impossibleReason(cron: CronExpression): string {
+  const [, , dayOfMonth, month, dayOfWeek] = cron.fields;
+  const days = [...cron.dayOfMonth.values];
+  if (dayOfWeek === '*' && days.length > 0 && !cron.dayOfMonth.last) {
+    const months = [...cron.months].map((m) => MONTHS[m - 1]).join(', ');
+    return `${months} never ${cron.months.size === 1 ? 'has' : 'have'} day ${Math.min(...days)}`;
+  }
+  return `no day matches day-of-month ${dayOfMonth}, month ${month} and day-of-week ${dayOfWeek} together`;
+}
+
+function rejectImpossible(cron: CronExpression): void {
+  if (firstMatchingDay(cron, Date.UTC(2000, 0, 1)) !== null) return;
+  throw new DrumbeatError(
+    'schedule_invalid',
+    `The cron expression "${cron.source}" never runs: ${impossibleReason(cron)}.`,
+    EXAMPLE,
+  );
+}
+
+/** Parses a five-field expression or a macro such as `@daily`. Throws `schedule_invalid`. */
+export function parseCronExpression(expression: string): CronExpression {
+  const fields = splitFields(expression) as [string, string, string, string, string];
+  const parsed = fields.map((_field, index) => parseCronField(fields, index));
+  const sorted = (field: ParsedField) => [...field.values].sort((a, b) => a - b);
+  const cron: CronExpression = {
+    source: fields.join(' '),
+    fields,
+    minutes: sorted(parsed[0]!),
+    hours: sorted(parsed[1]!),
+    dayOfMonth: parsed[2]!,
+    months: parsed[3]!.values,
+    dayOfWeek: parsed[4]!,
+    daysMustMatchBoth: fields[2].startsWith('*') || fields[4].startsWith('*'),
+    realTime: fields[0].startsWith('*') || fields[1].startsWith('*'),
+  };
+  rejectImpossible(cron);
+  return cron;
+}
+
+// Expressions are parsed once and kept: nextCronRun runs for every ping of every cron monitor.
+const cache = new Map<string, CronExpression>();
+const CACHE_LIMIT = 1000;
+
+function cachedExpression(expression: string): CronExpression {
+  let cron = cache.get(expression);
+  if (cron === undefined) {
+    cron = parseCronExpression(expression);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(expression, cron);
+  }
+  return cron;
+}
+
+/** The instants at which a wall time runs: real-time jobs in both passes, fixed ones once. */
+function instantsOf(cron: CronExpression, timezone: string, wallMs: number): number[] {
+  const resolved = resolveWallTime(timezone, wallMs);
+  if (resolved.kind === 'normal') return [resolved.instant];
+  if (resolved.kind === 'overlap') {
+    return cron.realTime ? [resolved.first, resolved.second] : [resolved.first];
+  }
+  return cron.realTime ? [] : [resolved.firstInstantAfter];
+}
+
+/**
+ * Returns the first run strictly after `afterMs`, following Debian cron across DST changes.
+ * Throws `schedule_invalid` for an expression that cron would reject or that never runs.
+ */
 export function nextCronRun(expression: string, timezone: string, afterMs: number): number {
-  const interval = CronExpressionParser.parse(expression, {
-    currentDate: new Date(afterMs),
-    tz: timezone,
-  });
-  return interval.next().getTime();
+  const cron = cachedExpression(expression);
+
+  // Wall times are visited in order. The earliest instant of a wall time never decreases from
+  // one to the next, but the second pass of a repeated hour comes after later wall times, so
+  // the search keeps the best run so far until a wall time starts after `afterMs`.
+  const lowestOffset = Math.min(
+    offsetMsAt(timezone, afterMs),
+    offsetMsAt(timezone, afterMs + DAY_MS),
+  );
+  const startWall = Math.floor((afterMs + lowestOffset) / MINUTE_MS) * MINUTE_MS;
+  const startDay = Math.floor(startWall / DAY_MS) * DAY_MS;
+  let best = Number.POSITIVE_INFINITY;
+  let day = firstMatchingDay(cron, startDay);
+  while (day !== null) {
+    for (const hour of cron.hours) {
+      for (const minute of cron.minutes) {
+        const wall = day + hour * 3_600_000 + minute * MINUTE_MS;
+        if (wall < startWall) continue;
+        const instants = instantsOf(cron, timezone, wall);
+        for (const instant of instants) if (instant > afterMs) best = Math.min(best, instant);
+        if (instants.length > 0 && instants[0]! > afterMs) return best;
+      }
+    }
+    day = firstMatchingDay(cron, day + DAY_MS);
+  }
+  // parseCronExpression rejects expressions without a matching day in the calendar cycle.
+  throw new Error(`No run found for "${expression}"`);
+}
+
+/** Returns the next `count` runs after `afterMs`. */
+export function nextCronRuns(
+  expression: string,
+  timezone: string,
+  afterMs: number,
+  count: number,
+): number[] {
+  const runs: number[] = [];
+  let cursor = afterMs;
+  for (let i = 0; i < count; i++) {
+    cursor = nextCronRun(expression, timezone, cursor);
+    runs.push(cursor);
+  }
+  return runs;
 }

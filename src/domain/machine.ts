@@ -17,7 +17,9 @@ export type MonitorEvent =
   | { type: 'silence_expired' }
   | { type: 'acknowledge'; incidentId: string; by: string }
   /** Drumbeat could not receive pings until `now`: start every deadline afresh from now. */
-  | { type: 'fresh_window' };
+  | { type: 'fresh_window' }
+  /** The monitor is about to be deleted: close its incident so the alert says so. */
+  | { type: 'delete'; by: string };
 
 export interface Transition {
   monitor: Monitor;
@@ -329,5 +331,9 @@ export function transition(monitor: Monitor, event: MonitorEvent, now: number): 
       return applyAcknowledge(builder, event.incidentId, event.by);
     case 'fresh_window':
       return applyFreshWindow(builder);
+    case 'delete':
+      builder.closeIncident('deleted', event.by);
+      builder.monitor = { ...builder.monitor, state: 'paused', pausedAt: now, pausedBy: event.by };
+      return builder.finish();
   }
 }

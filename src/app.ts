@@ -1,0 +1,175 @@
+import express from 'express';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CommandCore } from './bot/commands/core.js';
+import { LogNotifier } from './bot/log-notifier.js';
+import { createAlertRenderer } from './bot/renderer.js';
+import type { Config } from './config.js';
+import type { Platform } from './domain/types.js';
+import { RedisPingRecorder } from './ingest/record-ping.js';
+import { createHttpServer, type HttpServer } from './ingest/server.js';
+import { mountChatPlatforms } from './platforms.js';
+import { DeadlineWorker } from './scheduler/deadline-worker.js';
+import { Deadlines } from './scheduler/deadlines.js';
+import { MonitorEvents } from './scheduler/monitor-events.js';
+import { NotificationQueue, NotificationWorker } from './scheduler/notifications.js';
+import type { Notifier } from './scheduler/notifier.js';
+import { Sweep } from './scheduler/sweep.js';
+import { DeliveryStore } from './store/deliveries.js';
+import { Keys } from './store/keys.js';
+import { MonitorStore } from './store/monitors.js';
+import { checkRedisSettings } from './store/redis-settings.js';
+import { TeamStore } from './store/teams.js';
+
+export interface AppOptions {
+  config: Config;
+  /** The Redis to use; REDIS_URL resolved to a running server. */
+  redisUrl: string;
+  logger: Logger;
+  clock?: () => number;
+  /** How often the sweep checks for overdue deadlines and undrained outboxes, in ms. */
+  sweepIntervalMs?: number;
+}
+
+export interface RunningApp {
+  /** The bound HTTP port, when this process runs the web role. */
+  port: number | null;
+  core: CommandCore;
+  store: MonitorStore;
+  events: MonitorEvents;
+  /** Stops taking work, finishes what is in flight, and closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when Redis is set up in a way that would lose deadlines. */
+export class RedisSettingsError extends Error {
+  override readonly name = 'RedisSettingsError';
+}
+
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  // Commands fail at once while Redis is unreachable, so a ping gets 503 instead of waiting.
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  await redis.connect();
+  const report = await checkRedisSettings(redis);
+  for (const warning of report.warnings) logger.warn(warning);
+  if (!report.ok) {
+    redis.disconnect();
+    throw new RedisSettingsError(report.problems.join('\n'));
+  }
+  return redis;
+}
+
+/** Starts the roles of this process: the web server, the workers, or both. */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const redis = await connectRedis(options.redisUrl, logger);
+  const keys = new Keys(config.keyPrefix);
+  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const store = new MonitorStore(redis, keys);
+  const teams = new TeamStore(redis, keys);
+  const deliveries = new DeliveryStore(redis, keys);
+  const deadlines = new Deadlines(connection, keys, store, logger);
+  const notifications = new NotificationQueue(connection, keys);
+  const events = new MonitorEvents(store, deadlines, notifications, logger, clock);
+  const core = new CommandCore({ store, teams, events, logger, publicUrl: config.publicUrl });
+  const closers: (() => Promise<void>)[] = [];
+
+  const chat = await mountChatPlatforms({ config, core, logger, clock });
+  closers.push(chat.stop);
+
+  let http: HttpServer | null = null;
+  let port: number | null = null;
+  if (config.roles.includes('web')) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.get('/healthz', (_req, res) => {
+      res.type('text/plain').send('OK');
+    });
+    app.get('/readyz', async (_req, res) => {
+      const ready = await redis.ping().then(
+        () => true,
+        () => false,
+      );
+      res.status(ready ? 200 : 503).json({ redis: ready ? 'ok' : 'unreachable' });
+    });
+    for (const mount of chat.routers) app.use(mount.path, mount.router);
+    const recorder = new RedisPingRecorder({
+      store,
+      teams,
+      events,
+      logger,
+      clock,
+      rateLimit: { windowSeconds: 60, maxPings: config.pingRatePerMinute },
+    });
+    http = createHttpServer({ recorder, app, logger, bodyLimitBytes: config.pingBodyLimitBytes });
+    port = (await http.listen(config.port, config.host)).port;
+  }
+
+  let sweepTimer: NodeJS.Timeout | null = null;
+  if (config.roles.includes('worker')) {
+    const notifiers = new Map<Platform, Notifier>(chat.notifiers.map((n) => [n.platform, n]));
+    const fallback = new LogNotifier(logger);
+    const renderer = createAlertRenderer(teams);
+    const notificationWorker = new NotificationWorker({
+      connection,
+      keys,
+      store,
+      deliveries,
+      notifiers,
+      fallback,
+      renderer,
+      logger,
+      clock,
+    });
+    const deadlineWorker = new DeadlineWorker({
+      connection,
+      keys,
+      store,
+      deadlines,
+      events,
+      logger,
+      clock,
+    });
+    const sweep = new Sweep({ store, deadlines, events, logger, clock });
+    await sweep.rebuildAll();
+    sweepTimer = setInterval(() => {
+      sweep.runOnce().catch((error) => logger.error({ err: error }, 'sweep failed'));
+    }, options.sweepIntervalMs ?? 15_000);
+    closers.push(
+      () => deadlineWorker.close(),
+      () => notificationWorker.close(),
+    );
+  }
+
+  logger.info({ roles: config.roles, port }, 'drumbeat started');
+  let stopping: Promise<void> | null = null;
+  const stop = async () => {
+    if (sweepTimer) clearInterval(sweepTimer);
+    if (http) await http.close();
+    // Close every part even when one fails, so a stop never leaves connections behind.
+    const results = await Promise.allSettled(closers.map((close) => close()));
+    for (const result of results) {
+      if (result.status === 'rejected')
+        logger.error({ err: result.reason }, 'error while stopping');
+    }
+    await Promise.allSettled([deadlines.close(), notifications.close()]);
+    await redis.quit().catch(() => redis.disconnect());
+    logger.info('drumbeat stopped');
+  };
+  return {
+    port,
+    core,
+    store,
+    events,
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { formatDuration } from '../domain/durations.js';
+import type { ThreadNote } from '../domain/effects.js';
+import type { Incident, Monitor } from '../domain/types.js';
+import { formatTime, mention } from './format.js';
+import type { AlertButton, AlertView, ViewField } from './views.js';
+
+/** The parts of a monitor that an alert shows. */
+export type AlertMonitor = Pick<
+  Monitor,
+  'id' | 'name' | 'graceMs' | 'maxRuntimeMs' | 'silencedUntil' | 'silencedBy' | 'lastPingAt'
+>;
+
+export interface RenderOptions {
+  timezone: string;
+  now: number;
+}
+
+function title(monitor: AlertMonitor, incident: Incident, now: number): string {
+  const name = monitor.name;
+  if (incident.closedAt !== null) {
+    switch (incident.closeReason) {
+      case 'ran_late':
+        return `${name} ran late, by ${formatDuration(incident.closedAt - (incident.expectedAt ?? incident.openedAt))}`;
+      case 'paused':
+        return `${name} was paused; its incident is closed`;
+      case 'deleted':
+        return `${name} was deleted; its incident is closed`;
+      default:
+        return `${name} recovered after ${formatDuration(incident.closedAt - incident.openedAt)}`;
+    }
+  }
+  switch (incident.kind) {
+    case 'late':
+      return `${name} is late`;
+    case 'missed':
+      return `${name} missed ${incident.missedRuns} runs`;
+    case 'failed':
+      return incident.exitStatus === null
+        ? `${name} failed`
+        : `${name} failed with exit status ${incident.exitStatus}`;
+    case 'hung':
+      return `${name} is hung: running for ${formatDuration(now - (incident.runningSince ?? now))}`;
+  }
+}
+
+function fields(monitor: AlertMonitor, incident: Incident, options: RenderOptions): ViewField[] {
+  const at = (ms: number) => formatTime(ms, options.timezone, options.now);
+  const lastPing = incident.lastPingAt === null ? 'never' : at(incident.lastPingAt);
+  const result: ViewField[] = [];
+  if (incident.kind === 'late' || incident.kind === 'missed') {
+    if (incident.expectedAt !== null)
+      result.push({ label: 'Expected', value: at(incident.expectedAt) });
+    result.push({ label: 'Last ping', value: lastPing });
+    result.push({ label: 'Grace period', value: formatDuration(monitor.graceMs) });
+  } else if (incident.kind === 'failed') {
+    result.push({ label: 'Failed at', value: at(incident.openedAt) });
+    result.push({
+      label: 'Exit status',
+      value: incident.exitStatus === null ? 'none sent' : String(incident.exitStatus),
+    });
+  } else {
+    if (incident.runningSince !== null) {
+      result.push({ label: 'Running since', value: at(incident.runningSince) });
+    }
+    const limit = monitor.maxRuntimeMs ?? monitor.graceMs;
+    result.push({ label: 'Maximum run time', value: formatDuration(limit) });
+  }
+  return result;
+}
+
+function notes(monitor: AlertMonitor, incident: Incident, options: RenderOptions): string[] {
+  const at = (ms: number) => formatTime(ms, options.timezone, options.now);
+  const result: string[] = [];
+  if (incident.acknowledgedBy !== null && incident.acknowledgedAt !== null) {
+    result.push(
+      `Acknowledged by ${mention(incident.acknowledgedBy)} at ${at(incident.acknowledgedAt)}.`,
+    );
+  }
+  if (
+    incident.closedAt === null &&
+    monitor.silencedUntil !== null &&
+    monitor.silencedUntil > options.now
+  ) {
+    const by = monitor.silencedBy === null ? '' : ` by ${mention(monitor.silencedBy)}`;
+    result.push(`Silenced${by} until ${at(monitor.silencedUntil)}.`);
+  }
+  if (incident.closedAt !== null) {
+    const by = incident.closedBy === null ? '' : ` by ${mention(incident.closedBy)}`;
+    const what = incident.closeReason === 'paused' ? 'Paused' : 'Closed';
+    result.push(`${what}${by} at ${at(incident.closedAt)}.`);
+  }
+  return result;
+}
+
+function buttons(monitor: AlertMonitor, incident: Incident): AlertButton[] {
+  if (incident.closedAt !== null) return [];
+  const value = `${monitor.id}:${incident.id}`;
+  const list: AlertButton[] = [];
+  if (incident.acknowledgedAt === null) {
+    list.push({ action: 'acknowledge', label: 'Acknowledge', value, style: 'primary' });
+  }
+  list.push({ action: 'silence_1h', label: 'Silence 1h', value, style: null });
+  list.push({ action: 'pause', label: 'Pause', value, style: 'danger' });
+  return list;
+}
+
+/** Builds the alert message of an incident, as it should read now. */
+export function renderAlert(
+  monitor: AlertMonitor,
+  incident: Incident,
+  options: RenderOptions,
+): AlertView {
+  let status: AlertView['status'] = 'open';
+  if (incident.closedAt !== null) status = 'closed';
+  else if (incident.acknowledgedAt !== null) status = 'acknowledged';
+  return {
+    monitorId: monitor.id,
+    incidentId: incident.id,
+    kind: incident.kind,
+    status,
+    title: title(monitor, incident, options.now),
+    fields: fields(monitor, incident, options),
+    notes: notes(monitor, incident, options),
+    output: incident.kind === 'failed' ? incident.bodyExcerpt : null,
+    buttons: buttons(monitor, incident),
+  };
+}
+
+/** Builds the text of a follow-up in an alert's thread. */
+export function renderThreadNote(note: ThreadNote, options: RenderOptions): string {
+  switch (note.kind) {
+    case 'missed_again':
+      return `Still no ping: ${note.missedRuns} runs missed in a row.`;
+    case 'failed_again':
+      return note.exitStatus === null
+        ? 'Failed again.'
+        : `Failed again, with exit status ${note.exitStatus}.`;
+    case 'hung':
+      return `A run started at ${formatTime(note.runningSince, options.timezone, options.now)} has passed its maximum run time.`;
+    case 'recovered':
+      return `Recovered after ${formatDuration(note.afterMs)}: a successful ping arrived.`;
+    case 'ran_late':
+      return `The run came in late, by ${formatDuration(note.lateByMs)}.`;
+  }
+}

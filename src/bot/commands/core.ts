@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import { DrumbeatError } from '../../domain/errors.js';
+import type { MonitorEvent } from '../../domain/machine.js';
+import type { Monitor } from '../../domain/types.js';
+import type { MonitorEvents } from '../../scheduler/monitor-events.js';
+import type { MonitorStore } from '../../store/monitors.js';
+import type { TeamStore } from '../../store/teams.js';
+import { ALERT_ACTIONS, type AlertAction, type ReplyView } from '../views.js';
+import type { CommandContext, CommandHandler } from './context.js';
+import { MonitorCommands } from './monitor-commands.js';
+import { errorReply, helpReply, reply } from './replies.js';
+
+export interface CommandCoreOptions {
+  store: MonitorStore;
+  teams: TeamStore;
+  events: MonitorEvents;
+  logger: Logger;
+  /** Base of the ping URLs shown to users, without a trailing slash. */
+  publicUrl: string;
+  maxCommandLength?: number;
+}
+
+export const MAX_COMMAND_LENGTH = 1000;
+
+const SILENCE_BUTTON_MS = 3_600_000;
+
+/** The platform-neutral `/drumbeat` command core. */
+export class CommandCore implements CommandHandler {
+  private readonly monitors: MonitorCommands;
+
+  constructor(private readonly options: CommandCoreOptions) {
+    this.monitors = new MonitorCommands(options);
+  }
+
+  async run(text: string, ctx: CommandContext): Promise<ReplyView> {
+    const maxLength = this.options.maxCommandLength ?? MAX_COMMAND_LENGTH;
+    if (text.length > maxLength) {
+      return errorReply(
+        new DrumbeatError(
+          'command_invalid',
+          `That command is ${text.length} characters long; the limit is ${maxLength}.`,
+        ),
+      );
+    }
+    const trimmed = text.trim().replace(/\s+/g, ' ');
+    const space = trimmed.indexOf(' ');
+    const verb = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+    const rest = space < 0 ? '' : trimmed.slice(space + 1);
+    try {
+      return await this.dispatch(verb, rest, ctx);
+    } catch (error) {
+      if (!(error instanceof DrumbeatError)) {
+        this.options.logger.error({ err: error, teamId: ctx.teamId, verb }, 'command failed');
+      }
+      return errorReply(error);
+    }
+  }
+
+  private dispatch(verb: string, rest: string, ctx: CommandContext): Promise<ReplyView> {
+    const m = this.monitors;
+    switch (verb) {
+      case '':
+      case 'help':
+        return Promise.resolve(helpReply());
+      case 'new':
+      case 'add':
+      case 'create':
+        return m.create(rest, ctx);
+      case 'list':
+      case 'ls':
+        return m.list(ctx);
+      case 'status':
+      case 'show':
+        return m.status(rest, ctx);
+      case 'silence':
+      case 'mute':
+        return m.silence(rest, ctx);
+      case 'unsilence':
+      case 'unmute':
+        return m.simple(rest, ctx, { type: 'unsilence', by: ctx.userId }, 'is no longer silenced');
+      case 'pause':
+        return m.simple(
+          rest,
+          ctx,
+          { type: 'pause', by: ctx.userId },
+          'is paused until resumed or pinged',
+        );
+      case 'resume':
+      case 'unpause':
+        return m.simple(rest, ctx, { type: 'resume', by: ctx.userId }, 'is resumed');
+      case 'delete':
+      case 'remove':
+      case 'rm':
+        return m.delete(rest, ctx);
+      case 'timezone':
+      case 'tz':
+        return m.timezone(rest, ctx);
+      default:
+        throw new DrumbeatError(
+          'command_invalid',
+          `"${verb}" is not a Drumbeat command.`,
+          '/drumbeat help lists them all, for example /drumbeat new backup every 1 day',
+        );
+    }
+  }
+
+  async pressButton(
+    action: AlertAction,
+    value: string,
+    ctx: CommandContext,
+  ): Promise<ReplyView | null> {
+    try {
+      if (!ALERT_ACTIONS.includes(action)) {
+        return errorReply(
+          new DrumbeatError('command_invalid', 'That button is not one Drumbeat knows.'),
+        );
+      }
+      const [monitorId = '', incidentId = ''] = value.split(':');
+      const stored = await this.options.store.get(monitorId);
+      const monitor = stored?.monitor;
+      if (!monitor) return reply('This monitor was deleted, so there is nothing to do.');
+      if (monitor.teamId !== ctx.teamId) {
+        this.options.logger.warn(
+          { monitorId, teamId: ctx.teamId },
+          'button press from another team',
+        );
+        return reply('This alert belongs to another workspace, so Drumbeat did nothing.');
+      }
+      if (monitor.incident?.id !== incidentId && action !== 'pause') {
+        return reply(`This incident of ${monitor.name} is already closed.`);
+      }
+      const result = await this.options.events.apply(
+        monitorId,
+        this.buttonEvent(action, incidentId, ctx),
+        {
+          stored: stored ?? null,
+        },
+      );
+      if (result.status === 'not_found')
+        return reply('This monitor was deleted, so there is nothing to do.');
+      return this.afterPress(action, monitor, result.transition.changed);
+    } catch (error) {
+      this.options.logger.error({ err: error, teamId: ctx.teamId, action }, 'button press failed');
+      return errorReply(error);
+    }
+  }
+
+  private buttonEvent(action: AlertAction, incidentId: string, ctx: CommandContext): MonitorEvent {
+    if (action === 'acknowledge') return { type: 'acknowledge', incidentId, by: ctx.userId };
+    if (action === 'silence_1h')
+      return { type: 'silence', until: ctx.now + SILENCE_BUTTON_MS, by: ctx.userId };
+    return { type: 'pause', by: ctx.userId };
+  }
+
+  private afterPress(action: AlertAction, monitor: Monitor, changed: boolean): ReplyView | null {
+    if (changed) return null;
+    if (action === 'acknowledge')
+      return reply(`This incident of ${monitor.name} is acknowledged already.`);
+    if (action === 'pause') return reply(`${monitor.name} is paused already.`);
+    return null;
+  }
+}

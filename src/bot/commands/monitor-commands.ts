@@ -1,0 +1,241 @@
+import { formatDuration } from '../../domain/durations.js';
+import { DrumbeatError } from '../../domain/errors.js';
+import type { MonitorEvent } from '../../domain/machine.js';
+import { buildMonitor, MAX_GRACE_MS, MIN_GRACE_MS } from '../../domain/monitor.js';
+import { nextRuns } from '../../domain/schedule.js';
+import type { Monitor } from '../../domain/types.js';
+import { newMonitorId, newPingToken } from '../../store/ids.js';
+import { formatTime } from '../format.js';
+import { describeSchedule, parseMonitorSpec, parseUntil } from '../language/index.js';
+import { assertTimezone } from '../language/timezone.js';
+import type { ReplyView } from '../views.js';
+import type { CommandContext } from './context.js';
+import type { CommandCoreOptions } from './core.js';
+import { curlLine, describeState, reply, section, statusReply } from './replies.js';
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const NAME_EXAMPLE = 'nightly-invoices';
+
+/** Splits `<name> <rest>` and checks the name's form. */
+function splitName(text: string, usage: string): [string, string] {
+  const space = text.indexOf(' ');
+  const name = (space < 0 ? text : text.slice(0, space)).toLowerCase();
+  const rest = space < 0 ? '' : text.slice(space + 1).trim();
+  if (name === '') throw new DrumbeatError('name_invalid', 'The monitor name is missing.', usage);
+  if (!NAME_PATTERN.test(name)) {
+    throw new DrumbeatError(
+      'name_invalid',
+      `"${name}" is not a valid monitor name: use up to 64 letters, digits, dots, dashes or underscores.`,
+      NAME_EXAMPLE,
+    );
+  }
+  return [name, rest];
+}
+
+function checkDuration(label: string, ms: number | null): void {
+  if (ms === null) return;
+  if (ms < MIN_GRACE_MS || ms > MAX_GRACE_MS) {
+    throw new DrumbeatError(
+      'duration_invalid',
+      `The ${label} must be between 1 second and 366 days, not ${formatDuration(ms)}.`,
+      `${label} 10 minutes`,
+    );
+  }
+}
+
+/** The commands that act on monitors. */
+export class MonitorCommands {
+  constructor(private readonly options: CommandCoreOptions) {}
+
+  private pingUrl(monitor: Monitor): string {
+    return `${this.options.publicUrl}/ping/${monitor.token}`;
+  }
+
+  private async timezoneFor(ctx: CommandContext): Promise<string> {
+    const settings = await this.options.teams.get(ctx.teamId);
+    return settings.timezone ?? ctx.userTimezone ?? 'UTC';
+  }
+
+  private async find(name: string, ctx: CommandContext): Promise<Monitor> {
+    const { store } = this.options;
+    const id = await store.idForName(ctx.teamId, name);
+    const stored = id === null ? null : await store.get(id);
+    if (!stored) {
+      throw new DrumbeatError(
+        'monitor_not_found',
+        `There is no monitor named "${name}" here.`,
+        '/drumbeat list shows the monitors of this team',
+      );
+    }
+    return stored.monitor;
+  }
+
+  private async resolveChannel(channel: string | null, ctx: CommandContext): Promise<string> {
+    if (channel === null) return ctx.channelId;
+    const escaped = /^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i.exec(channel);
+    if (escaped) return escaped[1]!;
+    const resolved = ctx.resolveChannel
+      ? await ctx.resolveChannel(channel.replace(/^#/, ''))
+      : null;
+    if (resolved === null) {
+      throw new DrumbeatError(
+        'command_invalid',
+        `I could not find the channel ${channel}. Invite Drumbeat to it, or type the command there.`,
+      );
+    }
+    return resolved;
+  }
+
+  async create(text: string, ctx: CommandContext): Promise<ReplyView> {
+    const usage = 'new nightly-invoices every 1 hour grace 10 minutes';
+    const [name, rest] = splitName(text, usage);
+    const teamZone = await this.timezoneFor(ctx);
+    const spec = parseMonitorSpec(rest, { timezone: teamZone, now: ctx.now });
+    checkDuration('grace', spec.graceMs);
+    checkDuration('max runtime', spec.maxRuntimeMs);
+    const channelId = await this.resolveChannel(spec.channel, ctx);
+    const monitor = buildMonitor(
+      {
+        id: newMonitorId(),
+        token: newPingToken(),
+        teamId: ctx.teamId,
+        platform: ctx.platform,
+        channelId,
+        name,
+        schedule: spec.schedule.schedule,
+        graceMs: spec.graceMs,
+        maxRuntimeMs: spec.maxRuntimeMs,
+        createdBy: ctx.userId,
+      },
+      ctx.now,
+    );
+    await this.options.store.create(monitor);
+    await this.options.teams.setDefaultChannel(ctx.teamId, ctx.platform, channelId);
+    this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor created');
+    return this.createdReply(
+      monitor,
+      spec.schedule.description,
+      spec.schedule.warnings,
+      teamZone,
+      ctx,
+    );
+  }
+
+  private createdReply(
+    monitor: Monitor,
+    description: string,
+    warnings: string[],
+    timezone: string,
+    ctx: CommandContext,
+  ): ReplyView {
+    const at = (ms: number) => formatTime(ms, timezone, ctx.now);
+    const zone = monitor.schedule.kind === 'cron' ? ` (${monitor.schedule.timezone})` : '';
+    const runs = nextRuns(monitor.schedule, ctx.now, 3).map(at).join('; ');
+    const runtime =
+      monitor.maxRuntimeMs === null ? 'the grace period' : formatDuration(monitor.maxRuntimeMs);
+    const lines = [
+      `Schedule: ${description}${zone}`,
+      `Next expected: ${runs}`,
+      `Grace period: ${formatDuration(monitor.graceMs)}; maximum run time: ${runtime}`,
+      `Alerts go to <#${monitor.channelId}>.`,
+      'It waits for its first ping; from then on, a missing ping raises an alert.',
+      ...warnings,
+    ];
+    return reply(`Created monitor ${monitor.name}.`, [
+      section(lines, monitor.name),
+      section(
+        ['Add this line to the end of the job:'],
+        'Ping URL',
+        curlLine(this.pingUrl(monitor)),
+      ),
+    ]);
+  }
+
+  async list(ctx: CommandContext): Promise<ReplyView> {
+    const monitors = await this.options.store.listTeam(ctx.teamId);
+    if (monitors.length === 0) {
+      return reply('There are no monitors yet.', [
+        section(['Create one: /drumbeat new backup every 1 day']),
+      ]);
+    }
+    const timezone = await this.timezoneFor(ctx);
+    const lines = monitors.map((monitor) => {
+      const last =
+        monitor.lastPingAt === null
+          ? 'no ping yet'
+          : `last ping ${formatTime(monitor.lastPingAt, timezone, ctx.now)}`;
+      return `${monitor.name}: ${describeState(monitor)}, ${describeSchedule(monitor.schedule)}, ${last}`;
+    });
+    return reply(`${monitors.length} monitor${monitors.length === 1 ? '' : 's'}.`, [
+      section(lines),
+    ]);
+  }
+
+  async status(text: string, ctx: CommandContext): Promise<ReplyView> {
+    const [name] = splitName(text, 'status nightly-invoices');
+    const monitor = await this.find(name, ctx);
+    const pings = await this.options.store.pings(monitor.id, 5);
+    return statusReply(monitor, pings, await this.timezoneFor(ctx), ctx.now, this.pingUrl(monitor));
+  }
+
+  async silence(text: string, ctx: CommandContext): Promise<ReplyView> {
+    const usage = 'silence backup for 2 hours';
+    const [name, rest] = splitName(text, usage);
+    if (rest === '') throw new DrumbeatError('time_invalid', 'Say how long to silence it.', usage);
+    const timezone = await this.timezoneFor(ctx);
+    const until = parseUntil(rest, { timezone, now: ctx.now });
+    const monitor = await this.find(name, ctx);
+    await this.options.events.apply(monitor.id, {
+      type: 'silence',
+      until: until.until,
+      by: ctx.userId,
+    });
+    return reply(
+      `${monitor.name} is silenced until ${formatTime(until.until, timezone, ctx.now)}.`,
+      [
+        section([
+          'Its state is still tracked; alerts resume when the silence ends.',
+          ...until.warnings,
+        ]),
+      ],
+    );
+  }
+
+  async simple(
+    text: string,
+    ctx: CommandContext,
+    event: MonitorEvent,
+    done: string,
+  ): Promise<ReplyView> {
+    const [name] = splitName(text, `${event.type} backup`);
+    const monitor = await this.find(name, ctx);
+    const result = await this.options.events.apply(monitor.id, event);
+    if (result.status === 'not_found')
+      throw new DrumbeatError('monitor_not_found', `${name} was just deleted.`);
+    if (!result.transition.changed)
+      return reply(`${monitor.name} ${done} already; nothing changed.`);
+    return reply(`${monitor.name} ${done}.`);
+  }
+
+  async delete(text: string, ctx: CommandContext): Promise<ReplyView> {
+    const [name] = splitName(text, 'delete backup');
+    const monitor = await this.find(name, ctx);
+    await this.options.events.apply(monitor.id, { type: 'delete', by: ctx.userId });
+    await this.options.store.delete(monitor);
+    this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor deleted');
+    return reply(`Deleted ${monitor.name}. Its ping URL now answers 404.`);
+  }
+
+  async timezone(text: string, ctx: CommandContext): Promise<ReplyView> {
+    if (text.trim() === '') {
+      return reply(`This team's zone is ${await this.timezoneFor(ctx)}.`, [
+        section(['Change it with /drumbeat timezone Europe/Berlin']),
+      ]);
+    }
+    const zone = assertTimezone(text.trim());
+    await this.options.teams.setTimezone(ctx.teamId, zone);
+    return reply(
+      `This team's zone is now ${zone}. Times are shown in it, and new schedules use it.`,
+    );
+  }
+}

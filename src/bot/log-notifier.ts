@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { Platform } from '../domain/types.js';
+import type { MessageRef, Notifier } from '../scheduler/notifier.js';
+import type { AlertView } from './views.js';
+
+/**
+ * Writes alerts to the log as structured lines. Serves the command-line front end, and any
+ * platform whose credentials are not configured, so alerts are never silently dropped.
+ */
+export class LogNotifier implements Notifier {
+  private sequence = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    readonly platform: Platform = 'cli',
+  ) {}
+
+  private fields(view: AlertView) {
+    return {
+      alert: {
+        monitorId: view.monitorId,
+        incidentId: view.incidentId,
+        kind: view.kind,
+        status: view.status,
+        fields: Object.fromEntries(view.fields.map((field) => [field.label, field.value])),
+        notes: view.notes,
+        output: view.output,
+      },
+    };
+  }
+
+  async postAlert(channelId: string, view: AlertView): Promise<MessageRef> {
+    this.sequence += 1;
+    const messageId = `log-${Date.now()}-${this.sequence}`;
+    this.logger.warn({ ...this.fields(view), channelId, messageId }, `ALERT ${view.title}`);
+    return { platform: this.platform, channelId, messageId };
+  }
+
+  async updateAlert(ref: MessageRef, view: AlertView): Promise<void> {
+    this.logger.info(
+      { ...this.fields(view), messageId: ref.messageId },
+      `ALERT UPDATED ${view.title}`,
+    );
+  }
+
+  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
+    this.logger.info({ messageId: ref.messageId }, `ALERT FOLLOW-UP ${text}`);
+  }
+}

@@ -1,0 +1,100 @@
+import { userInfo } from 'node:os';
+import { Redis } from 'ioredis';
+import { CommandCore } from '../bot/commands/core.js';
+import { replyToText } from '../bot/text-reply.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { Deadlines } from '../scheduler/deadlines.js';
+import { MonitorEvents } from '../scheduler/monitor-events.js';
+import { NotificationQueue } from '../scheduler/notifications.js';
+import { Keys } from '../store/keys.js';
+import { MonitorStore } from '../store/monitors.js';
+import { TeamStore } from '../store/teams.js';
+import { runExplain } from './explain.js';
+
+const USAGE = `Usage: drumbeat <command>
+
+Runs a /drumbeat command against the Drumbeat whose Redis is at REDIS_URL (default
+redis://127.0.0.1:6379). Monitors made here belong to the team "cli:local", and their
+alerts are written to the log of the running service (npm start).
+
+  drumbeat new backup every 1 minute
+  drumbeat list
+  drumbeat status backup
+  drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
+  drumbeat help            all commands
+`;
+
+/** Runs one chat command through the shared command core; returns the exit status. */
+async function runCommand(text: string): Promise<number> {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
+  const url = config.redisUrl ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+  } catch {
+    process.stderr.write(
+      `Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}. Start Drumbeat with npm start, or set REDIS_URL.\n`,
+    );
+    return 1;
+  }
+  const keys = new Keys(config.keyPrefix);
+  const connection = { url, maxRetriesPerRequest: null };
+  const store = new MonitorStore(redis, keys);
+  const deadlines = new Deadlines(connection, keys, store, logger);
+  const notifications = new NotificationQueue(connection, keys);
+  const events = new MonitorEvents(store, deadlines, notifications, logger, Date.now);
+  const core = new CommandCore({
+    store,
+    teams: new TeamStore(redis, keys),
+    events,
+    logger,
+    publicUrl: config.publicUrl,
+  });
+  try {
+    const reply = await core.run(text, {
+      platform: 'cli',
+      teamId: 'cli:local',
+      userId: `cli:${userInfo().username}`,
+      channelId: 'log',
+      now: Date.now(),
+      userTimezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
+    (reply.isError ? process.stderr : process.stdout).write(replyToText(reply));
+    return reply.isError ? 2 : 0;
+  } finally {
+    await Promise.allSettled([deadlines.close(), notifications.close()]);
+    await redis.quit();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === 'explain') {
+    return runExplain(argv.slice(1), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      now: Date.now,
+    });
+  }
+  try {
+    return await runCommand(argv.join(' '));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

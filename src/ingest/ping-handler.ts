@@ -1,0 +1,229 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { PingInput } from '../domain/types.js';
+import { readPingBody } from './ping-body.js';
+import { type ParsedPing, parsePingUrl } from './ping-parse.js';
+import { type PingRecorder, StoreUnavailableError } from './recorder.js';
+
+/** Default for the stored part of a ping body, in bytes. */
+export const DEFAULT_PING_BODY_LIMIT_BYTES = 100_000;
+
+/** Seconds a client is asked to wait before it retries a ping that got 503. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+// Longer User-Agent and forwarded-address values are cut, because they are only shown to people.
+const MAX_USER_AGENT_CHARS = 200;
+const MAX_REMOTE_ADDRESS_CHARS = 100;
+
+// While the store keeps failing, one error line per this interval, with a count of the rest.
+const FAILURE_LOG_INTERVAL_MS = 10_000;
+
+export interface PingHandlerOptions {
+  recorder: PingRecorder;
+  logger: Logger;
+  /** Bytes of each body that are kept, while the rest is counted and dropped. Default 100,000. */
+  bodyLimitBytes?: number;
+  /**
+   * Take the remote address from the first `X-Forwarded-For` entry. Only for a service behind
+   * a proxy that sets that header, because a direct client can put any value there. Default false.
+   */
+  trustProxy?: boolean;
+  /** Clock for spacing repeated error logs, in epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+export type PingRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface HandlerContext {
+  recorder: PingRecorder;
+  logger: Logger;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  failureLog: RepeatLimitedLog;
+}
+
+/**
+ * Creates the `node:http` handler for requests under `/ping/`. It accepts any method and sends
+ * plain-text responses. Its promise never rejects, because failures of the store or of this code
+ * become a 503.
+ */
+export function createPingHandler(options: PingHandlerOptions): PingRequestHandler {
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_PING_BODY_LIMIT_BYTES;
+  if (!Number.isSafeInteger(bodyLimitBytes) || bodyLimitBytes < 0) {
+    throw new RangeError(`bodyLimitBytes must be a whole number >= 0, got ${bodyLimitBytes}`);
+  }
+  const context: HandlerContext = {
+    recorder: options.recorder,
+    logger: options.logger,
+    bodyLimitBytes,
+    trustProxy: options.trustProxy ?? false,
+    failureLog: new RepeatLimitedLog(FAILURE_LOG_INTERVAL_MS, options.now ?? Date.now),
+  };
+
+  return (req, res) => {
+    handlePing(context, req, res).catch((error: unknown) => {
+      context.logger.error({ err: error, method: req.method }, 'ping handler failed');
+      if (res.headersSent) res.destroy();
+      else sendUnavailable(req, res, 'ping not stored: internal error, retry later');
+    });
+  };
+}
+
+async function handlePing(
+  context: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  setCommonHeaders(res, context.bodyLimitBytes);
+  if (isCorsPreflight(req)) {
+    sendPreflight(res);
+    return;
+  }
+
+  const parsed = parsePingUrl(req.url ?? '/');
+  if (!parsed.ok) {
+    sendText(req, res, parsed.status, parsed.reason);
+    return;
+  }
+
+  const body = await readPingBody(req, context.bodyLimitBytes);
+  if (body === null) {
+    // The job's upload broke off, so the job never finished its report: store nothing.
+    context.logger.debug({ method: req.method }, 'ping upload aborted by the client');
+    return;
+  }
+
+  const input: PingInput = {
+    kind: parsed.kind,
+    exitStatus: parsed.exitStatus,
+    rid: parsed.rid,
+    method: req.method ?? 'GET',
+    body: body.body,
+    bodyBytesCut: body.bodyBytesCut,
+    userAgent: headerValue(req, 'user-agent', MAX_USER_AGENT_CHARS),
+    remoteAddress: remoteAddressOf(req, context.trustProxy),
+  };
+  await recordPing(context, parsed, input, req, res);
+}
+
+async function recordPing(
+  context: HandlerContext,
+  parsed: ParsedPing,
+  input: PingInput,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let result: Awaited<ReturnType<PingRecorder['record']>>;
+  try {
+    result = await context.recorder.record(parsed.target, input);
+  } catch (error) {
+    logStoreFailure(context, error, parsed, input);
+    const reason =
+      error instanceof StoreUnavailableError
+        ? 'ping not stored: storage unavailable, retry later'
+        : 'ping not stored: internal error, retry later';
+    sendUnavailable(req, res, reason);
+    return;
+  }
+
+  switch (result.status) {
+    case 'stored':
+      sendText(req, res, 200, 'OK');
+      return;
+    case 'not_found':
+      sendText(req, res, 404, 'not found');
+      return;
+    case 'rate_limited':
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
+      sendText(req, res, 429, 'rate limited: too many pings for this monitor, retry later');
+      return;
+  }
+}
+
+function logStoreFailure(
+  context: HandlerContext,
+  error: unknown,
+  parsed: ParsedPing,
+  input: PingInput,
+): void {
+  // The token is secret, so only the kind of target is logged.
+  context.failureLog.run((suppressed) => {
+    const fields = { err: error, target: parsed.target.kind, pingKind: input.kind, suppressed };
+    context.logger.error(fields, 'ping not stored');
+  });
+}
+
+function setCommonHeaders(res: ServerResponse, bodyLimitBytes: number): void {
+  res.setHeader('Ping-Body-Limit', String(bodyLimitBytes));
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Ping-Body-Limit, Retry-After');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+/** Detects a browser's CORS preflight, which gets 204 and no ping. A plain OPTIONS is a ping. */
+function isCorsPreflight(req: IncomingMessage): boolean {
+  return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+}
+
+function sendPreflight(res: ServerResponse): void {
+  res.statusCode = 204;
+  res.setHeader('Access-Control-Allow-Methods', '*');
+  res.setHeader('Access-Control-Allow-Headers', '*');
+  res.setHeader('Access-Control-Max-Age', '86400');
+  res.end();
+}
+
+function sendUnavailable(req: IncomingMessage, res: ServerResponse, reason: string): void {
+  res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+  sendText(req, res, 503, reason);
+}
+
+/** Sends a one-line text body, or for HEAD the same status and headers without the body. */
+function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  if (req.method === 'HEAD') res.end();
+  else res.end(text);
+}
+
+function headerValue(req: IncomingMessage, name: string, maxChars: number): string | null {
+  const value = req.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined || first === '') return null;
+  return first.slice(0, maxChars);
+}
+
+function remoteAddressOf(req: IncomingMessage, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = headerValue(req, 'x-forwarded-for', 1000)?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, MAX_REMOTE_ADDRESS_CHARS);
+  }
+  const address = req.socket.remoteAddress;
+  if (address === undefined) return null;
+  // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d, so the IPv4 form is stored.
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/** Runs a log call at most once per interval, passing how many calls were skipped since. */
+class RepeatLimitedLog {
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private skipped = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  run(log: (suppressed: number) => void): void {
+    const at = this.now();
+    if (at - this.lastAt < this.intervalMs) {
+      this.skipped += 1;
+      return;
+    }
+    log(this.skipped);
+    this.lastAt = at;
+    this.skipped = 0;
+  }
+}

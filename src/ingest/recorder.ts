@@ -1,0 +1,24 @@
+import type { PingInput } from '../domain/types.js';
+
+/** Which monitor a ping names: its UUID token, or a team's ping key and the monitor's slug. */
+export type PingTarget =
+  | { kind: 'token'; token: string }
+  | { kind: 'slug'; pingKey: string; slug: string; create: boolean };
+
+export type RecordResult =
+  | { status: 'stored' }
+  | { status: 'not_found' }
+  | { status: 'rate_limited'; retryAfterSeconds: number };
+
+/**
+ * Stores a ping and applies it to its monitor. Resolves only once the ping is durably in
+ * Redis; rejects with `StoreUnavailableError` when Redis cannot take the write.
+ */
+export interface PingRecorder {
+  record(target: PingTarget, input: PingInput): Promise<RecordResult>;
+}
+
+/** Redis did not take a write; the ping API answers 503 with Retry-After. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

@@ -1,0 +1,61 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+import type { LogLevel } from './config.js';
+
+export type { Logger } from 'pino';
+
+/**
+ * Field names whose values are secrets. Ping URLs count too, because the token in them is
+ * all it takes to report a job as healthy, and a Redis URL can carry a password.
+ */
+const SECRET_FIELDS = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'secret',
+  'password',
+  'authorization',
+  'pingKey',
+  'pingUrl',
+  'url',
+  'redisUrl',
+];
+
+/** Top-level fields and fields one object deep (`req.url`, `slack.botToken`), plus headers. */
+export const REDACTED_PATHS = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((field) => `*.${field}`),
+  'headers.authorization',
+  'headers.Authorization',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.headers.cookie',
+];
+
+export const REDACTED = '[redacted]';
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Stream for the JSON lines. Default: standard output. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Creates the service's pino logger. Secret fields (see `REDACTED_PATHS`) are replaced by
+ * `[redacted]` in every line, also in child loggers' bindings. Redaction covers fields only:
+ * a secret written into the message string itself is logged as it is.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const settings = {
+    level: options.level,
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
+}
+
+/** Creates a logger that writes nothing, for tests and tools that want no output. */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,50 @@
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { CommandHandler } from './bot/commands/context.js';
+import { createSlackApp } from './bot/slack/app.js';
+import type { Config } from './config.js';
+import type { Notifier } from './scheduler/notifier.js';
+
+export interface ChatPlatforms {
+  /** Express routers to mount, each at its path. */
+  routers: { path: string; router: Router }[];
+  notifiers: Notifier[];
+  stop(): Promise<void>;
+}
+
+export interface ChatPlatformOptions {
+  config: Config;
+  core: CommandHandler;
+  logger: Logger;
+  clock: () => number;
+}
+
+/** Starts the chat front ends whose credentials are configured. */
+export async function mountChatPlatforms(options: ChatPlatformOptions): Promise<ChatPlatforms> {
+  const { config, core, logger, clock } = options;
+  const platforms: ChatPlatforms = { routers: [], notifiers: [], stop: async () => {} };
+  const stops: (() => Promise<void>)[] = [];
+  if (config.slack) {
+    if (config.slack.signingSecret === null) {
+      throw new Error(
+        'Slack Socket Mode is not supported yet: set SLACK_SIGNING_SECRET to use HTTP.',
+      );
+    }
+    const slack = createSlackApp({
+      signingSecret: config.slack.signingSecret,
+      botToken: config.slack.botToken,
+      apiUrl: config.slack.apiUrl,
+      commands: core,
+      logger: logger.child({ platform: 'slack' }),
+      now: clock,
+    });
+    await slack.start();
+    platforms.routers.push({ path: '/', router: slack.router });
+    platforms.notifiers.push(slack.notifier);
+    stops.push(() => slack.stop());
+  }
+  platforms.stop = async () => {
+    await Promise.allSettled(stops.map((stop) => stop()));
+  };
+  return platforms;
+}

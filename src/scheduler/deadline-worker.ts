@@ -1,0 +1,75 @@
+import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Keys } from '../store/keys.js';
+import type { MonitorStore } from '../store/monitors.js';
+import { DEADLINE_QUEUE, type DeadlineJobData, type Deadlines } from './deadlines.js';
+import type { MonitorEvents } from './monitor-events.js';
+
+export interface DeadlineWorkerOptions {
+  connection: ConnectionOptions;
+  keys: Keys;
+  store: MonitorStore;
+  deadlines: Deadlines;
+  events: MonitorEvents;
+  logger: Logger;
+  clock: () => number;
+  concurrency?: number;
+}
+
+/**
+ * Runs deadline jobs. A job whose fire time is no longer the monitor's `armedAt` lost a race
+ * to a newer deadline and returns without doing anything; that is the normal case, not an
+ * error. Otherwise the state machine decides, with compare-and-set against concurrent pings.
+ */
+export class DeadlineWorker {
+  readonly worker: Worker<DeadlineJobData>;
+
+  constructor(private readonly options: DeadlineWorkerOptions) {
+    this.worker = new Worker<DeadlineJobData>(DEADLINE_QUEUE, (job) => this.process(job), {
+      connection: options.connection,
+      prefix: options.keys.queuePrefix(),
+      concurrency: options.concurrency ?? 20,
+      // Set here, not per job: per-job options make every delayed job larger in Redis.
+      removeOnComplete: { count: 0 },
+      removeOnFail: { age: 86_400 },
+    });
+    this.worker.on('failed', (job, error) => {
+      options.logger.error(
+        { jobId: job?.id, monitorId: job?.data.monitorId, err: error },
+        'deadline job failed',
+      );
+    });
+    this.worker.on('error', (error) =>
+      options.logger.error({ err: error }, 'deadline worker error'),
+    );
+  }
+
+  async process(job: Job<DeadlineJobData>): Promise<'stale' | 'checked'> {
+    const { monitorId, fireAt } = job.data;
+    const { store, events, deadlines, clock } = this.options;
+    if (job.data.silenceEnd) {
+      await events.apply(monitorId, { type: 'silence_expired' });
+      return 'checked';
+    }
+    const stored = await store.get(monitorId);
+    if (!stored || stored.armedAt !== fireAt) return 'stale';
+    const result = await events.apply(
+      monitorId,
+      { type: 'deadline' },
+      { stored, fromDeadlineJob: true },
+    );
+    if (result.status === 'not_found') return 'stale';
+    await deadlines.rearm(monitorId, fireAt, result.monitor.dueAt, clock());
+    if (result.transition.changed) {
+      this.options.logger.info(
+        { monitorId, state: result.monitor.state, jobId: job.id },
+        'deadline passed',
+      );
+    }
+    return 'checked';
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}

@@ -1,0 +1,117 @@
+import { type ConnectionOptions, Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Keys } from '../store/keys.js';
+import type { MonitorStore } from '../store/monitors.js';
+
+export const DEADLINE_QUEUE = 'deadlines';
+
+export interface DeadlineJobData {
+  monitorId: string;
+  /** The time this job was scheduled to fire, epoch ms; also the monitor's `armedAt`. */
+  fireAt: number;
+  /** Set on the job that ends a silence, which fires at the silence's end instead. */
+  silenceEnd?: true;
+}
+
+/** The job fires 1 ms after the deadline, because a ping at the deadline itself is on time. */
+export function fireTimeFor(dueAt: number | null): number | null {
+  return dueAt === null ? null : dueAt + 1;
+}
+
+/**
+ * One BullMQ delayed job per monitor deadline. The job id carries the fire time
+ * (`dl-<monitorId>-<fireAt>`) because BullMQ silently ignores an add whose id exists, and the
+ * monitor record stores that fire time as `armedAt`. A job whose fire time is no longer the
+ * monitor's `armedAt` is stale and does nothing.
+ *
+ * Pings only ever need to move a deadline later, and then nothing is rescheduled: the armed
+ * job fires at the old time, finds the later deadline and re-arms itself. Only a deadline that
+ * moves earlier (a start with a short maximum run time, a first ping) adds a job.
+ */
+export class Deadlines {
+  readonly queue: Queue<DeadlineJobData>;
+
+  constructor(
+    connection: ConnectionOptions,
+    keys: Keys,
+    private readonly store: MonitorStore,
+    private readonly logger: Logger,
+  ) {
+    this.queue = new Queue<DeadlineJobData>(DEADLINE_QUEUE, {
+      connection,
+      prefix: keys.queuePrefix(),
+    });
+  }
+
+  static jobId(monitorId: string, fireAt: number): string {
+    return `dl-${monitorId}-${fireAt}`;
+  }
+
+  /**
+   * Makes sure a job fires no later than the monitor's deadline, after a write that may have
+   * moved it. `knownArmedAt` is the fire time read with the monitor; it is re-read on a race.
+   */
+  async ensureArmed(
+    monitorId: string,
+    knownArmedAt: number | null,
+    dueAt: number | null,
+    now: number,
+  ): Promise<void> {
+    const fireAt = fireTimeFor(dueAt);
+    let armedAt = knownArmedAt;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (fireAt === null || (armedAt !== null && armedAt <= fireAt)) return;
+      if (await this.store.setArmed(monitorId, armedAt, fireAt)) {
+        await this.addJob(monitorId, fireAt, now);
+        if (armedAt !== null) await this.removeJob(monitorId, armedAt);
+        return;
+      }
+      const stored = await this.store.get(monitorId);
+      if (!stored) return;
+      armedAt = stored.armedAt;
+    }
+    this.logger.warn({ monitorId }, 'deadline kept moving while arming; the sweep re-checks it');
+  }
+
+  /** Re-arms from inside the job that fired at `jobFireAt`, for the monitor's next deadline. */
+  async rearm(
+    monitorId: string,
+    jobFireAt: number,
+    dueAt: number | null,
+    now: number,
+  ): Promise<void> {
+    const fireAt = fireTimeFor(dueAt);
+    if (!(await this.store.setArmed(monitorId, jobFireAt, fireAt))) return;
+    if (fireAt !== null) await this.addJob(monitorId, fireAt, now);
+  }
+
+  async addJob(monitorId: string, fireAt: number, now: number): Promise<void> {
+    await this.queue.add(
+      'deadline',
+      { monitorId, fireAt },
+      { jobId: Deadlines.jobId(monitorId, fireAt), delay: Math.max(0, fireAt - now) },
+    );
+  }
+
+  /** Schedules the end of a silence, so that an incident held back by it is posted then. */
+  async addSilenceEnd(monitorId: string, until: number, now: number): Promise<void> {
+    await this.queue.add(
+      'silence_end',
+      { monitorId, fireAt: until, silenceEnd: true },
+      { jobId: `silence-${monitorId}-${until}`, delay: Math.max(0, until - now) },
+    );
+  }
+
+  async removeJob(monitorId: string, fireAt: number): Promise<void> {
+    try {
+      await this.queue.remove(Deadlines.jobId(monitorId, fireAt));
+    } catch (error) {
+      // A job that is running cannot be removed; it finds itself stale and does nothing.
+      this.logger.debug({ monitorId, err: error }, 'stale deadline job not removed');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

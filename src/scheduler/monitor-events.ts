@@ -1,0 +1,128 @@
+import type { Logger } from 'pino';
+import type { Effect } from '../domain/effects.js';
+import { type MonitorEvent, type Transition, transition } from '../domain/machine.js';
+import type { Incident, Monitor, StoredPing } from '../domain/types.js';
+import type { StoredMonitor } from '../store/codec.js';
+import type { MonitorStore, OutboxItem } from '../store/monitors.js';
+import type { Deadlines } from './deadlines.js';
+import type { AlertSnapshot, NotificationJobData, NotificationQueue } from './notifications.js';
+
+export type ApplyResult =
+  | { status: 'applied'; monitor: Monitor; transition: Transition }
+  | { status: 'not_found' };
+
+export interface ApplyOptions {
+  /** The monitor as the caller read it, to save a round trip. */
+  stored?: StoredMonitor | null;
+  /** A ping to store with the change; its duration is filled in from the transition. */
+  ping?: Omit<StoredPing, 'durationMs'>;
+  /** Set when a deadline job applies the event: that job re-arms itself. */
+  fromDeadlineJob?: boolean;
+}
+
+// Compare-and-set attempts before giving up; each retry starts from the value that won.
+const MAX_ATTEMPTS = 10;
+
+function snapshotOf(monitor: Monitor, incident: Incident): AlertSnapshot {
+  const { id, name, graceMs, maxRuntimeMs, silencedUntil, silencedBy, lastPingAt } = monitor;
+  const { teamId, platform, channelId } = monitor;
+  return {
+    monitor: { id, name, graceMs, maxRuntimeMs, silencedUntil, silencedBy, lastPingAt },
+    team: { teamId, platform, channelId },
+    incident,
+  };
+}
+
+/** Turns the delivery effects of a transition into notification jobs with derived ids. */
+export function outboxFor(monitor: Monitor, effects: Effect[]): OutboxItem[] {
+  const items: OutboxItem[] = [];
+  for (const effect of effects) {
+    if (effect.type === 'archive_incident') continue;
+    const snapshot = snapshotOf(monitor, effect.incident);
+    let data: NotificationJobData;
+    let jobId: string;
+    if (effect.type === 'sync_alert') {
+      data = { type: 'sync_alert', snapshot };
+      jobId = `sync-${effect.incident.id}-${monitor.generation}-${items.length}`;
+    } else {
+      data = { type: 'thread_reply', snapshot, note: effect.note, sequence: effect.sequence };
+      jobId = `thread-${effect.incident.id}-${effect.sequence}-${effect.note.kind}`;
+    }
+    items.push({ jobId, data });
+  }
+  return items;
+}
+
+/**
+ * Applies events to monitors: reads, runs the pure state machine, stores the result with
+ * compare-and-set (retrying from the winner's value when another writer was first), arms the
+ * deadline and hands the effects to the notification queue through the monitor's outbox.
+ */
+export class MonitorEvents {
+  constructor(
+    private readonly store: MonitorStore,
+    private readonly deadlines: Deadlines,
+    private readonly notifications: NotificationQueue,
+    private readonly logger: Logger,
+    private readonly clock: () => number,
+  ) {}
+
+  async apply(
+    monitorId: string,
+    event: MonitorEvent,
+    options: ApplyOptions = {},
+  ): Promise<ApplyResult> {
+    let stored = options.stored === undefined ? await this.store.get(monitorId) : options.stored;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (!stored) return { status: 'not_found' };
+      const now = this.clock();
+      const result = transition(stored.monitor, event, now);
+      if (!result.changed && !options.ping) {
+        return { status: 'applied', monitor: stored.monitor, transition: result };
+      }
+      const ping = options.ping
+        ? { ...options.ping, durationMs: result.pingDurationMs }
+        : undefined;
+      const archive = result.effects.flatMap((effect) =>
+        effect.type === 'archive_incident' ? [effect.incident] : [],
+      );
+      const outbox = outboxFor(result.monitor, result.effects);
+      const write = await this.store.compareAndSet(result.monitor, stored.monitor.generation, {
+        ...(ping ? { ping } : {}),
+        outbox,
+        archive,
+      });
+      if (write.status === 'deleted') return { status: 'not_found' };
+      if (write.status === 'conflict') {
+        this.logger.debug(
+          { monitorId, attempt, event: event.type },
+          'monitor changed meanwhile; retrying',
+        );
+        stored = write.current;
+        continue;
+      }
+      if (!options.fromDeadlineJob) {
+        await this.deadlines.ensureArmed(monitorId, stored.armedAt, result.monitor.dueAt, now);
+      }
+      if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);
+      if (outbox.length > 0) await this.drainOutbox(monitorId);
+      return { status: 'applied', monitor: result.monitor, transition: result };
+    }
+    throw new Error(
+      `monitor ${monitorId} changed ${MAX_ATTEMPTS} times while applying ${event.type}`,
+    );
+  }
+
+  /**
+   * Moves a monitor's queued effects into the notification queue. Job ids are derived from the
+   * effect, so a drain that runs twice (a crash, the sweep) queues each delivery once.
+   */
+  async drainOutbox(monitorId: string): Promise<void> {
+    const items = await this.store.readOutbox(monitorId);
+    for (const { raw, item } of items) {
+      await this.notifications.add(item.jobId, item.data as NotificationJobData);
+      await this.store.removeFromOutbox(monitorId, raw);
+    }
+    await this.store.finishOutbox(monitorId);
+  }
+}

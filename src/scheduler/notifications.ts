@@ -1,0 +1,212 @@
+import {
+  type ConnectionOptions,
+  DelayedError,
+  type Job,
+  Queue,
+  UnrecoverableError,
+  Worker,
+} from 'bullmq';
+import type { Logger } from 'pino';
+import type { AlertMonitor } from '../bot/alert-view.js';
+import type { AlertView } from '../bot/views.js';
+import type { ThreadNote } from '../domain/effects.js';
+import type { Incident, Monitor, Platform } from '../domain/types.js';
+import type { DeliveryStore } from '../store/deliveries.js';
+import type { Keys } from '../store/keys.js';
+import type { MonitorStore } from '../store/monitors.js';
+import { DeliveryError, type MessageRef, type Notifier } from './notifier.js';
+
+export const NOTIFICATION_QUEUE = 'notifications';
+
+/** What a delivery needs when the monitor is gone by the time it runs. */
+export interface AlertSnapshot {
+  monitor: AlertMonitor;
+  team: Pick<Monitor, 'teamId' | 'platform' | 'channelId'>;
+  incident: Incident;
+}
+
+export type NotificationJobData =
+  | { type: 'sync_alert'; snapshot: AlertSnapshot }
+  | { type: 'thread_reply'; snapshot: AlertSnapshot; note: ThreadNote; sequence: number };
+
+/** Renders the words of alerts; injected so the scheduler holds no chat wording itself. */
+export interface AlertRenderer {
+  alert(monitor: AlertMonitor, incident: Incident, teamId: string, now: number): Promise<AlertView>;
+  threadNote(note: ThreadNote, teamId: string, now: number): Promise<string>;
+}
+
+// A first post may be held by another worker's lock this long before this one retries.
+const POSTING_LOCK_MS = 30_000;
+const ATTEMPTS = 30;
+const MAX_BACKOFF_MS = 60_000;
+
+export function notificationJobOptions(jobId: string) {
+  return {
+    jobId,
+    attempts: ATTEMPTS,
+    backoff: { type: 'drumbeat' },
+  };
+}
+
+export class NotificationQueue {
+  readonly queue: Queue<NotificationJobData>;
+
+  constructor(connection: ConnectionOptions, keys: Keys) {
+    this.queue = new Queue<NotificationJobData>(NOTIFICATION_QUEUE, {
+      connection,
+      prefix: keys.queuePrefix(),
+    });
+  }
+
+  async add(jobId: string, data: NotificationJobData): Promise<void> {
+    await this.queue.add(data.type, data, notificationJobOptions(jobId));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export interface NotificationWorkerOptions {
+  connection: ConnectionOptions;
+  keys: Keys;
+  store: MonitorStore;
+  deliveries: DeliveryStore;
+  notifiers: Map<Platform, Notifier>;
+  fallback: Notifier;
+  renderer: AlertRenderer;
+  logger: Logger;
+  clock: () => number;
+  concurrency?: number;
+}
+
+/** Delivers alerts: posts each incident's message once, then edits it and replies in its thread. */
+export class NotificationWorker {
+  readonly worker: Worker<NotificationJobData>;
+
+  constructor(private readonly options: NotificationWorkerOptions) {
+    this.worker = new Worker<NotificationJobData>(
+      NOTIFICATION_QUEUE,
+      (job, token) => this.process(job, token),
+      {
+        connection: options.connection,
+        prefix: options.keys.queuePrefix(),
+        concurrency: options.concurrency ?? 8,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { age: 7 * 86_400 },
+        settings: {
+          backoffStrategy: (attemptsMade: number) =>
+            Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attemptsMade - 1)),
+        },
+      },
+    );
+    this.worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final = error instanceof UnrecoverableError || job.attemptsMade >= ATTEMPTS;
+      const fields = { jobId: job.id, monitorId: job.data.snapshot.monitor.id, err: error };
+      if (final) options.logger.error(fields, 'alert delivery gave up');
+      else options.logger.warn(fields, 'alert delivery failed; retrying');
+    });
+    this.worker.on('error', (error) =>
+      options.logger.error({ err: error }, 'notification worker error'),
+    );
+  }
+
+  private notifierFor(platform: Platform): Notifier {
+    return this.options.notifiers.get(platform) ?? this.options.fallback;
+  }
+
+  /** Finds the newest version of the incident: open on the monitor, archived, or the snapshot. */
+  private async latest(snapshot: AlertSnapshot): Promise<AlertSnapshot> {
+    const stored = await this.options.store.get(snapshot.monitor.id);
+    if (!stored) return snapshot;
+    const monitor = stored.monitor;
+    const team = {
+      teamId: monitor.teamId,
+      platform: monitor.platform,
+      channelId: monitor.channelId,
+    };
+    if (monitor.incident?.id === snapshot.incident.id) {
+      return { monitor, team, incident: monitor.incident };
+    }
+    const archived = await this.options.store.incidents(monitor.id, 20);
+    const closed = archived.find((incident) => incident.id === snapshot.incident.id);
+    return { monitor, team, incident: closed ?? snapshot.incident };
+  }
+
+  private async process(job: Job<NotificationJobData>, token: string | undefined): Promise<void> {
+    try {
+      if (job.data.type === 'sync_alert') await this.syncAlert(job.data.snapshot);
+      else await this.threadReply(job.data.snapshot, job.data.note, job.data.sequence);
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      const fields = { jobId: job.id, monitorId: job.data.snapshot.monitor.id, code: error.code };
+      if (error.permanent) {
+        this.options.logger.error(fields, `alert cannot be delivered: ${error.message}`);
+        throw new UnrecoverableError(error.message);
+      }
+      if (error.retryAfterMs !== null && token !== undefined) {
+        // Honour Retry-After exactly, without spending one of the job's attempts.
+        this.options.logger.warn(
+          { ...fields, retryAfterMs: error.retryAfterMs },
+          'chat API rate limit',
+        );
+        await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
+        throw new DelayedError();
+      }
+      throw error;
+    }
+  }
+
+  private async syncAlert(snapshot: AlertSnapshot): Promise<void> {
+    const { monitor, team, incident } = await this.latest(snapshot);
+    const { deliveries, renderer, clock } = this.options;
+    const notifier = this.notifierFor(team.platform);
+    const view = await renderer.alert(monitor, incident, team.teamId, clock());
+    const ref = await deliveries.get(monitor.id, incident.id);
+    if (ref) {
+      await notifier.updateAlert(ref, view);
+      return;
+    }
+    // NOTE: an incident that closed before its first message went out is not posted at all.
+    if (incident.closedAt !== null) return;
+    const silenced = monitor.silencedUntil !== null && monitor.silencedUntil > clock();
+    if (silenced) return;
+    if (!(await deliveries.lockPosting(monitor.id, incident.id, POSTING_LOCK_MS))) {
+      throw new Error(`incident ${incident.id} is being posted by another worker`);
+    }
+    try {
+      const posted = await notifier.postAlert(team.channelId, view);
+      await deliveries.save(monitor.id, incident.id, posted);
+      this.options.logger.info(
+        { monitorId: monitor.id, incidentId: incident.id, channelId: team.channelId },
+        'alert posted',
+      );
+    } finally {
+      await deliveries.unlockPosting(monitor.id, incident.id);
+    }
+  }
+
+  private async threadReply(
+    snapshot: AlertSnapshot,
+    note: ThreadNote,
+    sequence: number,
+  ): Promise<void> {
+    const { monitor, team, incident } = await this.latest(snapshot);
+    const { deliveries, renderer, clock } = this.options;
+    const key = `${sequence}:${note.kind}`;
+    if (await deliveries.wasThreadReplySent(monitor.id, incident.id, key)) return;
+    const ref: MessageRef | null = await deliveries.get(monitor.id, incident.id);
+    if (!ref) {
+      if (incident.closedAt !== null) return;
+      throw new Error(`incident ${incident.id} has no message yet to reply to`);
+    }
+    const text = await renderer.threadNote(note, team.teamId, clock());
+    await this.notifierFor(team.platform).postThreadReply(ref, text);
+    await deliveries.markThreadReplySent(monitor.id, incident.id, key);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}

@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { MonitorStore } from '../store/monitors.js';
+import { Deadlines, fireTimeFor } from './deadlines.js';
+import type { MonitorEvents } from './monitor-events.js';
+
+export interface SweepOptions {
+  store: MonitorStore;
+  deadlines: Deadlines;
+  events: MonitorEvents;
+  logger: Logger;
+  clock: () => number;
+  /** How long past its fire time a deadline job may be before the sweep repairs it. */
+  overdueMs?: number;
+}
+
+/**
+ * Repairs what a crash or a stuck worker can leave behind: deadline jobs that are missing or
+ * overdue, monitors whose deadline was never armed, and outboxes that were never drained.
+ */
+export class Sweep {
+  private readonly overdueMs: number;
+
+  constructor(private readonly options: SweepOptions) {
+    this.overdueMs = options.overdueMs ?? 30_000;
+  }
+
+  /** Checks the deadline jobs that should have fired by now; returns how many it repaired. */
+  async repairOverdue(): Promise<number> {
+    const { store, deadlines, logger, clock } = this.options;
+    const now = clock();
+    let repaired = 0;
+    for (const monitorId of await store.armedBefore(now - this.overdueMs, 500)) {
+      const stored = await store.get(monitorId);
+      if (!stored || stored.armedAt === null) continue;
+      const fireAt = stored.armedAt;
+      const job = await deadlines.queue.getJob(Deadlines.jobId(monitorId, fireAt));
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'active' || state === 'waiting' || state === 'prioritized') continue;
+      if (state === 'delayed' && job) {
+        await job.promote();
+      } else {
+        if (job) await job.remove();
+        await deadlines.addJob(monitorId, fireAt, now);
+      }
+      repaired++;
+      logger.warn(
+        { monitorId, state, overdueMs: now - fireAt },
+        'sweep repaired an overdue deadline',
+      );
+    }
+    return repaired;
+  }
+
+  /** Queues deliveries that a crash left in monitors' outboxes; returns how many outboxes. */
+  async drainOutboxes(): Promise<number> {
+    const ids = await this.options.store.pendingOutboxes(100);
+    for (const monitorId of ids) await this.options.events.drainOutbox(monitorId);
+    return ids.length;
+  }
+
+  /**
+   * Walks every monitor and arms those whose deadline has no job, as after a crash between a
+   * write and its arming, or a Redis that lost BullMQ's keys. Run at start and now and then.
+   */
+  async rebuildAll(): Promise<number> {
+    const { store, deadlines, logger, clock } = this.options;
+    let cursor = '0';
+    let armed = 0;
+    do {
+      const [next, ids] = await store.allIds(cursor, 500);
+      cursor = next;
+      for (const monitorId of ids) {
+        const stored = await store.get(monitorId);
+        if (!stored || stored.monitor.dueAt === null) continue;
+        const fireAt = fireTimeFor(stored.monitor.dueAt)!;
+        const jobExists =
+          stored.armedAt !== null &&
+          (await deadlines.queue.getJob(Deadlines.jobId(monitorId, stored.armedAt))) !== undefined;
+        if (jobExists && stored.armedAt! <= fireAt) continue;
+        if (await store.setArmed(monitorId, stored.armedAt, fireAt)) {
+          await deadlines.addJob(monitorId, fireAt, clock());
+          armed++;
+        }
+      }
+    } while (cursor !== '0');
+    if (armed > 0) logger.warn({ armed }, 'rebuilt deadline jobs that were missing');
+    return armed;
+  }
+
+  async runOnce(): Promise<void> {
+    await this.repairOverdue();
+    await this.drainOutboxes();
+  }
+}

@@ -1,0 +1,65 @@
+// Redis key layout. Every key of one monitor carries the monitor id as a hash tag, so that
+// the Lua scripts that touch several of them run on one Redis Cluster slot.
+// NOTE: the global indexes (`monitors`, `armed`, `outbox`) are cross-slot with the monitor
+// keys, so Drumbeat runs on a single Redis (or a primary with replicas), not yet on Cluster.
+
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  monitor(id: string): string {
+    return `${this.prefix}:m:{${id}}`;
+  }
+  pings(id: string): string {
+    return `${this.prefix}:m:{${id}}:pings`;
+  }
+  incidents(id: string): string {
+    return `${this.prefix}:m:{${id}}:incidents`;
+  }
+  outbox(id: string): string {
+    return `${this.prefix}:m:{${id}}:outbox`;
+  }
+  pingRate(id: string, window: number): string {
+    return `${this.prefix}:m:{${id}}:rate:${window}`;
+  }
+  delivery(id: string, incidentId: string): string {
+    return `${this.prefix}:m:{${id}}:delivery:${incidentId}`;
+  }
+  deliveryLock(id: string, incidentId: string): string {
+    return `${this.prefix}:m:{${id}}:delivery-lock:${incidentId}`;
+  }
+  threadSent(id: string, incidentId: string): string {
+    return `${this.prefix}:m:{${id}}:thread-sent:${incidentId}`;
+  }
+  token(token: string): string {
+    return `${this.prefix}:token:${token}`;
+  }
+  teamNames(teamId: string): string {
+    return `${this.prefix}:team:{${teamId}}:names`;
+  }
+  teamSettings(teamId: string): string {
+    return `${this.prefix}:team:{${teamId}}:settings`;
+  }
+  pingKey(key: string): string {
+    return `${this.prefix}:ping-key:${key}`;
+  }
+  /** Set of every monitor id. */
+  allMonitors(): string {
+    return `${this.prefix}:monitors`;
+  }
+  /** Sorted set of monitor ids by the time their deadline job should fire. */
+  armed(): string {
+    return `${this.prefix}:armed`;
+  }
+  /** Set of monitor ids whose outbox may hold effects not yet queued. */
+  outboxPending(): string {
+    return `${this.prefix}:outbox-pending`;
+  }
+  /** The last time a Drumbeat worker was alive, to detect its own downtime. */
+  workerHeartbeat(): string {
+    return `${this.prefix}:worker-heartbeat`;
+  }
+  /** BullMQ's prefix, so that its keys sit beside Drumbeat's. */
+  queuePrefix(): string {
+    return `${this.prefix}:bull`;
+  }
+}

@@ -1,0 +1,364 @@
+import { describe, expect, it } from 'vitest';
+import type { Effect } from '../../src/domain/effects.js';
+import { type MonitorEvent, transition } from '../../src/domain/machine.js';
+import type { Monitor } from '../../src/domain/types.js';
+import { HOUR, MINUTE, monitorFixture, pingFixture } from '../support/monitors.js';
+
+type Step = [at: number, event: MonitorEvent];
+
+const success: MonitorEvent = { type: 'ping', ping: pingFixture('success') };
+const start: MonitorEvent = { type: 'ping', ping: pingFixture('start') };
+const deadline: MonitorEvent = { type: 'deadline' };
+const fail = (exitStatus: number | null = null, body = ''): MonitorEvent => ({
+  type: 'ping',
+  ping: pingFixture('fail', { exitStatus, body }),
+});
+
+/** Applies steps in order and collects every effect with the time it happened. */
+function run(monitor: Monitor, steps: Step[]) {
+  let current = monitor;
+  const effects: { at: number; effect: Effect }[] = [];
+  const durations: (number | null)[] = [];
+  for (const [at, event] of steps) {
+    const result = transition(current, event, at);
+    current = result.monitor;
+    durations.push(result.pingDurationMs);
+    for (const effect of result.effects) effects.push({ at, effect });
+  }
+  return { monitor: current, effects, durations };
+}
+
+/** Fires the deadline job when it is due, as the scheduler would. */
+function fireDeadline(monitor: Monitor): Step {
+  return [monitor.dueAt! + 1, deadline];
+}
+
+function syncs(effects: { effect: Effect }[]) {
+  return effects.filter(({ effect }) => effect.type === 'sync_alert');
+}
+
+describe('new monitor', () => {
+  it('has no deadline before its first ping', () => {
+    const monitor = monitorFixture();
+    expect(monitor.state).toBe('new');
+    expect(monitor.dueAt).toBeNull();
+    const result = transition(monitor, deadline, 10 * HOUR);
+    expect(result.changed).toBe(false);
+    expect(result.effects).toEqual([]);
+  });
+
+  it('goes up on its first success', () => {
+    const { monitor } = run(monitorFixture(), [[1000, success]]);
+    expect(monitor.state).toBe('up');
+    expect(monitor.lastSuccessAt).toBe(1000);
+    expect(monitor.expectedAt).toBe(1000 + 600_000);
+    expect(monitor.dueAt).toBe(1000 + 600_000 + MINUTE);
+    expect(monitor.deadlineKind).toBe('late');
+    expect(monitor.generation).toBe(1);
+  });
+});
+
+describe('late and missed', () => {
+  const up = run(monitorFixture(), [[0, success]]).monitor;
+
+  it('posts nothing at the expected time itself', () => {
+    const result = transition(up, deadline, up.expectedAt!);
+    expect(result.changed).toBe(false);
+    expect(result.effects).toEqual([]);
+  });
+
+  it('opens one late incident after the grace period', () => {
+    const { monitor, effects } = run(up, [fireDeadline(up)]);
+    expect(monitor.state).toBe('late');
+    expect(monitor.incident?.kind).toBe('late');
+    expect(monitor.incident?.expectedAt).toBe(600_000);
+    expect(monitor.incident?.lastPingAt).toBe(0);
+    expect(monitor.incident?.missedRuns).toBe(1);
+    expect(syncs(effects)).toHaveLength(1);
+    expect(monitor.deadlineKind).toBe('missed');
+    expect(monitor.dueAt).toBe(1_200_000 + MINUTE);
+  });
+
+  it('turns late into missed in place, then counts in the thread', () => {
+    const late = run(up, [fireDeadline(up)]).monitor;
+    const missed = run(late, [fireDeadline(late)]);
+    expect(missed.monitor.state).toBe('missed');
+    expect(missed.monitor.incident?.id).toBe(late.incident?.id);
+    expect(missed.monitor.incident?.missedRuns).toBe(2);
+    expect(missed.effects.map(({ effect }) => effect.type)).toEqual(['sync_alert']);
+
+    const third = run(missed.monitor, [fireDeadline(missed.monitor)]);
+    expect(third.monitor.incident?.missedRuns).toBe(3);
+    const replies = third.effects.filter(({ effect }) => effect.type === 'thread_reply');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.effect).toMatchObject({ note: { kind: 'missed_again', missedRuns: 3 } });
+  });
+
+  it('closes a late incident as ran late, by how much', () => {
+    const late = run(up, [fireDeadline(up)]).monitor;
+    const at = 600_000 + 4 * MINUTE;
+    const { monitor, effects } = run(late, [[at, success]]);
+    expect(monitor.state).toBe('up');
+    expect(monitor.incident).toBeNull();
+    const closed = effects.find(({ effect }) => effect.type === 'archive_incident');
+    expect(closed?.effect).toMatchObject({ incident: { closeReason: 'ran_late', closedAt: at } });
+    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    expect(reply?.effect).toMatchObject({ note: { kind: 'ran_late', lateByMs: 4 * MINUTE } });
+  });
+
+  it('closes a missed incident as recovered, after how long', () => {
+    const late = run(up, [fireDeadline(up)]).monitor;
+    const missed = run(late, [fireDeadline(late)]).monitor;
+    const openedAt = late.incident!.openedAt;
+    const at = openedAt + 30 * MINUTE;
+    const { effects } = run(missed, [[at, success]]);
+    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    expect(reply?.effect).toMatchObject({ note: { kind: 'recovered', afterMs: 30 * MINUTE } });
+  });
+});
+
+describe('deadline boundary', () => {
+  it('keeps a success exactly at last plus period up', () => {
+    const up = run(monitorFixture({ graceMs: 1000 }), [[0, success]]).monitor;
+    const { monitor, effects } = run(up, [[600_000, success]]);
+    expect(monitor.state).toBe('up');
+    expect(effects).toEqual([]);
+  });
+
+  it('treats the deadline itself as on time', () => {
+    const up = run(monitorFixture(), [[0, success]]).monitor;
+    const atDeadline = transition(up, deadline, up.dueAt!);
+    expect(atDeadline.changed).toBe(false);
+    const after = transition(up, deadline, up.dueAt! + 1);
+    expect(after.monitor.state).toBe('late');
+  });
+
+  it('lets a ping at the deadline win over the job', () => {
+    const up = run(monitorFixture(), [[0, success]]).monitor;
+    const pinged = transition(up, success, up.dueAt!).monitor;
+    const job = transition(pinged, deadline, up.dueAt! + 1);
+    expect(job.changed).toBe(false);
+    expect(job.monitor.state).toBe('up');
+  });
+
+  it('does nothing when a job fires early on a skewed clock', () => {
+    const up = run(monitorFixture(), [[0, success]]).monitor;
+    const early = transition(up, deadline, up.dueAt! - 120_000);
+    expect(early.changed).toBe(false);
+    expect(early.monitor.dueAt).toBe(up.dueAt);
+  });
+});
+
+describe('long period', () => {
+  it('goes late 31 days after the last ping, not at once', () => {
+    const days31 = 31 * 86_400;
+    const up = run(monitorFixture({ schedule: { kind: 'interval', periodSeconds: days31 } }), [
+      [0, success],
+    ]).monitor;
+    expect(up.dueAt).toBe(days31 * 1000 + MINUTE);
+    expect(transition(up, deadline, days31 * 1000).changed).toBe(false);
+    expect(transition(up, deadline, days31 * 1000 + MINUTE + 1).monitor.state).toBe('late');
+  });
+});
+
+describe('failed runs', () => {
+  it('opens a failed incident with exit status and body', () => {
+    const { monitor, effects } = run(monitorFixture(), [[0, fail(3, 'disk full')]]);
+    expect(monitor.state).toBe('failed');
+    expect(monitor.incident).toMatchObject({
+      kind: 'failed',
+      exitStatus: 3,
+      bodyExcerpt: 'disk full',
+    });
+    expect(syncs(effects)).toHaveLength(1);
+    expect(monitor.dueAt).toBeNull();
+  });
+
+  it('alerts once for fail then up, with no missed alert between', () => {
+    const monitor = monitorFixture({ schedule: { kind: 'interval', periodSeconds: 900 } });
+    const T = 1_000_000;
+    let current = run(monitor, [[T, success]]).monitor;
+    const failed = run(current, [[T + 10_000, fail()]]);
+    current = failed.monitor;
+    expect(syncs(failed.effects)).toHaveLength(1);
+    // No deadline while failed: nothing can fire until the next ping.
+    expect(current.dueAt).toBeNull();
+    const recovered = run(current, [[T + 20 * MINUTE, success]]);
+    const opened = [...failed.effects, ...recovered.effects].filter(
+      ({ effect }) => effect.type === 'sync_alert' && effect.incident.closedAt === null,
+    );
+    expect(opened).toHaveLength(1);
+    const reply = recovered.effects.find(({ effect }) => effect.type === 'thread_reply');
+    expect(reply?.effect).toMatchObject({
+      note: { kind: 'recovered', afterMs: 20 * MINUTE - 10_000 },
+    });
+    expect(recovered.monitor.state).toBe('up');
+  });
+
+  it('counts a repeat failure in the same incident', () => {
+    const first = run(monitorFixture(), [[0, fail(1)]]).monitor;
+    const { monitor, effects } = run(first, [[60_000, fail(2)]]);
+    expect(monitor.incident?.id).toBe(first.incident?.id);
+    expect(monitor.incident?.repeats).toBe(1);
+    expect(monitor.incident?.exitStatus).toBe(2);
+    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    expect(reply?.effect).toMatchObject({ note: { kind: 'failed_again', exitStatus: 2 } });
+  });
+
+  it('turns an open late incident into a failed one', () => {
+    const up = run(monitorFixture(), [[0, success]]).monitor;
+    const late = run(up, [fireDeadline(up)]).monitor;
+    const { monitor } = run(late, [[late.dueAt! - 1000, fail(1)]]);
+    expect(monitor.incident?.id).toBe(late.incident?.id);
+    expect(monitor.incident?.kind).toBe('failed');
+    expect(monitor.state).toBe('failed');
+  });
+});
+
+describe('start and run time', () => {
+  const daily = { kind: 'cron', expression: '0 5 * * *', timezone: 'UTC' } as const;
+  const at = (iso: string) => Date.parse(iso);
+
+  it('stays up for a long run within its maximum run time', () => {
+    const monitor = monitorFixture({ schedule: daily, graceMs: HOUR, maxRuntimeMs: 8 * HOUR });
+    const started = run(monitor, [
+      [at('2026-03-01T05:00:00Z'), success],
+      [at('2026-03-02T05:00:00Z'), start],
+    ]).monitor;
+    expect(started.deadlineKind).toBe('hung');
+    expect(started.dueAt).toBe(at('2026-03-02T13:00:00Z'));
+    // The late deadline (06:00) is suspended while the run is open.
+    expect(transition(started, deadline, at('2026-03-02T06:00:01Z')).changed).toBe(false);
+    const {
+      monitor: done,
+      effects,
+      durations,
+    } = run(started, [[at('2026-03-02T11:00:00Z'), success]]);
+    expect(done.state).toBe('up');
+    expect(effects).toEqual([]);
+    expect(durations).toEqual([6 * HOUR]);
+  });
+
+  it('goes hung at start plus grace without a maximum run time', () => {
+    const monitor = monitorFixture({ schedule: daily, graceMs: HOUR });
+    const started = run(monitor, [
+      [at('2026-03-01T05:00:00Z'), success],
+      [at('2026-03-02T05:00:00Z'), start],
+    ]).monitor;
+    expect(started.dueAt).toBe(at('2026-03-02T06:00:00Z'));
+    const { monitor: hung, effects } = run(started, [fireDeadline(started)]);
+    expect(hung.state).toBe('hung');
+    expect(hung.incident).toMatchObject({ kind: 'hung', runningSince: at('2026-03-02T05:00:00Z') });
+    expect(syncs(effects)).toHaveLength(1);
+  });
+
+  it('pairs overlapping runs by run id', () => {
+    const monitor = monitorFixture({ graceMs: HOUR });
+    const rid = (id: string) => `00000000-0000-4000-8000-00000000000${id}`;
+    const ping = (kind: 'start' | 'success' | 'fail', id: string): MonitorEvent => ({
+      type: 'ping',
+      ping: pingFixture(kind, { rid: rid(id) }),
+    });
+    const base = at('2026-03-02T10:00:00Z');
+    const {
+      monitor: final,
+      durations,
+      effects,
+    } = run(monitor, [
+      [base, ping('start', 'a')],
+      [base + 5 * MINUTE, ping('start', 'b')],
+      [base + 20 * MINUTE, ping('success', 'a')],
+      [base + 40 * MINUTE, ping('fail', 'b')],
+    ]);
+    expect(durations).toEqual([null, null, 20 * MINUTE, 35 * MINUTE]);
+    expect(final.state).toBe('failed');
+    expect(final.openRuns).toEqual([]);
+    expect(syncs(effects)).toHaveLength(1);
+  });
+});
+
+describe('pause, resume, silence, acknowledge', () => {
+  const up = run(monitorFixture(), [[0, success]]).monitor;
+  const late = run(up, [fireDeadline(up)]).monitor;
+
+  it('pauses: closes the incident and drops the deadline', () => {
+    const { monitor, effects } = run(late, [[late.dueAt! - 1, { type: 'pause', by: 'U1' }]]);
+    expect(monitor.state).toBe('paused');
+    expect(monitor.dueAt).toBeNull();
+    expect(monitor.incident).toBeNull();
+    const closed = effects.find(({ effect }) => effect.type === 'archive_incident');
+    expect(closed?.effect).toMatchObject({ incident: { closeReason: 'paused', closedBy: 'U1' } });
+  });
+
+  it('resumes with a fresh window', () => {
+    const paused = run(up, [[1000, { type: 'pause', by: 'U1' }]]).monitor;
+    const { monitor } = run(paused, [[5 * HOUR, { type: 'resume', by: 'U1' }]]);
+    expect(monitor.state).toBe('up');
+    expect(monitor.expectedAt).toBe(5 * HOUR + 600_000);
+  });
+
+  it('resumes on the next ping', () => {
+    const paused = run(up, [[1000, { type: 'pause', by: 'U1' }]]).monitor;
+    const { monitor } = run(paused, [[2 * HOUR, success]]);
+    expect(monitor.state).toBe('up');
+    expect(monitor.pausedAt).toBeNull();
+  });
+
+  it('holds back new alerts while silenced', () => {
+    const silenced = run(up, [[1000, { type: 'silence', until: 2 * HOUR, by: 'U1' }]]).monitor;
+    const { monitor, effects } = run(silenced, [fireDeadline(silenced)]);
+    expect(monitor.state).toBe('late');
+    expect(syncs(effects)).toEqual([]);
+    const expired = run(monitor, [[2 * HOUR, { type: 'silence_expired' }]]);
+    expect(expired.monitor.silencedUntil).toBeNull();
+    expect(syncs(expired.effects)).toHaveLength(1);
+  });
+
+  it('ignores a silence expiry after the silence was extended', () => {
+    const silenced = run(up, [[1000, { type: 'silence', until: 5 * HOUR, by: 'U1' }]]).monitor;
+    expect(transition(silenced, { type: 'silence_expired' }, 2 * HOUR).changed).toBe(false);
+  });
+
+  it('acknowledges once, naming who', () => {
+    const id = late.incident!.id;
+    const { monitor, effects } = run(late, [
+      [700_000, { type: 'acknowledge', incidentId: id, by: 'U2' }],
+    ]);
+    expect(monitor.incident).toMatchObject({ acknowledgedBy: 'U2', acknowledgedAt: 700_000 });
+    expect(syncs(effects)).toHaveLength(1);
+    const again = transition(monitor, { type: 'acknowledge', incidentId: id, by: 'U3' }, 800_000);
+    expect(again.changed).toBe(false);
+  });
+
+  it('stops thread follow-ups once acknowledged', () => {
+    const id = late.incident!.id;
+    let current = run(late, [[700_000, { type: 'acknowledge', incidentId: id, by: 'U2' }]]).monitor;
+    current = run(current, [fireDeadline(current)]).monitor;
+    const { effects } = run(current, [fireDeadline(current)]);
+    expect(effects.filter(({ effect }) => effect.type === 'thread_reply')).toEqual([]);
+  });
+
+  it('ignores an acknowledge for another incident', () => {
+    expect(
+      transition(late, { type: 'acknowledge', incidentId: 'other', by: 'U2' }, 1).changed,
+    ).toBe(false);
+  });
+});
+
+describe('log pings and generations', () => {
+  it('changes nothing for a log ping', () => {
+    const up = run(monitorFixture(), [[0, success]]).monitor;
+    const result = transition(up, { type: 'ping', ping: pingFixture('log') }, 1000);
+    expect(result.changed).toBe(false);
+    expect(result.monitor.generation).toBe(up.generation);
+  });
+
+  it('bumps the generation on every change', () => {
+    const { monitor } = run(monitorFixture(), [
+      [0, success],
+      [1000, success],
+      [2000, fail()],
+    ]);
+    expect(monitor.generation).toBe(3);
+  });
+});

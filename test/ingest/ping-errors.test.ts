@@ -1,0 +1,229 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPingHandler } from '../../src/ingest/ping-handler.js';
+import { StoreUnavailableError } from '../../src/ingest/recorder.js';
+import {
+  MemoryRecorder,
+  memoryLogger,
+  rawConnect,
+  readRaw,
+  send,
+  startTestServer,
+  type TestServer,
+  TOKEN,
+} from './helpers.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+beforeEach(() => {
+  server.recorder.calls.length = 0;
+  server.recorder.respond = async () => ({ status: 'stored' });
+  server.lines.length = 0;
+});
+
+describe('ping 404', () => {
+  it('answers 404 when the recorder knows no such monitor', async () => {
+    server.recorder.respond = async () => ({ status: 'not_found' });
+    const answer = await send(server.port, `/ping/${TOKEN}`);
+
+    expect(answer.status).toBe(404);
+    expect(answer.body).toBe('not found');
+    expect(server.recorder.calls).toHaveLength(1);
+  });
+
+  it.each(['/ping/1234', `/ping/${TOKEN}0`, '/ping/', '/ping', `/ping/${TOKEN}/start/now`])(
+    'answers 404 for %s without asking the recorder',
+    async (path) => {
+      const answer = await send(server.port, path);
+
+      expect(answer.status).toBe(404);
+      expect(answer.body).toBe('not found');
+      expect(server.recorder.calls).toHaveLength(0);
+    },
+  );
+});
+
+describe('ping 400', () => {
+  it.each(['256', '-1', 'abc', '1e3'])('rejects exit status %s', async (status) => {
+    const answer = await send(server.port, `/ping/${TOKEN}/${status}`);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toBe(
+      `invalid exit status "${status}": expected 0-255, or start, fail or log after the monitor`,
+    );
+    expect(server.recorder.calls).toHaveLength(0);
+  });
+
+  it('rejects a rid that is not a UUID', async () => {
+    const answer = await send(server.port, `/ping/${TOKEN}/start?rid=job-42`);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toBe('invalid rid: expected a UUID');
+    expect(server.recorder.calls).toHaveLength(0);
+  });
+
+  it('rejects a malformed percent escape', async () => {
+    const answer = await send(server.port, `/ping/${TOKEN}/%ZZ`);
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toBe('invalid percent-encoding in the URL path');
+  });
+});
+
+describe('ping long URLs', () => {
+  it('answers 414 for a URL over 2 KB', async () => {
+    const answer = await send(server.port, `/ping/${TOKEN}/${'a/'.repeat(1500)}`);
+
+    expect(answer.status).toBe(414);
+    expect(answer.body).toBe('request URL too long: the limit is 2048 bytes');
+    expect(server.recorder.calls).toHaveLength(0);
+  });
+
+  it('survives a URL past the header size limit of node:http', async () => {
+    const socket = await rawConnect(server.port);
+    const raw = readRaw(socket);
+    socket.write(`GET /ping/${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+
+    expect(await raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
+  });
+});
+
+describe('ping malformed requests', () => {
+  it.each([
+    ['a broken request line', 'GARBAGE\r\n\r\n'],
+    ['a header without a colon', `GET /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n`],
+    ['an invalid Content-Length', `POST /ping/${TOKEN} HTTP/1.1\r\nContent-Length: ten\r\n\r\n`],
+  ])('answers 400 to %s and keeps serving', async (_name, request) => {
+    const socket = await rawConnect(server.port);
+    const raw = readRaw(socket);
+    socket.write(request);
+
+    expect(await raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(server.recorder.calls).toHaveLength(0);
+    expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
+  });
+});
+
+describe('ping 429', () => {
+  it('sends Retry-After from the recorder', async () => {
+    server.recorder.respond = async () => ({ status: 'rate_limited', retryAfterSeconds: 30 });
+    const answer = await send(server.port, `/ping/${TOKEN}`);
+
+    expect(answer.status).toBe(429);
+    expect(answer.headers['retry-after']).toBe('30');
+    expect(answer.body).toBe('rate limited: too many pings for this monitor, retry later');
+    expect(answer.headers['ping-body-limit']).toBe('100000');
+  });
+
+  it('rounds a fractional wait up to whole seconds, at least 1', async () => {
+    server.recorder.respond = async () => ({ status: 'rate_limited', retryAfterSeconds: 0.2 });
+    const first = await send(server.port, `/ping/${TOKEN}`);
+    server.recorder.respond = async () => ({ status: 'rate_limited', retryAfterSeconds: 2.5 });
+    const second = await send(server.port, `/ping/${TOKEN}`);
+
+    expect(first.headers['retry-after']).toBe('1');
+    expect(second.headers['retry-after']).toBe('3');
+  });
+});
+
+describe('ping 503', () => {
+  it('answers 503 with Retry-After when the store is unavailable', async () => {
+    server.recorder.respond = async () => {
+      throw new StoreUnavailableError('Redis write failed: connection refused');
+    };
+    const answer = await send(server.port, `/ping/${TOKEN}/fail`, { method: 'POST', body: 'x' });
+
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.headers['ping-body-limit']).toBe('100000');
+    expect(answer.body).toBe('ping not stored: storage unavailable, retry later');
+  });
+
+  it('answers 503 without a stack trace for any other error', async () => {
+    server.recorder.respond = async () => {
+      throw new TypeError('Cannot read properties of undefined');
+    };
+    const answer = await send(server.port, `/ping/${TOKEN}`);
+
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.body).toBe('ping not stored: internal error, retry later');
+    expect(answer.body).not.toContain('TypeError');
+  });
+
+  it('answers 503 when the recorder throws before it returns a promise', async () => {
+    const throwing = {
+      record(): never {
+        throw new Error('synchronous failure');
+      },
+    };
+    const { logger } = memoryLogger();
+    const own = createServer(createPingHandler({ recorder: throwing, logger }));
+    const port = await listenOn(own);
+    try {
+      expect((await send(port, `/ping/${TOKEN}`)).status).toBe(503);
+    } finally {
+      own.close();
+    }
+  });
+
+  it('logs the error with pino and no token', async () => {
+    // A server of its own, because the tests above already used up the log interval.
+    const own = await startTestServer();
+    own.recorder.respond = async () => {
+      throw new StoreUnavailableError('Redis write failed');
+    };
+    try {
+      await send(own.port, `/ping/${TOKEN}/start`);
+    } finally {
+      await own.close();
+    }
+
+    const errors = own.lines.filter((line) => line.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.msg).toBe('ping not stored');
+    expect(errors[0]?.err).toMatchObject({ type: 'StoreUnavailableError' });
+    expect(errors[0]?.pingKind).toBe('start');
+    expect(JSON.stringify(own.lines)).not.toContain(TOKEN);
+  });
+});
+
+describe('ping failure log', () => {
+  it('logs repeated store failures once per 10 s with a count', async () => {
+    const recorder = new MemoryRecorder();
+    recorder.respond = async () => {
+      throw new StoreUnavailableError('Redis write failed');
+    };
+    const { logger, lines } = memoryLogger();
+    let nowMs = 1_000_000;
+    const own = createServer(createPingHandler({ recorder, logger, now: () => nowMs }));
+    const port = await listenOn(own);
+    try {
+      for (let i = 0; i < 4; i += 1) await send(port, `/ping/${TOKEN}`);
+      nowMs += 10_000;
+      await send(port, `/ping/${TOKEN}`);
+    } finally {
+      own.close();
+    }
+
+    const errors = lines.filter((line) => line.msg === 'ping not stored');
+    expect(errors.map((line) => line.suppressed)).toEqual([0, 3]);
+    expect(recorder.calls).toHaveLength(5);
+  });
+});
+
+function listenOn(own: Server): Promise<number> {
+  return new Promise((resolve) => {
+    own.listen(0, '127.0.0.1', () => resolve((own.address() as AddressInfo).port));
+  });
+}

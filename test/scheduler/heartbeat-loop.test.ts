@@ -1,0 +1,223 @@
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlertRenderer } from '../../src/bot/renderer.js';
+import type { AlertView } from '../../src/bot/views.js';
+import { buildMonitor } from '../../src/domain/monitor.js';
+import type { Monitor } from '../../src/domain/types.js';
+import { DeadlineWorker } from '../../src/scheduler/deadline-worker.js';
+import { Deadlines } from '../../src/scheduler/deadlines.js';
+import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
+import { NotificationQueue, NotificationWorker } from '../../src/scheduler/notifications.js';
+import type { MessageRef, Notifier } from '../../src/scheduler/notifier.js';
+import { Sweep } from '../../src/scheduler/sweep.js';
+import { DeliveryStore } from '../../src/store/deliveries.js';
+import { newMonitorId, newPingToken } from '../../src/store/ids.js';
+import { Keys } from '../../src/store/keys.js';
+import { MonitorStore } from '../../src/store/monitors.js';
+import { TeamStore } from '../../src/store/teams.js';
+import { pingFixture } from '../support/monitors.js';
+import {
+  connectTestRedis,
+  deletePrefix,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+} from '../support/redis.js';
+
+/** Records what the workers deliver, in the order they deliver it. */
+class RecordingNotifier implements Notifier {
+  readonly platform = 'cli' as const;
+  readonly posts: { channelId: string; view: AlertView; ref: MessageRef }[] = [];
+  readonly updates: { ref: MessageRef; view: AlertView }[] = [];
+  readonly replies: { ref: MessageRef; text: string }[] = [];
+
+  async postAlert(channelId: string, view: AlertView): Promise<MessageRef> {
+    const ref = { platform: this.platform, channelId, messageId: `m${this.posts.length + 1}` };
+    this.posts.push({ channelId, view, ref });
+    return ref;
+  }
+  async updateAlert(ref: MessageRef, view: AlertView): Promise<void> {
+    this.updates.push({ ref, view });
+  }
+  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
+    this.replies.push({ ref, text });
+  }
+}
+
+const logger = pino({ level: 'silent' });
+const prefix = uniquePrefix('loop');
+let redis: Redis;
+let store: MonitorStore;
+let deadlines: Deadlines;
+let notifications: NotificationQueue;
+let events: MonitorEvents;
+let notifier: RecordingNotifier;
+let workers: { close(): Promise<void> }[];
+
+beforeAll(async () => {
+  redis = connectTestRedis();
+  const keys = new Keys(prefix);
+  const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+  store = new MonitorStore(redis, keys);
+  const teams = new TeamStore(redis, keys);
+  deadlines = new Deadlines(connection, keys, store, logger);
+  notifications = new NotificationQueue(connection, keys);
+  events = new MonitorEvents(store, deadlines, notifications, logger, Date.now);
+  notifier = new RecordingNotifier();
+  const shared = { connection, keys, store, logger, clock: Date.now };
+  workers = [
+    new DeadlineWorker({ ...shared, deadlines, events }),
+    new NotificationWorker({
+      ...shared,
+      deliveries: new DeliveryStore(redis, keys),
+      notifiers: new Map([['cli', notifier]]),
+      fallback: notifier,
+      renderer: createAlertRenderer(teams),
+    }),
+  ];
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.close()));
+  await Promise.all([deadlines.close(), notifications.close()]);
+  await deletePrefix(redis, prefix);
+  await redis.quit();
+});
+
+async function createMonitor(periodSeconds: number, graceMs: number): Promise<Monitor> {
+  const monitor = buildMonitor(
+    {
+      id: newMonitorId(),
+      token: newPingToken(),
+      teamId: 'cli:loop',
+      platform: 'cli',
+      channelId: `C-${periodSeconds}-${graceMs}`,
+      name: `job-${Math.random().toString(36).slice(2, 8)}`,
+      schedule: { kind: 'interval', periodSeconds },
+      graceMs,
+      maxRuntimeMs: null,
+      createdBy: 'U1',
+    },
+    Date.now(),
+  );
+  await store.create(monitor);
+  return monitor;
+}
+
+async function ping(monitor: Monitor, kind: 'success' | 'fail' | 'start' = 'success') {
+  const input = pingFixture(kind);
+  return events.apply(
+    monitor.id,
+    { type: 'ping', ping: input },
+    { ping: { ...input, at: Date.now() } },
+  );
+}
+
+describe('heartbeat loop on Redis and BullMQ', () => {
+  it('alerts late, then missed in place, then recovers', async () => {
+    const monitor = await createMonitor(1, 500);
+    await ping(monitor);
+    const post = await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      8000,
+      'late alert',
+    );
+    expect(post.view.title).toContain('is late');
+    await waitFor(
+      () =>
+        notifier.updates.find(
+          (u) => u.ref.messageId === post.ref.messageId && u.view.kind === 'missed',
+        ),
+      8000,
+      'missed edit',
+    );
+    const postsForMonitor = notifier.posts.filter((p) => p.view.monitorId === monitor.id);
+    expect(postsForMonitor).toHaveLength(1);
+
+    await ping(monitor);
+    const recovered = await waitFor(
+      () =>
+        notifier.updates.find(
+          (u) => u.ref.messageId === post.ref.messageId && u.view.status === 'closed',
+        ),
+      8000,
+      'recovery edit',
+    );
+    expect(recovered.view.title).toMatch(/recovered after/);
+    expect(recovered.view.buttons).toEqual([]);
+    await waitFor(
+      () =>
+        notifier.replies.find(
+          (r) => r.ref.messageId === post.ref.messageId && r.text.startsWith('Recovered'),
+        ),
+      8000,
+      'recovery thread reply',
+    );
+    const stored = await store.get(monitor.id);
+    expect(stored?.monitor.state).toBe('up');
+    expect(stored?.monitor.incident).toBeNull();
+    const archived = await store.incidents(monitor.id, 10);
+    expect(archived[0]?.closeReason).toBe('recovered');
+  });
+
+  it('keeps one live deadline job per monitor', async () => {
+    const monitor = await createMonitor(3600, 60_000);
+    for (let i = 0; i < 5; i++) await ping(monitor);
+    const delayed = await deadlines.queue.getDelayed();
+    const mine = delayed.filter((job) => job.data.monitorId === monitor.id);
+    expect(mine).toHaveLength(1);
+    const stored = await store.get(monitor.id);
+    expect(mine[0]?.data.fireAt).toBe(stored?.armedAt);
+  });
+
+  it('moves the deadline earlier for a start with a short run time', async () => {
+    const monitor = await createMonitor(3600, 700);
+    await ping(monitor);
+    await ping(monitor, 'start');
+    const post = await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      8000,
+      'hung alert',
+    );
+    expect(post.view.kind).toBe('hung');
+    const delayed = await deadlines.queue.getDelayed();
+    expect(delayed.filter((job) => job.data.monitorId === monitor.id).length).toBeLessThanOrEqual(
+      1,
+    );
+  });
+
+  it('does nothing when a stale deadline job fires', async () => {
+    const monitor = await createMonitor(3600, 60_000);
+    await ping(monitor);
+    const before = await store.get(monitor.id);
+    await deadlines.addJob(monitor.id, Date.now() - 5, Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await store.get(monitor.id);
+    expect(after?.monitor.generation).toBe(before?.monitor.generation);
+    expect(after?.monitor.state).toBe('up');
+  });
+
+  it('re-adds a lost deadline job in the sweep', async () => {
+    const monitor = await createMonitor(1, 200);
+    await ping(monitor);
+    const stored = await store.get(monitor.id);
+    await deadlines.queue.remove(Deadlines.jobId(monitor.id, stored!.armedAt!));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(notifier.posts.some((p) => p.view.monitorId === monitor.id)).toBe(false);
+    const overdueSweep = new Sweep({
+      store,
+      deadlines,
+      events,
+      logger,
+      clock: Date.now,
+      overdueMs: 100,
+    });
+    expect(await overdueSweep.repairOverdue()).toBeGreaterThanOrEqual(1);
+    await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      5000,
+      'late alert after sweep',
+    );
+  });
+});

@@ -1,0 +1,72 @@
+import express from 'express';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { RedisPingRecorder } from '../../src/ingest/record-ping.js';
+import { createHttpServer, type HttpServer } from '../../src/ingest/server.js';
+import { Deadlines } from '../../src/scheduler/deadlines.js';
+import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
+import { NotificationQueue } from '../../src/scheduler/notifications.js';
+import { Keys } from '../../src/store/keys.js';
+import { MonitorStore } from '../../src/store/monitors.js';
+import { TeamStore } from '../../src/store/teams.js';
+import { deletePrefix, uniquePrefix } from './redis.js';
+
+export interface PingStack {
+  redis: Redis;
+  store: MonitorStore;
+  teams: TeamStore;
+  events: MonitorEvents;
+  deadlines: Deadlines;
+  http: HttpServer;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The web role's ping path on a real Redis: store, events, recorder and HTTP server. */
+export async function startPingStack(
+  redisUrl: string,
+  options: { maxPingsPerMinute?: number; bodyLimitBytes?: number } = {},
+): Promise<PingStack> {
+  const logger = pino({ level: 'silent' });
+  const prefix = uniquePrefix('ping');
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  await new Promise((resolve) => redis.once('ready', resolve));
+  const keys = new Keys(prefix);
+  const connection = { url: redisUrl, maxRetriesPerRequest: null };
+  const store = new MonitorStore(redis, keys);
+  const teams = new TeamStore(redis, keys);
+  const deadlines = new Deadlines(connection, keys, store, logger);
+  const notifications = new NotificationQueue(connection, keys);
+  const events = new MonitorEvents(store, deadlines, notifications, logger, Date.now);
+  const recorder = new RedisPingRecorder({
+    store,
+    teams,
+    events,
+    logger,
+    clock: Date.now,
+    rateLimit: { windowSeconds: 60, maxPings: options.maxPingsPerMinute ?? 0 },
+  });
+  const http = createHttpServer({
+    recorder,
+    app: express(),
+    logger,
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  });
+  const address = await http.listen(0, '127.0.0.1');
+  return {
+    redis,
+    store,
+    teams,
+    events,
+    deadlines,
+    http,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await http.close();
+      await Promise.allSettled([deadlines.close(), notifications.close()]);
+      if (redis.status === 'ready') await deletePrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
