@@ -11,6 +11,7 @@ import { createHttpServer, type HttpServer } from './ingest/server.js';
 import { mountChatPlatforms } from './platforms.js';
 import { DeadlineWorker } from './scheduler/deadline-worker.js';
 import { Deadlines } from './scheduler/deadlines.js';
+import { HEARTBEAT_INTERVAL_MS, IngestHeartbeat } from './scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from './scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from './scheduler/notifications.js';
 import type { Notifier } from './scheduler/notifier.js';
@@ -78,7 +79,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const notifications = new NotificationQueue(connection, keys);
   const events = new MonitorEvents(store, deadlines, notifications, logger, clock);
   const core = new CommandCore({ store, teams, events, logger, publicUrl: config.publicUrl });
+  const heartbeat = new IngestHeartbeat(redis, keys, clock);
   const closers: (() => Promise<void>)[] = [];
+  const timers: NodeJS.Timeout[] = [];
 
   const chat = await mountChatPlatforms({ config, core, logger, clock });
   closers.push(chat.stop);
@@ -109,9 +112,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     });
     http = createHttpServer({ recorder, app, logger, bodyLimitBytes: config.pingBodyLimitBytes });
     port = (await http.listen(config.port, config.host)).port;
+    await heartbeat.beat();
+    timers.push(
+      setInterval(() => {
+        heartbeat.beat().catch((error) => logger.warn({ err: error }, 'ingest heartbeat failed'));
+      }, HEARTBEAT_INTERVAL_MS),
+    );
   }
 
-  let sweepTimer: NodeJS.Timeout | null = null;
   if (config.roles.includes('worker')) {
     const notifiers = new Map<Platform, Notifier>(chat.notifiers.map((n) => [n.platform, n]));
     const fallback = new LogNotifier(logger);
@@ -133,14 +141,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       store,
       deadlines,
       events,
+      heartbeat,
       logger,
       clock,
     });
     const sweep = new Sweep({ store, deadlines, events, logger, clock });
     await sweep.rebuildAll();
-    sweepTimer = setInterval(() => {
-      sweep.runOnce().catch((error) => logger.error({ err: error }, 'sweep failed'));
-    }, options.sweepIntervalMs ?? 15_000);
+    timers.push(
+      setInterval(() => {
+        sweep.runOnce().catch((error) => logger.error({ err: error }, 'sweep failed'));
+      }, options.sweepIntervalMs ?? 15_000),
+    );
     closers.push(
       () => deadlineWorker.close(),
       () => notificationWorker.close(),
@@ -150,7 +161,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   logger.info({ roles: config.roles, port }, 'drumbeat started');
   let stopping: Promise<void> | null = null;
   const stop = async () => {
-    if (sweepTimer) clearInterval(sweepTimer);
+    for (const timer of timers) clearInterval(timer);
     if (http) await http.close();
     // Close every part even when one fails, so a stop never leaves connections behind.
     const results = await Promise.allSettled(closers.map((close) => close()));

@@ -7,8 +7,11 @@ export const ALERT_BODY_EXCERPT_CHARS = 500;
 
 export type MonitorEvent =
   | { type: 'ping'; ping: PingInput }
-  /** The monitor's deadline job fired. */
-  | { type: 'deadline' }
+  /**
+   * The monitor's deadline job fired. `ingestUpSince` is when Drumbeat could receive pings
+   * again after its own last downtime, or null when it never was down.
+   */
+  | { type: 'deadline'; ingestUpSince?: number | null }
   | { type: 'pause'; by: string }
   | { type: 'resume'; by: string }
   | { type: 'silence'; until: number; by: string }
@@ -16,8 +19,6 @@ export type MonitorEvent =
   /** A silence reached its end time. */
   | { type: 'silence_expired' }
   | { type: 'acknowledge'; incidentId: string; by: string }
-  /** Drumbeat could not receive pings until `now`: start every deadline afresh from now. */
-  | { type: 'fresh_window' }
   /** The monitor is about to be deleted: close its incident so the alert says so. */
   | { type: 'delete'; by: string };
 
@@ -253,11 +254,28 @@ function onHung(builder: TransitionBuilder): void {
   builder.syncAlert(incident, true);
 }
 
-function applyDeadline(builder: TransitionBuilder): Transition {
+/**
+ * Starts the window afresh from `upSince` when Drumbeat itself could not receive pings during
+ * it: no ping came since the restart, and the run that is overdue was expected before a fresh
+ * window from the restart would expect one. Returns whether it did.
+ */
+function startFreshWindow(builder: TransitionBuilder, upSince: number | null): boolean {
+  const { monitor } = builder;
+  if (upSince === null || monitor.expectedAt === null || monitor.deadlineKind === 'hung')
+    return false;
+  if ((monitor.lastPingAt ?? monitor.createdAt) >= upSince) return false;
+  const freshExpectedAt = nextRunAfter(monitor.schedule, upSince);
+  if (freshExpectedAt <= monitor.expectedAt) return false;
+  builder.monitor = { ...monitor, expectedAt: freshExpectedAt };
+  return true;
+}
+
+function applyDeadline(builder: TransitionBuilder, ingestUpSince: number | null): Transition {
   const { monitor, now } = builder;
   // A deadline is inclusive: a job that fires at or before it (early, or on a skewed clock)
   // changes nothing, and the caller re-arms it for the stored `dueAt`.
   if (monitor.dueAt === null || now <= monitor.dueAt) return builder.finish(false);
+  if (startFreshWindow(builder, ingestUpSince)) return builder.finish();
   if (monitor.deadlineKind === 'hung') onHung(builder);
   else onLateOrMissed(builder);
   return builder.finish();
@@ -288,13 +306,6 @@ function applyAcknowledge(builder: TransitionBuilder, incidentId: string, by: st
   return builder.finish();
 }
 
-function applyFreshWindow(builder: TransitionBuilder): Transition {
-  const { monitor, now } = builder;
-  if (monitor.state !== 'up' || monitor.expectedAt === null) return builder.finish(false);
-  builder.monitor = { ...monitor, expectedAt: nextRunAfter(monitor.schedule, now) };
-  return builder.finish();
-}
-
 /**
  * Applies one event to a monitor at time `now`. Pure: the caller stores the returned monitor
  * with compare-and-set on `generation`, then carries out the effects.
@@ -305,7 +316,7 @@ export function transition(monitor: Monitor, event: MonitorEvent, now: number): 
     case 'ping':
       return applyPing(builder, event.ping);
     case 'deadline':
-      return applyDeadline(builder);
+      return applyDeadline(builder, event.ingestUpSince ?? null);
     case 'pause':
       if (monitor.state === 'paused') return builder.finish(false);
       builder.closeIncident('paused', event.by);
@@ -329,8 +340,6 @@ export function transition(monitor: Monitor, event: MonitorEvent, now: number): 
       return builder.finish();
     case 'acknowledge':
       return applyAcknowledge(builder, event.incidentId, event.by);
-    case 'fresh_window':
-      return applyFreshWindow(builder);
     case 'delete':
       builder.closeIncident('deleted', event.by);
       builder.monitor = { ...builder.monitor, state: 'paused', pausedAt: now, pausedBy: event.by };

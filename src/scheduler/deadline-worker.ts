@@ -3,7 +3,11 @@ import type { Logger } from 'pino';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
 import { DEADLINE_QUEUE, type DeadlineJobData, type Deadlines } from './deadlines.js';
+import type { IngestHeartbeat } from './ingest-heartbeat.js';
 import type { MonitorEvents } from './monitor-events.js';
+
+// While no web process can take pings, deadlines are checked again after this long.
+const INGEST_DOWN_RECHECK_MS = 10_000;
 
 export interface DeadlineWorkerOptions {
   connection: ConnectionOptions;
@@ -11,6 +15,7 @@ export interface DeadlineWorkerOptions {
   store: MonitorStore;
   deadlines: Deadlines;
   events: MonitorEvents;
+  heartbeat: IngestHeartbeat;
   logger: Logger;
   clock: () => number;
   concurrency?: number;

@@ -85,6 +85,12 @@ export class Deadlines {
     if (fireAt !== null) await this.addJob(monitorId, fireAt, now);
   }
 
+  /** Re-arms from inside a job for an explicit fire time, to check again later. */
+  async rearmAt(monitorId: string, jobFireAt: number, fireAt: number, now: number): Promise<void> {
+    if (await this.store.setArmed(monitorId, jobFireAt, fireAt))
+      await this.addJob(monitorId, fireAt, now);
+  }
+
   async addJob(monitorId: string, fireAt: number, now: number): Promise<void> {
     await this.queue.add(
       'deadline',

@@ -54,9 +54,9 @@ export class Keys {
   outboxPending(): string {
     return `${this.prefix}:outbox-pending`;
   }
-  /** The last time a Drumbeat worker was alive, to detect its own downtime. */
-  workerHeartbeat(): string {
-    return `${this.prefix}:worker-heartbeat`;
+  /** When web processes last beat, and since when they run, to detect Drumbeat's downtime. */
+  ingestHeartbeat(): string {
+    return `${this.prefix}:ingest-heartbeat`;
   }
   /** BullMQ's prefix, so that its keys sit beside Drumbeat's. */
   queuePrefix(): string {

@@ -362,3 +362,55 @@ describe('log pings and generations', () => {
     expect(monitor.generation).toBe(3);
   });
 });
+
+describe("Drumbeat's own downtime", () => {
+  const minutely = monitorFixture({
+    schedule: { kind: 'interval', periodSeconds: 60 },
+    graceMs: 10_000,
+  });
+  const up = run(minutely, [[0, success]]).monitor;
+
+  it('starts a fresh window instead of alerting', () => {
+    // Down from 0:30 to 2:30; the deadline job (due 1:10) runs at the restart.
+    const upSince = 150_000;
+    const result = transition(up, { type: 'deadline', ingestUpSince: upSince }, upSince + 5);
+    expect(result.changed).toBe(true);
+    expect(result.effects).toEqual([]);
+    expect(result.monitor.state).toBe('up');
+    expect(result.monitor.expectedAt).toBe(upSince + 60_000);
+    expect(result.monitor.dueAt).toBe(upSince + 70_000);
+  });
+
+  it('alerts after the fresh window passes with no ping', () => {
+    const upSince = 150_000;
+    const fresh = transition(up, { type: 'deadline', ingestUpSince: upSince }, upSince + 5).monitor;
+    const late = transition(fresh, { type: 'deadline', ingestUpSince: upSince }, fresh.dueAt! + 1);
+    expect(late.monitor.state).toBe('late');
+    expect(syncs(late.effects.map((effect) => ({ effect })))).toHaveLength(1);
+  });
+
+  it('alerts as usual when the restart came before the last ping', () => {
+    const pinged = run(minutely, [[200_000, success]]).monitor;
+    const result = transition(
+      pinged,
+      { type: 'deadline', ingestUpSince: 150_000 },
+      pinged.dueAt! + 1,
+    );
+    expect(result.monitor.state).toBe('late');
+  });
+
+  it('alerts when the downtime did not cover the expected run', () => {
+    const daily = monitorFixture({
+      schedule: { kind: 'cron', expression: '0 2 * * *', timezone: 'UTC' },
+      graceMs: HOUR,
+    });
+    const pinged = run(daily, [[Date.parse('2026-03-01T02:00:00Z'), success]]).monitor;
+    const upSince = Date.parse('2026-03-02T01:00:00Z');
+    const result = transition(
+      pinged,
+      { type: 'deadline', ingestUpSince: upSince },
+      pinged.dueAt! + 1,
+    );
+    expect(result.monitor.state).toBe('late');
+  });
+});

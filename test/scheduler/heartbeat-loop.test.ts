@@ -7,6 +7,7 @@ import { buildMonitor } from '../../src/domain/monitor.js';
 import type { Monitor } from '../../src/domain/types.js';
 import { DeadlineWorker } from '../../src/scheduler/deadline-worker.js';
 import { Deadlines } from '../../src/scheduler/deadlines.js';
+import { IngestHeartbeat } from '../../src/scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from '../../src/scheduler/notifications.js';
 import type { MessageRef, Notifier } from '../../src/scheduler/notifier.js';
@@ -67,7 +68,12 @@ beforeAll(async () => {
   notifier = new RecordingNotifier();
   const shared = { connection, keys, store, logger, clock: Date.now };
   workers = [
-    new DeadlineWorker({ ...shared, deadlines, events }),
+    new DeadlineWorker({
+      ...shared,
+      deadlines,
+      events,
+      heartbeat: new IngestHeartbeat(redis, keys, Date.now),
+    }),
     new NotificationWorker({
       ...shared,
       deliveries: new DeliveryStore(redis, keys),
