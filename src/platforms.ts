@@ -35,7 +35,7 @@ export async function mountChatPlatforms(options: ChatPlatformOptions): Promise<
       botToken: config.slack.botToken,
       apiUrl: config.slack.apiUrl,
       commands: core,
-      logger: logger.child({ platform: 'slack' }),
+      logger,
       now: clock,
     });
     await slack.start();

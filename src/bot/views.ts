@@ -1,6 +1,7 @@
 // Platform-neutral views. The command core and the alert renderer write the words; each chat
 // front end only lays them out (Block Kit for Slack, embeds and components for Discord, plain
-// text for the command line and the log). Text here is plain: no Slack or Discord markup.
+// text for the command line and the log). Text here is plain, with one exception: user and
+// channel references written `<@id>` and `<#id>`, which Slack and Discord both show as mentions.
 
 import type { IncidentKind } from '../domain/types.js';
 

@@ -1,0 +1,161 @@
+// Posts and edits alert messages through the Slack Web API.
+
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { DeliveryError, type MessageRef, type Notifier } from '../../scheduler/notifier.js';
+import type { AlertView } from '../views.js';
+import { renderAlertMessage } from './alert-blocks.js';
+import { mayHaveReachedSlack, toDeliveryError } from './delivery-errors.js';
+import { escapeAndTruncate, SLACK_LIMITS } from './mrkdwn.js';
+
+/** `event_type` of the message metadata attached to every alert. */
+export const ALERT_METADATA_TYPE = 'drumbeat_alert';
+
+/** Maximum number of uncertain posts remembered. The oldest is forgotten first. */
+const MAX_UNCERTAIN_POSTS = 1000;
+
+/** How far back in a channel's history an alert from an uncertain attempt is looked for. */
+const HISTORY_LOOKUP_LIMIT = 100;
+
+interface AlertMetadata {
+  event_type: string;
+  event_payload: { monitor_id: string; incident_id: string };
+}
+
+/**
+ * Notifier for Slack. Each call is made once, failures throw DeliveryError, and the
+ * notification queue decides about retries.
+ *
+ * Every alert carries message metadata with its incident id. When a post failed in a way
+ * where Slack may have posted it anyway (a lost response, a timeout, a 5xx), the next post of
+ * the same incident first looks for that message in the channel and edits it, so that the
+ * retry does not post the alert twice. The lookup needs the `channels:history` and
+ * `groups:history` scopes. Without them, the retry posts as usual.
+ */
+export class SlackNotifier implements Notifier {
+  readonly platform = 'slack' as const;
+
+  /** Incidents, as `channel:incident`, whose last post attempt may have reached Slack. */
+  private readonly uncertainPosts = new Set<string>();
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async postAlert(channelId: string, view: AlertView): Promise<MessageRef> {
+    const key = `${channelId}:${view.incidentId}`;
+    if (this.uncertainPosts.has(key)) {
+      const found = await this.findPostedAlert(channelId, view.incidentId);
+      if (found !== null) {
+        await this.updateAlert(found, view);
+        this.uncertainPosts.delete(key);
+        this.logger.info(
+          { channelId, incidentId: view.incidentId, messageId: found.messageId },
+          'Found the alert of an earlier uncertain attempt; edited it instead of posting again',
+        );
+        return found;
+      }
+    }
+
+    try {
+      const ref = await this.sendAlert(channelId, view);
+      this.uncertainPosts.delete(key);
+      return ref;
+    } catch (error) {
+      if (error instanceof DeliveryError && mayHaveReachedSlack(error)) this.rememberUncertain(key);
+      throw error;
+    }
+  }
+
+  async updateAlert(ref: MessageRef, view: AlertView): Promise<void> {
+    const message = renderAlertMessage(view);
+    await this.call('chat.update', () =>
+      this.client.chat.update({
+        channel: ref.channelId,
+        ts: ref.messageId,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: alertMetadata(view),
+      }),
+    );
+  }
+
+  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
+    await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel: ref.channelId,
+        thread_ts: ref.messageId,
+        text: escapeAndTruncate(text, SLACK_LIMITS.fallbackText),
+      }),
+    );
+  }
+
+  private async sendAlert(channelId: string, view: AlertView): Promise<MessageRef> {
+    const message = renderAlertMessage(view);
+    const result = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel: channelId,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: alertMetadata(view),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (result.ts === undefined) {
+      throw toDeliveryError(new Error('the response contained no message ts'), 'chat.postMessage');
+    }
+    // For a user id Slack posts into the direct message channel and returns its id.
+    return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
+  }
+
+  /** Looks for the alert of an incident among the latest messages. Returns null if not found. */
+  private async findPostedAlert(channelId: string, incidentId: string): Promise<MessageRef | null> {
+    try {
+      const history = await this.client.conversations.history({
+        channel: channelId,
+        limit: HISTORY_LOOKUP_LIMIT,
+        include_all_metadata: true,
+      });
+      const match = (history.messages ?? []).find((message) => {
+        const metadata = message.metadata as AlertMetadata | undefined;
+        return (
+          metadata?.event_type === ALERT_METADATA_TYPE &&
+          metadata.event_payload.incident_id === incidentId
+        );
+      });
+      if (match?.ts === undefined) return null;
+      return { platform: 'slack', channelId, messageId: match.ts };
+    } catch (error) {
+      this.logger.warn(
+        { err: error, channelId, incidentId },
+        'Could not read the channel history to check for an earlier alert; posting it again',
+      );
+      return null;
+    }
+  }
+
+  private rememberUncertain(key: string): void {
+    this.uncertainPosts.add(key);
+    if (this.uncertainPosts.size > MAX_UNCERTAIN_POSTS) {
+      const oldest = this.uncertainPosts.values().next().value;
+      if (oldest !== undefined) this.uncertainPosts.delete(oldest);
+    }
+  }
+
+  private async call<T>(method: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw toDeliveryError(error, method);
+    }
+  }
+}
+
+function alertMetadata(view: AlertView): AlertMetadata {
+  return {
+    event_type: ALERT_METADATA_TYPE,
+    event_payload: { monitor_id: view.monitorId, incident_id: view.incidentId },
+  };
+}

@@ -1,0 +1,59 @@
+// Lays out a command reply as Block Kit: one bold title, text and code block per section.
+
+import type { types } from '@slack/bolt';
+import type { ReplySection, ReplyView } from '../views.js';
+import { mrkdwnSection, type SlackMessage } from './alert-blocks.js';
+import { codeBlock, escapeAndTruncate, escapeMrkdwn, SLACK_LIMITS } from './mrkdwn.js';
+
+const ERROR_EMOJI = ':warning:';
+
+/** Renders a reply. An empty reply shows its summary, and an error reply starts with an emoji. */
+export function renderReplyMessage(reply: ReplyView): SlackMessage {
+  const sections =
+    reply.sections.length > 0
+      ? reply.sections
+      : [{ title: null, lines: [reply.summary], code: null }];
+  const texts = sections.flatMap(sectionTexts);
+  if (reply.isError && texts.length > 0) texts[0] = `${ERROR_EMOJI} ${texts[0]}`;
+
+  const blocks: types.KnownBlock[] = texts.map((text) => mrkdwnSection(text));
+  const limit = SLACK_LIMITS.blocksPerMessage;
+  if (blocks.length > limit) {
+    const hidden = blocks.length - (limit - 1);
+    blocks.splice(limit - 1, blocks.length, {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `_${hidden} more parts of this reply not shown_` }],
+    });
+  }
+
+  const summary = escapeAndTruncate(reply.summary, SLACK_LIMITS.fallbackText);
+  return { text: reply.isError ? `${ERROR_EMOJI} ${summary}` : summary, blocks };
+}
+
+/** Splits a section into mrkdwn texts that each fit one section block. */
+function sectionTexts(section: ReplySection): string[] {
+  const lines = section.lines.map((line) => escapeAndTruncate(line, SLACK_LIMITS.sectionText));
+  if (section.title !== null) lines.unshift(`*${escapeMrkdwn(section.title)}*`);
+
+  const texts = packLines(lines, SLACK_LIMITS.sectionText);
+  if (section.code !== null) texts.push(codeBlock(section.code, SLACK_LIMITS.sectionText));
+  return texts;
+}
+
+/** Joins lines with newlines into as few texts as fit `maxLength` each. */
+function packLines(lines: string[], maxLength: number): string[] {
+  const texts: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current === '') {
+      current = line;
+    } else if (current.length + 1 + line.length <= maxLength) {
+      current += `\n${line}`;
+    } else {
+      texts.push(current);
+      current = line;
+    }
+  }
+  if (current !== '') texts.push(current);
+  return texts;
+}
