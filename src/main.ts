@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { RedisSettingsError, startApp } from './app.js';
 import { ConfigError, describePlatforms, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -5,6 +6,8 @@ import { ensureRedis, RedisLaunchError } from './store/redis-launcher.js';
 
 /** Starts Drumbeat from the environment, and stops it cleanly on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  // A .env file in the working directory fills in variables that are not set already.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import { CommandCore } from '../bot/commands/core.js';
@@ -75,6 +76,7 @@ async function runCommand(text: string): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(USAGE);
     return argv.length === 0 ? 2 : 0;

@@ -227,3 +227,30 @@ describe('heartbeat loop on Redis and BullMQ', () => {
     );
   });
 });
+
+describe('delivery that runs twice', () => {
+  it('posts one message for an incident delivered by two jobs', async () => {
+    const monitor = await createMonitor(3600, 60_000);
+    await ping(monitor, 'fail');
+    const stored = await store.get(monitor.id);
+    const incident = stored!.monitor.incident!;
+    const snapshot = {
+      monitor: stored!.monitor,
+      team: { teamId: monitor.teamId, platform: monitor.platform, channelId: monitor.channelId },
+      incident,
+    };
+    // A stalled job runs again: the same delivery under other job ids.
+    await notifications.add(`again-1-${incident.id}`, { type: 'sync_alert', snapshot });
+    await notifications.add(`again-2-${incident.id}`, { type: 'sync_alert', snapshot });
+    await waitFor(
+      () =>
+        notifier.updates.filter((u) => u.view.incidentId === incident.id).length >= 2
+          ? true
+          : undefined,
+      8000,
+      'both deliveries',
+    );
+    const posts = notifier.posts.filter((p) => p.view.incidentId === incident.id);
+    expect(posts).toHaveLength(1);
+  });
+});
