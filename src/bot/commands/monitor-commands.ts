@@ -112,13 +112,23 @@ export class MonitorCommands {
     await this.options.store.create(monitor);
     await this.options.teams.setDefaultChannel(ctx.teamId, ctx.platform, channelId);
     this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor created');
-    return this.createdReply(
-      monitor,
-      spec.schedule.description,
-      spec.schedule.warnings,
-      teamZone,
-      ctx,
-    );
+    const zoneNote = await this.adoptUserZone(teamZone, ctx);
+    const warnings =
+      zoneNote === null ? spec.schedule.warnings : [...spec.schedule.warnings, zoneNote];
+    return this.createdReply(monitor, spec.schedule.description, warnings, teamZone, ctx);
+  }
+
+  /**
+   * Makes the creator's zone the team's zone when the team has none yet, so that alerts show
+   * times in the zone the creator was shown. Returns a note saying so, or null.
+   */
+  private async adoptUserZone(zone: string, ctx: CommandContext): Promise<string | null> {
+    const settings = await this.options.teams.get(ctx.teamId);
+    if (settings.timezone !== null || ctx.userTimezone === null || zone !== ctx.userTimezone) {
+      return null;
+    }
+    await this.options.teams.setTimezone(ctx.teamId, zone);
+    return `Times are shown in ${zone}, your zone, for the whole team. Change it with /drumbeat timezone <zone>.`;
   }
 
   private createdReply(

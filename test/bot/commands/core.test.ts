@@ -1,0 +1,263 @@
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../../src/bot/commands/context.js';
+import { CommandCore } from '../../../src/bot/commands/core.js';
+import { replyToText } from '../../../src/bot/text-reply.js';
+import { Deadlines } from '../../../src/scheduler/deadlines.js';
+import { MonitorEvents } from '../../../src/scheduler/monitor-events.js';
+import { NotificationQueue } from '../../../src/scheduler/notifications.js';
+import { Keys } from '../../../src/store/keys.js';
+import { MonitorStore } from '../../../src/store/monitors.js';
+import { TeamStore } from '../../../src/store/teams.js';
+import { pingFixture } from '../../support/monitors.js';
+import {
+  connectTestRedis,
+  deletePrefix,
+  TEST_REDIS_URL,
+  uniquePrefix,
+} from '../../support/redis.js';
+
+const logger = pino({ level: 'silent' });
+const prefix = uniquePrefix('core');
+const NOW = Date.parse('2026-06-10T12:00:00Z');
+let redis: Redis;
+let store: MonitorStore;
+let teams: TeamStore;
+let events: MonitorEvents;
+let core: CommandCore;
+let closers: (() => Promise<void>)[];
+
+// Fixed fixtures: an owner and a teammate on one team, and an outsider on another.
+const owner: CommandContext = {
+  platform: 'slack',
+  teamId: 'slack:TOWNER',
+  userId: 'UOWNER',
+  channelId: 'COPS',
+  now: NOW,
+  userTimezone: null,
+};
+const teammate: CommandContext = { ...owner, userId: 'UMATE' };
+const outsider: CommandContext = { ...owner, teamId: 'slack:TOUTSIDER', userId: 'USTRANGER' };
+
+beforeAll(() => {
+  redis = connectTestRedis();
+  const keys = new Keys(prefix);
+  const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
+  store = new MonitorStore(redis, keys);
+  teams = new TeamStore(redis, keys);
+  const deadlines = new Deadlines(connection, keys, store, logger);
+  const notifications = new NotificationQueue(connection, keys);
+  events = new MonitorEvents(store, deadlines, notifications, logger, () => NOW);
+  core = new CommandCore({ store, teams, events, logger, publicUrl: 'https://drumbeat.test' });
+  closers = [() => deadlines.close(), () => notifications.close()];
+});
+
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close()));
+  await deletePrefix(redis, prefix);
+  await redis.quit();
+});
+
+async function text(command: string, ctx: CommandContext = owner): Promise<string> {
+  return replyToText(await core.run(command, ctx));
+}
+
+describe('new', () => {
+  it('replies with schedule, next runs, ping URL and curl line', async () => {
+    const reply = await core.run('new nightly-invoices every 1 hour grace 10 minutes', owner);
+    expect(reply.isError).toBe(false);
+    const out = replyToText(reply);
+    expect(out).toContain('Created monitor nightly-invoices.');
+    expect(out).toContain('Grace period: 10m');
+    expect(out).toMatch(/curl -fsS -m 10 --retry 5 https:\/\/drumbeat\.test\/ping\/[0-9a-f-]{36}/);
+    expect(out).toContain('Alerts go to <#COPS>.');
+    const next = /Next expected: (.*)/.exec(out)?.[1] ?? '';
+    expect(next.split(';')).toHaveLength(3);
+    const id = await store.idForName(owner.teamId, 'nightly-invoices');
+    const stored = await store.get(id!);
+    expect(stored?.monitor.schedule).toEqual({ kind: 'interval', periodSeconds: 3600 });
+    expect(stored?.monitor.graceMs).toBe(600_000);
+    expect(stored?.monitor.createdBy).toBe('UOWNER');
+  });
+
+  it('rejects a taken name', async () => {
+    await core.run('new taken every 1 hour', owner);
+    const reply = await core.run('new taken every 2 hours', teammate);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('A monitor named "taken" exists already');
+  });
+
+  it('allows the same name in another team', async () => {
+    const reply = await core.run('new taken every 1 hour', outsider);
+    expect(reply.isError).toBe(false);
+  });
+
+  it('rejects an invalid name with the rule', async () => {
+    const reply = await core.run('new Bad/Name every 1 hour', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('is not a valid monitor name');
+  });
+
+  it('rejects a grace period over a year', async () => {
+    const reply = await core.run('new long-grace every 1 hour grace 400 days', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('between 1 second and 366 days');
+  });
+
+  it('rejects a missing schedule with an example', async () => {
+    const reply = await core.run('new no-schedule', owner);
+    expect(reply.isError).toBe(true);
+    expect(replyToText(reply)).toContain('Try:');
+  });
+
+  it("adopts the creator's zone for a team without one", async () => {
+    const ctx = { ...owner, teamId: 'slack:TZONED', userTimezone: 'Europe/Berlin' };
+    const out = await text('new zoned every 1 hour', ctx);
+    expect(out).toContain('Times are shown in Europe/Berlin, your zone');
+    expect((await teams.get('slack:TZONED')).timezone).toBe('Europe/Berlin');
+    const second = await text('new zoned-two every 1 hour', ctx);
+    expect(second).not.toContain('your zone');
+  });
+});
+
+describe('other commands', () => {
+  it('lists only the caller team monitors', async () => {
+    await core.run('new listed-job every 5 minutes', owner);
+    expect(await text('list', owner)).toContain('listed-job: waiting for its first ping');
+    expect(await text('list', outsider)).not.toContain('listed-job');
+  });
+
+  it('shows status with state and pings', async () => {
+    await core.run('new status-job every 1 hour', owner);
+    const id = (await store.idForName(owner.teamId, 'status-job'))!;
+    const ping = pingFixture('success');
+    await events.apply(id, { type: 'ping', ping }, { ping: { ...ping, at: NOW } });
+    const out = await text('status status-job', owner);
+    expect(out).toContain('State: up');
+    expect(out).toContain('Latest pings:');
+    expect(out).toContain('success');
+  });
+
+  it('answers an unknown monitor name helpfully', async () => {
+    const reply = await core.run('status no-such-job', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe('There is no monitor named "no-such-job" here.');
+    expect(replyToText(reply)).toContain('/drumbeat list');
+  });
+
+  it('hides another team monitors from status', async () => {
+    const reply = await core.run('status status-job', outsider);
+    expect(reply.summary).toContain('There is no monitor named "status-job"');
+  });
+
+  it('silences for a duration and unsilences', async () => {
+    await core.run('new quiet-job every 1 hour', owner);
+    const silenced = await core.run('silence quiet-job for 2 hours', owner);
+    expect(silenced.isError).toBe(false);
+    const id = (await store.idForName(owner.teamId, 'quiet-job'))!;
+    expect((await store.get(id))?.monitor.silencedUntil).toBe(NOW + 7_200_000);
+    expect((await core.run('unsilence quiet-job', owner)).summary).toBe(
+      'quiet-job is no longer silenced.',
+    );
+    expect((await store.get(id))?.monitor.silencedUntil).toBeNull();
+  });
+
+  it('pauses and resumes', async () => {
+    await core.run('new pausable every 1 hour', owner);
+    expect((await core.run('pause pausable', owner)).summary).toContain('is paused');
+    expect((await core.run('pause pausable', owner)).summary).toContain('nothing changed');
+    expect((await core.run('resume pausable', owner)).summary).toBe('pausable is resumed.');
+  });
+
+  it('deletes a monitor and its ping token', async () => {
+    await core.run('new doomed every 1 hour', owner);
+    const id = (await store.idForName(owner.teamId, 'doomed'))!;
+    const token = (await store.get(id))!.monitor.token;
+    expect((await core.run('delete doomed', owner)).summary).toContain('Deleted doomed');
+    expect(await store.idForToken(token)).toBeNull();
+    expect(await store.get(id)).toBeNull();
+  });
+
+  it('keeps an outsider from deleting the owner monitor', async () => {
+    await core.run('new guarded every 1 hour', owner);
+    const reply = await core.run('delete guarded', outsider);
+    expect(reply.isError).toBe(true);
+    expect(await store.idForName(owner.teamId, 'guarded')).not.toBeNull();
+  });
+
+  it('sets the team zone and rejects an unknown one', async () => {
+    const ctx = { ...owner, teamId: 'slack:TZONE2' };
+    expect((await core.run('timezone America/New_York', ctx)).summary).toContain(
+      'America/New_York',
+    );
+    expect((await teams.get('slack:TZONE2')).timezone).toBe('America/New_York');
+    const bad = await core.run('timezone Mars/Olympus', ctx);
+    expect(bad.isError).toBe(true);
+    expect(bad.summary).toContain('"Mars/Olympus" is not an IANA time zone');
+  });
+
+  it('answers an unknown verb with the help hint', async () => {
+    const reply = await core.run('frobnicate x', owner);
+    expect(reply.isError).toBe(true);
+    expect(replyToText(reply)).toContain('/drumbeat help');
+  });
+
+  it('rejects a command over the length cap', async () => {
+    const reply = await core.run(`new x ${'a'.repeat(2000)}`, owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('the limit is 1000');
+  });
+
+  it('shows help for an empty command', async () => {
+    const out = await text('', owner);
+    expect(out).toContain('Commands:');
+    expect(out).toContain('silence <name> for <duration>');
+  });
+});
+
+describe('buttons', () => {
+  async function failedMonitor(name: string) {
+    await core.run(`new ${name} every 1 hour`, owner);
+    const id = (await store.idForName(owner.teamId, name))!;
+    const ping = pingFixture('fail', { exitStatus: 1 });
+    await events.apply(id, { type: 'ping', ping }, { ping: { ...ping, at: NOW } });
+    const incident = (await store.get(id))!.monitor.incident!;
+    return { id, value: `${id}:${incident.id}` };
+  }
+
+  it('acknowledges for a teammate', async () => {
+    const { id, value } = await failedMonitor('ack-job');
+    expect(await core.pressButton('acknowledge', value, teammate)).toBeNull();
+    expect((await store.get(id))?.monitor.incident?.acknowledgedBy).toBe('UMATE');
+    const again = await core.pressButton('acknowledge', value, owner);
+    expect(again?.summary).toContain('acknowledged already');
+  });
+
+  it('refuses a press from another team', async () => {
+    const { id, value } = await failedMonitor('forged-job');
+    for (const action of ['acknowledge', 'silence_1h', 'pause'] as const) {
+      const reply = await core.pressButton(action, value, outsider);
+      expect(reply?.summary).toBe(
+        'This alert belongs to another workspace, so Drumbeat did nothing.',
+      );
+    }
+    const monitor = (await store.get(id))!.monitor;
+    expect(monitor.incident?.acknowledgedAt).toBeNull();
+    expect(monitor.silencedUntil).toBeNull();
+    expect(monitor.state).toBe('failed');
+  });
+
+  it('answers a press on a deleted monitor', async () => {
+    const { value } = await failedMonitor('gone-job');
+    await core.run('delete gone-job', owner);
+    const reply = await core.pressButton('acknowledge', value, owner);
+    expect(reply?.summary).toBe('This monitor was deleted, so there is nothing to do.');
+  });
+
+  it('silences for an hour from the press', async () => {
+    const { id, value } = await failedMonitor('snooze-job');
+    expect(await core.pressButton('silence_1h', value, owner)).toBeNull();
+    expect((await store.get(id))?.monitor.silencedUntil).toBe(NOW + 3_600_000);
+  });
+});
