@@ -9,9 +9,10 @@ import type { Platform } from './domain/types.js';
 import { RedisPingRecorder } from './ingest/record-ping.js';
 import { createHttpServer, type HttpServer } from './ingest/server.js';
 import { mountChatPlatforms } from './platforms.js';
+import { checkReadiness, type ReadinessParts } from './readiness.js';
 import { DeadlineWorker } from './scheduler/deadline-worker.js';
 import { Deadlines } from './scheduler/deadlines.js';
-import { HEARTBEAT_INTERVAL_MS, IngestHeartbeat } from './scheduler/ingest-heartbeat.js';
+import { IngestHeartbeat } from './scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from './scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from './scheduler/notifications.js';
 import type { Notifier } from './scheduler/notifier.js';
@@ -53,6 +54,7 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
   });
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   await redis.connect();
@@ -79,11 +81,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const notifications = new NotificationQueue(connection, keys);
   const events = new MonitorEvents(store, deadlines, notifications, logger, clock);
   const core = new CommandCore({ store, teams, events, logger, publicUrl: config.publicUrl });
-  const heartbeat = new IngestHeartbeat(redis, keys, clock);
+  const heartbeat = new IngestHeartbeat(redis, keys, clock, config.downtimeThresholdMs);
+  const readiness: ReadinessParts = {
+    redis,
+    queues: { deadlines: deadlines.queue, notifications: notifications.queue },
+    workers: {},
+  };
   const closers: (() => Promise<void>)[] = [];
   const timers: NodeJS.Timeout[] = [];
 
-  const chat = await mountChatPlatforms({ config, core, logger, clock });
+  const chat = await mountChatPlatforms({ config, core, logger, clock, store, teams });
   closers.push(chat.stop);
 
   let http: HttpServer | null = null;
@@ -95,11 +102,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       res.type('text/plain').send('OK');
     });
     app.get('/readyz', async (_req, res) => {
-      const ready = await redis.ping().then(
-        () => true,
-        () => false,
-      );
-      res.status(ready ? 200 : 503).json({ redis: ready ? 'ok' : 'unreachable' });
+      const report = await checkReadiness(readiness);
+      res.status(report.status === 'ok' ? 200 : 503).json(report);
     });
     for (const mount of chat.routers) app.use(mount.path, mount.router);
     const recorder = new RedisPingRecorder({
@@ -116,7 +120,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     timers.push(
       setInterval(() => {
         heartbeat.beat().catch((error) => logger.warn({ err: error }, 'ingest heartbeat failed'));
-      }, HEARTBEAT_INTERVAL_MS),
+      }, heartbeat.intervalMs),
     );
   }
 
@@ -134,6 +138,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       renderer,
       logger,
       clock,
+      lockMs: config.jobLockMs,
     });
     const deadlineWorker = new DeadlineWorker({
       connection,
@@ -144,13 +149,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       heartbeat,
       logger,
       clock,
+      lockMs: config.jobLockMs,
     });
-    const sweep = new Sweep({ store, deadlines, events, logger, clock });
+    readiness.workers = {
+      deadlines: deadlineWorker.worker,
+      notifications: notificationWorker.worker,
+    };
+    const sweepIntervalMs = options.sweepIntervalMs ?? config.sweepIntervalMs;
+    // Twice the interval, so that a job the workers are merely slow to start is left alone.
+    const overdueMs = 2 * sweepIntervalMs;
+    const sweep = new Sweep({ store, deadlines, events, logger, clock, overdueMs });
     await sweep.rebuildAll();
     timers.push(
       setInterval(() => {
         sweep.runOnce().catch((error) => logger.error({ err: error }, 'sweep failed'));
-      }, options.sweepIntervalMs ?? 15_000),
+      }, sweepIntervalMs),
     );
     closers.push(
       () => deadlineWorker.close(),

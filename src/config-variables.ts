@@ -16,6 +16,10 @@ const MAX_PING_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 // Two pings a second leaves room for a start and a finish ping from a job that runs every second.
 export const DEFAULT_PING_RATE_PER_MINUTE = 120;
 const MAX_PING_RATE_PER_MINUTE = 100_000;
+export const DEFAULT_DOWNTIME_THRESHOLD_MS = 30_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 15_000;
+export const DEFAULT_JOB_LOCK_MS = 30_000;
+const MAX_TIMING_MS = 3_600_000;
 
 function wholeNumber(min: number, max: number) {
   return z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
@@ -67,6 +71,9 @@ export const envSchema = z.object({
     .optional(),
   PING_BODY_LIMIT_BYTES: wholeNumber(0, MAX_PING_BODY_LIMIT_BYTES).optional(),
   PING_RATE_PER_MINUTE: wholeNumber(0, MAX_PING_RATE_PER_MINUTE).optional(),
+  DRUMBEAT_DOWNTIME_THRESHOLD_MS: wholeNumber(1000, MAX_TIMING_MS).optional(),
+  DRUMBEAT_SWEEP_INTERVAL_MS: wholeNumber(100, MAX_TIMING_MS).optional(),
+  DRUMBEAT_JOB_LOCK_MS: wholeNumber(500, MAX_TIMING_MS).optional(),
   DATA_DIR: z.string().optional(),
 });
 
@@ -138,6 +145,18 @@ const HELP: Record<VariableName, VariableHelp> = {
   PING_RATE_PER_MINUTE: {
     expected: `a whole number from 0 (no limit) to ${MAX_PING_RATE_PER_MINUTE}`,
     example: String(DEFAULT_PING_RATE_PER_MINUTE),
+  },
+  DRUMBEAT_DOWNTIME_THRESHOLD_MS: {
+    expected: `a whole number of milliseconds from 1000 to ${MAX_TIMING_MS}`,
+    example: String(DEFAULT_DOWNTIME_THRESHOLD_MS),
+  },
+  DRUMBEAT_SWEEP_INTERVAL_MS: {
+    expected: `a whole number of milliseconds from 100 to ${MAX_TIMING_MS}`,
+    example: String(DEFAULT_SWEEP_INTERVAL_MS),
+  },
+  DRUMBEAT_JOB_LOCK_MS: {
+    expected: `a whole number of milliseconds from 500 to ${MAX_TIMING_MS}`,
+    example: String(DEFAULT_JOB_LOCK_MS),
   },
   DATA_DIR: { expected: 'a directory path', example: './data' },
 };

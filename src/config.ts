@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import {
   DEFAULT_DISCORD_API_URL,
+  DEFAULT_DOWNTIME_THRESHOLD_MS,
+  DEFAULT_JOB_LOCK_MS,
   DEFAULT_PING_BODY_LIMIT_BYTES,
   DEFAULT_PING_RATE_PER_MINUTE,
   DEFAULT_PORT,
   DEFAULT_SLACK_API_URL,
+  DEFAULT_SWEEP_INTERVAL_MS,
   envSchema,
   invalidValueMessage,
   type LogLevel,
@@ -56,6 +59,12 @@ export interface Config {
   pingBodyLimitBytes: number;
   /** Pings a monitor may send per minute before it gets 429; 0 turns the limit off. */
   pingRatePerMinute: number;
+  /** A gap in the web processes' heartbeat longer than this counts as Drumbeat's own downtime. */
+  downtimeThresholdMs: number;
+  /** How often the sweep repairs overdue deadlines and undrained outboxes. */
+  sweepIntervalMs: number;
+  /** How long a worker's lock on a running job lasts; a crashed worker's job runs again after it. */
+  jobLockMs: number;
   /** Absolute path of the private Redis's data directory. */
   dataDir: string;
 }
@@ -137,6 +146,9 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     keyPrefix: env.DRUMBEAT_KEY_PREFIX ?? 'drumbeat',
     pingBodyLimitBytes: env.PING_BODY_LIMIT_BYTES ?? DEFAULT_PING_BODY_LIMIT_BYTES,
     pingRatePerMinute: env.PING_RATE_PER_MINUTE ?? DEFAULT_PING_RATE_PER_MINUTE,
+    downtimeThresholdMs: env.DRUMBEAT_DOWNTIME_THRESHOLD_MS ?? DEFAULT_DOWNTIME_THRESHOLD_MS,
+    sweepIntervalMs: env.DRUMBEAT_SWEEP_INTERVAL_MS ?? DEFAULT_SWEEP_INTERVAL_MS,
+    jobLockMs: env.DRUMBEAT_JOB_LOCK_MS ?? DEFAULT_JOB_LOCK_MS,
     dataDir: resolve(cwd, env.DATA_DIR ?? './data'),
   };
 }

@@ -1,9 +1,14 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { CommandHandler } from './bot/commands/context.js';
+import { createDiscordApp } from './bot/discord/app.js';
+import { createCurrentAlertRenderer } from './bot/discord/current-alert.js';
+import { createAlertRenderer } from './bot/renderer.js';
 import { createSlackApp } from './bot/slack/app.js';
 import type { Config } from './config.js';
 import type { Notifier } from './scheduler/notifier.js';
+import type { MonitorStore } from './store/monitors.js';
+import type { TeamStore } from './store/teams.js';
 
 export interface ChatPlatforms {
   /** Express routers to mount, each at its path. */
@@ -17,6 +22,12 @@ export interface ChatPlatformOptions {
   core: CommandHandler;
   logger: Logger;
   clock: () => number;
+  /**
+   * Stores the Discord front end reads: monitor names to autocomplete, and alerts to redraw
+   * after a button press.
+   */
+  store: MonitorStore;
+  teams: TeamStore;
 }
 
 /** Starts the chat front ends whose credentials are configured. */
@@ -42,6 +53,25 @@ export async function mountChatPlatforms(options: ChatPlatformOptions): Promise<
     platforms.routers.push({ path: '/', router: slack.router });
     platforms.notifiers.push(slack.notifier);
     stops.push(() => slack.stop());
+  }
+  if (config.discord) {
+    const { store, teams } = options;
+    const discord = createDiscordApp({
+      applicationId: config.discord.applicationId,
+      publicKey: config.discord.publicKey,
+      botToken: config.discord.botToken,
+      apiUrl: config.discord.apiUrl,
+      commands: core,
+      listMonitorNames: async (teamId) =>
+        (await store.listTeam(teamId)).map((monitor) => monitor.name),
+      renderCurrentAlert: createCurrentAlertRenderer(store, createAlertRenderer(teams), clock),
+      logger,
+      now: clock,
+    });
+    await discord.start();
+    platforms.routers.push({ path: '/', router: discord.router });
+    platforms.notifiers.push(discord.notifier);
+    stops.push(() => discord.stop());
   }
   platforms.stop = async () => {
     await Promise.allSettled(stops.map((stop) => stop()));

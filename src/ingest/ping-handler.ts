@@ -40,6 +40,8 @@ interface HandlerContext {
   bodyLimitBytes: number;
   trustProxy: boolean;
   failureLog: RepeatLimitedLog;
+  /** The headers of every answer, as a flat name-value list for `writeHead`. */
+  commonHeaders: readonly string[];
 }
 
 /**
@@ -58,13 +60,14 @@ export function createPingHandler(options: PingHandlerOptions): PingRequestHandl
     bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     failureLog: new RepeatLimitedLog(FAILURE_LOG_INTERVAL_MS, options.now ?? Date.now),
+    commonHeaders: commonHeaders(bodyLimitBytes),
   };
 
   return (req, res) => {
     handlePing(context, req, res).catch((error: unknown) => {
       context.logger.error({ err: error, method: req.method }, 'ping handler failed');
       if (res.headersSent) res.destroy();
-      else sendUnavailable(req, res, 'ping not stored: internal error, retry later');
+      else sendUnavailable(context, req, res, 'ping not stored: internal error, retry later');
     });
   };
 }
@@ -74,19 +77,18 @@ async function handlePing(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  setCommonHeaders(res, context.bodyLimitBytes);
   if (isCorsPreflight(req)) {
-    sendPreflight(res);
+    sendPreflight(context, res);
     return;
   }
 
   const parsed = parsePingUrl(req.url ?? '/');
   if (!parsed.ok) {
-    sendText(req, res, parsed.status, parsed.reason);
+    sendText(context, req, res, parsed.status, parsed.reason);
     return;
   }
 
-  const body = await readPingBody(req, context.bodyLimitBytes);
+  const body = hasBody(req) ? await readPingBody(req, context.bodyLimitBytes) : EMPTY_BODY;
   if (body === null) {
     // The job's upload broke off, so the job never finished its report: store nothing.
     context.logger.debug({ method: req.method }, 'ping upload aborted by the client');
@@ -106,6 +108,17 @@ async function handlePing(
   await recordPing(context, parsed, input, req, res);
 }
 
+const EMPTY_BODY = { body: '', bodyBytesCut: 0 };
+
+/**
+ * Tells whether a request carries a body. An HTTP/1.1 request has one only with a
+ * Content-Length above 0 or a Transfer-Encoding, so most pings skip reading the stream.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
 async function recordPing(
   context: HandlerContext,
   parsed: ParsedPing,
@@ -122,21 +135,23 @@ async function recordPing(
       error instanceof StoreUnavailableError
         ? 'ping not stored: storage unavailable, retry later'
         : 'ping not stored: internal error, retry later';
-    sendUnavailable(req, res, reason);
+    sendUnavailable(context, req, res, reason);
     return;
   }
 
   switch (result.status) {
     case 'stored':
-      sendText(req, res, 200, 'OK');
+      sendText(context, req, res, 200, 'OK');
       return;
     case 'not_found':
-      sendText(req, res, 404, 'not found');
+      sendText(context, req, res, 404, 'not found');
       return;
-    case 'rate_limited':
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
-      sendText(req, res, 429, 'rate limited: too many pings for this monitor, retry later');
+    case 'rate_limited': {
+      const retryAfter = String(Math.max(1, Math.ceil(result.retryAfterSeconds)));
+      const reason = 'rate limited: too many pings for this monitor, retry later';
+      sendText(context, req, res, 429, reason, ['Retry-After', retryAfter]);
       return;
+    }
   }
 }
 
@@ -153,12 +168,13 @@ function logStoreFailure(
   });
 }
 
-function setCommonHeaders(res: ServerResponse, bodyLimitBytes: number): void {
-  res.setHeader('Ping-Body-Limit', String(bodyLimitBytes));
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Ping-Body-Limit, Retry-After');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+function commonHeaders(bodyLimitBytes: number): string[] {
+  return [
+    ...['Ping-Body-Limit', String(bodyLimitBytes), 'Cache-Control', 'no-store'],
+    ...['Access-Control-Allow-Origin', '*'],
+    ...['Access-Control-Expose-Headers', 'Ping-Body-Limit, Retry-After'],
+    ...['X-Content-Type-Options', 'nosniff'],
+  ];
 }
 
 /** Detects a browser's CORS preflight, which gets 204 and no ping. A plain OPTIONS is a ping. */
@@ -166,24 +182,42 @@ function isCorsPreflight(req: IncomingMessage): boolean {
   return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
 }
 
-function sendPreflight(res: ServerResponse): void {
-  res.statusCode = 204;
-  res.setHeader('Access-Control-Allow-Methods', '*');
-  res.setHeader('Access-Control-Allow-Headers', '*');
-  res.setHeader('Access-Control-Max-Age', '86400');
+function sendPreflight(context: HandlerContext, res: ServerResponse): void {
+  res.writeHead(204, [
+    ...context.commonHeaders,
+    ...['Access-Control-Allow-Methods', '*', 'Access-Control-Allow-Headers', '*'],
+    ...['Access-Control-Max-Age', '86400'],
+  ]);
   res.end();
 }
 
-function sendUnavailable(req: IncomingMessage, res: ServerResponse, reason: string): void {
-  res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
-  sendText(req, res, 503, reason);
+function sendUnavailable(
+  context: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  reason: string,
+): void {
+  sendText(context, req, res, 503, reason, ['Retry-After', String(STORE_RETRY_AFTER_SECONDS)]);
 }
 
-/** Sends a one-line text body, or for HEAD the same status and headers without the body. */
-function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
+/**
+ * Sends a one-line text body, or for HEAD the same status and headers without the body. All
+ * headers go out in one `writeHead` call, which is cheaper than one `setHeader` call each.
+ */
+function sendText(
+  context: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  text: string,
+  extraHeaders: readonly string[] = [],
+): void {
+  const length = text === 'OK' ? '2' : String(Buffer.byteLength(text));
+  res.writeHead(status, [
+    ...context.commonHeaders,
+    ...extraHeaders,
+    ...['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', length],
+  ]);
   if (req.method === 'HEAD') res.end();
   else res.end(text);
 }

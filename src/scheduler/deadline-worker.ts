@@ -1,4 +1,4 @@
-import { type ConnectionOptions, type Job, Worker } from 'bullmq';
+import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
@@ -6,8 +6,9 @@ import { DEADLINE_QUEUE, type DeadlineJobData, type Deadlines } from './deadline
 import type { IngestHeartbeat } from './ingest-heartbeat.js';
 import type { MonitorEvents } from './monitor-events.js';
 
-// While no web process can take pings, deadlines are checked again after this long.
-const INGEST_DOWN_RECHECK_MS = 10_000;
+// While no web process can take pings, deadlines are checked again after this many heartbeat
+// intervals (10 s with the default threshold).
+const INGEST_DOWN_RECHECK_BEATS = 2;
 
 export interface DeadlineWorkerOptions {
   connection: ConnectionOptions;
@@ -19,6 +20,8 @@ export interface DeadlineWorkerOptions {
   logger: Logger;
   clock: () => number;
   concurrency?: number;
+  /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
+  lockMs?: number;
 }
 
 /**
@@ -30,14 +33,20 @@ export class DeadlineWorker {
   readonly worker: Worker<DeadlineJobData>;
 
   constructor(private readonly options: DeadlineWorkerOptions) {
-    this.worker = new Worker<DeadlineJobData>(DEADLINE_QUEUE, (job) => this.process(job), {
-      connection: options.connection,
-      prefix: options.keys.queuePrefix(),
-      concurrency: options.concurrency ?? 20,
-      // Set here, not per job: per-job options make every delayed job larger in Redis.
-      removeOnComplete: { count: 0 },
-      removeOnFail: { age: 86_400 },
-    });
+    this.worker = new Worker<DeadlineJobData>(
+      DEADLINE_QUEUE,
+      (job, token) => this.process(job, token),
+      {
+        connection: options.connection,
+        prefix: options.keys.queuePrefix(),
+        concurrency: options.concurrency ?? 20,
+        lockDuration: options.lockMs ?? 30_000,
+        stalledInterval: options.lockMs ?? 30_000,
+        // Set here, not per job: per-job options make every delayed job larger in Redis.
+        removeOnComplete: { count: 0 },
+        removeOnFail: { age: 86_400 },
+      },
+    );
     this.worker.on('failed', (job, error) => {
       options.logger.error(
         { jobId: job?.id, monitorId: job?.data.monitorId, err: error },
@@ -49,18 +58,33 @@ export class DeadlineWorker {
     );
   }
 
-  async process(job: Job<DeadlineJobData>): Promise<'stale' | 'checked'> {
+  async process(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {
     const { monitorId, fireAt } = job.data;
-    const { store, events, deadlines, clock } = this.options;
+    const { store, events, deadlines, heartbeat, clock } = this.options;
     if (job.data.silenceEnd) {
       await events.apply(monitorId, { type: 'silence_expired' });
       return 'checked';
     }
+    // A job that runs before its fire time (added by a producer whose clock is behind) waits
+    // under its own id: re-adding that id while the job runs would be ignored by BullMQ.
+    const now = clock();
+    if (now < fireAt && token !== undefined) {
+      await job.moveToDelayed(fireAt, token);
+      throw new DelayedError();
+    }
     const stored = await store.get(monitorId);
     if (!stored || stored.armedAt !== fireAt) return 'stale';
+    const ingest = await heartbeat.status();
+    if (ingest.lastBeatAt !== null && !heartbeat.isUp(ingest, now)) {
+      // No web process takes pings, so a missing ping says nothing about the job yet. With no
+      // beat ever recorded (workers used without the web role) there is nothing to go by.
+      const recheckAt = now + INGEST_DOWN_RECHECK_BEATS * heartbeat.intervalMs;
+      await deadlines.rearmAt(monitorId, fireAt, recheckAt, now);
+      return 'checked';
+    }
     const result = await events.apply(
       monitorId,
-      { type: 'deadline' },
+      { type: 'deadline', ingestUpSince: ingest.upSince },
       { stored, fromDeadlineJob: true },
     );
     if (result.status === 'not_found') return 'stale';

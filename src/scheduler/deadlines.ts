@@ -1,4 +1,10 @@
-import { type ConnectionOptions, Queue } from 'bullmq';
+import {
+  type ConnectionOptions,
+  Job,
+  type JobProgress,
+  type JobsOptions,
+  Queue,
+} from 'bullmq';
 import type { Logger } from 'pino';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
@@ -19,6 +25,37 @@ export function fireTimeFor(dueAt: number | null): number | null {
 }
 
 /**
+ * A job that leaves its id out of the options it stores, because Redis has the id in the job's
+ * key already. With the id in them, the options of a deadline job outgrow the 64 bytes of
+ * Redis's compact hash encoding (`hash-max-listpack-value`), and the job takes about 680 bytes
+ * instead of about 330.
+ */
+class JobWithoutStoredId<
+  DataType = unknown,
+  ReturnType = unknown,
+  NameType extends string = string,
+  ProgressType extends JobProgress = JobProgress,
+> extends Job<DataType, ReturnType, NameType, ProgressType> {
+  constructor(
+    queue: ConstructorParameters<typeof Job>[0],
+    name: NameType,
+    data: DataType,
+    opts?: JobsOptions,
+    id?: string,
+  ) {
+    super(queue, name, data, opts, id);
+    delete this.opts.jobId;
+  }
+}
+
+/** The deadline queue: a BullMQ queue whose jobs are stored without the id in their options. */
+export class DeadlineQueue extends Queue<DeadlineJobData> {
+  protected override get Job(): typeof Job {
+    return JobWithoutStoredId;
+  }
+}
+
+/**
  * One BullMQ delayed job per monitor deadline. The job id carries the fire time
  * (`dl-<monitorId>-<fireAt>`) because BullMQ silently ignores an add whose id exists, and the
  * monitor record stores that fire time as `armedAt`. A job whose fire time is no longer the
@@ -29,7 +66,7 @@ export function fireTimeFor(dueAt: number | null): number | null {
  * moves earlier (a start with a short maximum run time, a first ping) adds a job.
  */
 export class Deadlines {
-  readonly queue: Queue<DeadlineJobData>;
+  readonly queue: DeadlineQueue;
 
   constructor(
     connection: ConnectionOptions,
@@ -37,7 +74,7 @@ export class Deadlines {
     private readonly store: MonitorStore,
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue<DeadlineJobData>(DEADLINE_QUEUE, {
+    this.queue = new DeadlineQueue(DEADLINE_QUEUE, {
       connection,
       prefix: keys.queuePrefix(),
     });
@@ -91,12 +128,18 @@ export class Deadlines {
       await this.addJob(monitorId, fireAt, now);
   }
 
+  /** The name, data and options of a deadline job, as `addJob` adds it and bulk loads copy it. */
+  static jobFor(monitorId: string, fireAt: number, now: number) {
+    return {
+      name: 'deadline',
+      data: { monitorId, fireAt } satisfies DeadlineJobData,
+      opts: { jobId: Deadlines.jobId(monitorId, fireAt), delay: Math.max(0, fireAt - now) },
+    };
+  }
+
   async addJob(monitorId: string, fireAt: number, now: number): Promise<void> {
-    await this.queue.add(
-      'deadline',
-      { monitorId, fireAt },
-      { jobId: Deadlines.jobId(monitorId, fireAt), delay: Math.max(0, fireAt - now) },
-    );
+    const job = Deadlines.jobFor(monitorId, fireAt, now);
+    await this.queue.add(job.name, job.data, job.opts);
   }
 
   /** Schedules the end of a silence, so that an incident held back by it is posted then. */

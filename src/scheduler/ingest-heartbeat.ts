@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../store/keys.js';
 
-/** How often web processes record that they can take pings. */
-export const HEARTBEAT_INTERVAL_MS = 5000;
-/** A gap longer than this means Drumbeat could not receive pings. */
+/** A gap longer than this means Drumbeat could not receive pings, by default. */
 export const DOWNTIME_THRESHOLD_MS = 30_000;
+// Web processes beat this many times per threshold, so one slow beat is not taken for downtime.
+const BEATS_PER_THRESHOLD = 6;
 
 export interface IngestStatus {
   /** The last heartbeat of any web process, or null when none was ever recorded. */
@@ -35,21 +35,23 @@ export class IngestHeartbeat {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly clock: () => number,
+    readonly thresholdMs: number = DOWNTIME_THRESHOLD_MS,
   ) {
     if (!('drumbeatIngestBeat' in redis)) {
       redis.defineCommand('drumbeatIngestBeat', { numberOfKeys: 1, lua: BEAT });
     }
   }
 
+  /** How often web processes beat, in ms: 5 s for the default threshold of 30 s. */
+  get intervalMs(): number {
+    return Math.floor(this.thresholdMs / BEATS_PER_THRESHOLD);
+  }
+
   async beat(): Promise<void> {
     const redis = this.redis as Redis & {
       drumbeatIngestBeat(key: string, now: number, threshold: number): Promise<number>;
     };
-    await redis.drumbeatIngestBeat(
-      this.keys.ingestHeartbeat(),
-      this.clock(),
-      DOWNTIME_THRESHOLD_MS,
-    );
+    await redis.drumbeatIngestBeat(this.keys.ingestHeartbeat(), this.clock(), this.thresholdMs);
   }
 
   /** Reads the status, at most once a second. */
@@ -70,7 +72,7 @@ export class IngestHeartbeat {
   }
 
   /** Whether pings can be received now: a web process beat recently. */
-  static isUp(status: IngestStatus, now: number): boolean {
-    return status.lastBeatAt !== null && now - status.lastBeatAt <= DOWNTIME_THRESHOLD_MS;
+  isUp(status: IngestStatus, now: number): boolean {
+    return status.lastBeatAt !== null && now - status.lastBeatAt <= this.thresholdMs;
   }
 }

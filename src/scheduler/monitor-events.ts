@@ -5,6 +5,7 @@ import type { Incident, Monitor, StoredPing } from '../domain/types.js';
 import type { StoredMonitor } from '../store/codec.js';
 import type { MonitorStore, OutboxItem } from '../store/monitors.js';
 import type { Deadlines } from './deadlines.js';
+import { threadReplyJobId } from './delivery-order.js';
 import type { AlertSnapshot, NotificationJobData, NotificationQueue } from './notifications.js';
 
 export type ApplyResult =
@@ -46,7 +47,7 @@ export function outboxFor(monitor: Monitor, effects: Effect[]): OutboxItem[] {
       jobId = `sync-${effect.incident.id}-${monitor.generation}-${items.length}`;
     } else {
       data = { type: 'thread_reply', snapshot, note: effect.note, sequence: effect.sequence };
-      jobId = `thread-${effect.incident.id}-${effect.sequence}-${effect.note.kind}`;
+      jobId = threadReplyJobId(effect.incident.id, effect.sequence, effect.note.kind);
     }
     items.push({ jobId, data });
   }

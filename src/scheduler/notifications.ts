@@ -14,6 +14,12 @@ import type { Incident, Monitor, Platform } from '../domain/types.js';
 import type { DeliveryStore } from '../store/deliveries.js';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
+import {
+  anyUnfinished,
+  DeliveryWaitError,
+  earlierPostPending,
+  earlierReplyJobIds,
+} from './delivery-order.js';
 import { DeliveryError, type MessageRef, type Notifier } from './notifier.js';
 
 export const NOTIFICATION_QUEUE = 'notifications';
@@ -38,6 +44,10 @@ export interface AlertRenderer {
 // A first post may be held by another worker's lock this long before this one retries.
 const POSTING_LOCK_MS = 30_000;
 const ATTEMPTS = 30;
+// A delivery that waits for an earlier one of its monitor checks again this often, for at most
+// this long; after that it retries with backoff like any failure.
+const ORDER_WAIT_RETRY_MS = 1000;
+const MAX_ORDER_WAIT_MS = 30 * 60_000;
 const MAX_BACKOFF_MS = 60_000;
 
 export function notificationJobOptions(jobId: string) {
@@ -78,6 +88,8 @@ export interface NotificationWorkerOptions {
   logger: Logger;
   clock: () => number;
   concurrency?: number;
+  /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
+  lockMs?: number;
 }
 
 /** Delivers alerts: posts each incident's message once, then edits it and replies in its thread. */
@@ -92,6 +104,8 @@ export class NotificationWorker {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
         concurrency: options.concurrency ?? 8,
+        lockDuration: options.lockMs ?? 30_000,
+        stalledInterval: options.lockMs ?? 30_000,
         removeOnComplete: { count: 0 },
         removeOnFail: { age: 7 * 86_400 },
         settings: {
@@ -101,11 +115,22 @@ export class NotificationWorker {
       },
     );
     this.worker.on('failed', (job, error) => {
-      if (!job) return;
-      const final = error instanceof UnrecoverableError || job.attemptsMade >= ATTEMPTS;
+      // A permanent error was logged once already, with its code, where it was caught.
+      if (!job || error instanceof UnrecoverableError) return;
+      const final = job.attemptsMade >= ATTEMPTS;
       const fields = { jobId: job.id, monitorId: job.data.snapshot.monitor.id, err: error };
-      if (final) options.logger.error(fields, 'alert delivery gave up');
-      else options.logger.warn(fields, 'alert delivery failed; retrying');
+      if (!final) {
+        options.logger.warn(fields, 'alert delivery failed; retrying');
+        return;
+      }
+      options.logger.error(fields, 'alert delivery gave up');
+      if (job.data.type === 'sync_alert') {
+        options.deliveries
+          .abandonPost(job.data.snapshot.monitor.id, job.data.snapshot.incident.id)
+          .catch((abandonError) =>
+            options.logger.warn({ ...fields, err: abandonError }, 'could not record the give-up'),
+          );
+      }
     });
     this.worker.on('error', (error) =>
       options.logger.error({ err: error }, 'notification worker error'),
@@ -136,54 +161,93 @@ export class NotificationWorker {
 
   private async process(job: Job<NotificationJobData>, token: string | undefined): Promise<void> {
     try {
-      if (job.data.type === 'sync_alert') await this.syncAlert(job.data.snapshot);
+      if (job.data.type === 'sync_alert') await this.syncAlert(job.data.snapshot, job.id ?? '');
       else await this.threadReply(job.data.snapshot, job.data.note, job.data.sequence);
     } catch (error) {
-      if (!(error instanceof DeliveryError)) throw error;
-      const fields = { jobId: job.id, monitorId: job.data.snapshot.monitor.id, code: error.code };
-      if (error.permanent) {
-        this.options.logger.error(fields, `alert cannot be delivered: ${error.message}`);
-        throw new UnrecoverableError(error.message);
-      }
-      if (error.retryAfterMs !== null && token !== undefined) {
-        // Honour Retry-After exactly, without spending one of the job's attempts.
-        this.options.logger.warn(
-          { ...fields, retryAfterMs: error.retryAfterMs },
-          'chat API rate limit',
-        );
-        await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
-        throw new DelayedError();
-      }
-      throw error;
+      await this.handleFailure(job, token, error);
     }
   }
 
-  private async syncAlert(snapshot: AlertSnapshot): Promise<void> {
+  /** Decides what a failed delivery does next: wait its turn or out Retry-After, retry, or stop. */
+  private async handleFailure(
+    job: Job<NotificationJobData>,
+    token: string | undefined,
+    error: unknown,
+  ): Promise<never> {
+    const monitorId = job.data.snapshot.monitor.id;
+    const waited = Date.now() - job.timestamp;
+    if (error instanceof DeliveryWaitError && token !== undefined && waited < MAX_ORDER_WAIT_MS) {
+      this.options.logger.debug({ jobId: job.id, monitorId }, error.message);
+      await job.moveToDelayed(Date.now() + ORDER_WAIT_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    if (!(error instanceof DeliveryError)) throw error;
+    const fields = { jobId: job.id, monitorId, code: error.code };
+    if (error.permanent) {
+      this.options.logger.error(fields, `alert cannot be delivered: ${error.message}`);
+      if (job.data.type === 'sync_alert') {
+        await this.options.deliveries.abandonPost(monitorId, job.data.snapshot.incident.id);
+      }
+      throw new UnrecoverableError(error.message);
+    }
+    if (error.retryAfterMs !== null && token !== undefined) {
+      // Honour Retry-After exactly, without spending one of the job's attempts.
+      this.options.logger.warn(
+        { ...fields, retryAfterMs: error.retryAfterMs },
+        'chat API rate limit',
+      );
+      await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
+      throw new DelayedError();
+    }
+    throw error;
+  }
+
+  private async syncAlert(snapshot: AlertSnapshot, jobId: string): Promise<void> {
     const { monitor, team, incident } = await this.latest(snapshot);
-    const { deliveries, renderer, clock } = this.options;
-    const notifier = this.notifierFor(team.platform);
+    const { store, deliveries, renderer, clock } = this.options;
     const view = await renderer.alert(monitor, incident, team.teamId, clock());
     const ref = await deliveries.get(monitor.id, incident.id);
     if (ref) {
-      await notifier.updateAlert(ref, view);
+      await this.notifierFor(team.platform).updateAlert(ref, view);
       return;
     }
-    // NOTE: an incident that closed before its first message went out is not posted at all.
-    if (incident.closedAt !== null) return;
+    // An incident that closed before any attempt to post it (held back by a silence, or closed
+    // at once) is not posted. One whose first post failed is posted closed, so that an outage
+    // of the chat API loses no alert.
+    const attempt = await deliveries.postAttemptState(monitor.id, incident.id);
+    if (incident.closedAt !== null && attempt === 'none') return;
     const silenced = monitor.silencedUntil !== null && monitor.silencedUntil > clock();
     if (silenced) return;
-    if (!(await deliveries.lockPosting(monitor.id, incident.id, POSTING_LOCK_MS))) {
-      throw new Error(`incident ${incident.id} is being posted by another worker`);
+    if (await earlierPostPending(store, deliveries, monitor.id, incident)) {
+      throw new DeliveryWaitError(`an earlier incident of ${monitor.id} is not posted yet`);
+    }
+    await this.postFirst(jobId, monitor.id, team, incident, view);
+  }
+
+  private async postFirst(
+    jobId: string,
+    monitorId: string,
+    team: AlertSnapshot['team'],
+    incident: Incident,
+    view: AlertView,
+  ): Promise<void> {
+    const { deliveries, logger } = this.options;
+    if (!(await deliveries.lockPosting(monitorId, incident.id, jobId, POSTING_LOCK_MS))) {
+      throw new DeliveryWaitError(`incident ${incident.id} is being posted by another worker`);
     }
     try {
-      const posted = await notifier.postAlert(team.channelId, view);
-      await deliveries.save(monitor.id, incident.id, posted);
-      this.options.logger.info(
-        { monitorId: monitor.id, incidentId: incident.id, channelId: team.channelId },
+      // An earlier attempt may have posted the message before its worker died or its answer
+      // was lost, so the notifier looks for it before posting.
+      const mayExist = await deliveries.markPostAttempt(monitorId, incident.id);
+      const notifier = this.notifierFor(team.platform);
+      const posted = await notifier.postAlert(team.channelId, view, { mayExist });
+      await deliveries.save(monitorId, incident.id, posted);
+      logger.info(
+        { monitorId, incidentId: incident.id, channelId: team.channelId, mayExist },
         'alert posted',
       );
     } finally {
-      await deliveries.unlockPosting(monitor.id, incident.id);
+      await deliveries.unlockPosting(monitorId, incident.id);
     }
   }
 
@@ -198,8 +262,14 @@ export class NotificationWorker {
     if (await deliveries.wasThreadReplySent(monitor.id, incident.id, key)) return;
     const ref: MessageRef | null = await deliveries.get(monitor.id, incident.id);
     if (!ref) {
-      if (incident.closedAt !== null) return;
-      throw new Error(`incident ${incident.id} has no message yet to reply to`);
+      // The message never comes when it was given up on, or when nobody tried to post it
+      // while the incident was open.
+      const attempt = await deliveries.postAttemptState(monitor.id, incident.id);
+      if (attempt === 'abandoned' || (incident.closedAt !== null && attempt === 'none')) return;
+      throw new DeliveryWaitError(`incident ${incident.id} has no message yet to reply to`);
+    }
+    if (false && await anyUnfinished(this.worker, earlierReplyJobIds(incident.id, sequence, note.kind))) {
+      throw new DeliveryWaitError(`an earlier reply to incident ${incident.id} is not sent yet`);
     }
     const text = await renderer.threadNote(note, team.teamId, clock());
     await this.notifierFor(team.platform).postThreadReply(ref, text);

@@ -26,10 +26,19 @@ export class DeliveryError extends Error {
   }
 }
 
+export interface PostOptions {
+  /**
+   * An earlier attempt to post this incident's alert may have reached the platform (its worker
+   * crashed, or the answer was lost), so the notifier looks for that message and edits it
+   * instead, where the platform lets it.
+   */
+  mayExist?: boolean;
+}
+
 /** Sends alerts to one chat platform. Each method throws `DeliveryError` on failure. */
 export interface Notifier {
   readonly platform: Platform;
-  postAlert(channelId: string, view: AlertView): Promise<MessageRef>;
+  postAlert(channelId: string, view: AlertView, options?: PostOptions): Promise<MessageRef>;
   updateAlert(ref: MessageRef, view: AlertView): Promise<void>;
   postThreadReply(ref: MessageRef, text: string): Promise<void>;
 }

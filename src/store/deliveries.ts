@@ -4,6 +4,7 @@ import type { Keys } from './keys.js';
 
 // Delivery records outlive a deleted monitor by this long, so its last edit can still land.
 const DELIVERY_TTL_SECONDS = 90 * 86_400;
+const ABANDONED = 'abandoned';
 
 /**
  * Where each incident's alert was posted. The record decides between posting and editing,
@@ -31,21 +32,53 @@ export class DeliveryStore {
 
   /**
    * Takes the right to post an incident's first message for `ttlMs`. Two workers that run the
-   * same delivery at once cannot both post: the second sees the lock and retries later.
+   * same delivery at once cannot both post: the second sees the lock and retries later. The
+   * lock names its `owner` (the job id), so the same job, run again after its worker crashed,
+   * takes over the lock that the crash left behind instead of waiting for it to expire.
    */
-  async lockPosting(monitorId: string, incidentId: string, ttlMs: number): Promise<boolean> {
-    const result = await this.redis.set(
-      this.keys.deliveryLock(monitorId, incidentId),
-      '1',
-      'PX',
-      ttlMs,
-      'NX',
-    );
-    return result === 'OK';
+  async lockPosting(
+    monitorId: string,
+    incidentId: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const key = this.keys.deliveryLock(monitorId, incidentId);
+    if ((await this.redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true;
+    if ((await this.redis.get(key)) !== owner) return false;
+    await this.redis.pexpire(key, ttlMs);
+    return true;
+  }
+
+  /**
+   * Records an attempt to post an incident's first message. Returns true when an earlier
+   * attempt was recorded, which may have posted the message without its answer arriving.
+   */
+  async markPostAttempt(monitorId: string, incidentId: string): Promise<boolean> {
+    const key = this.keys.deliveryAttempt(monitorId, incidentId);
+    const result = await this.redis.set(key, '1', 'EX', DELIVERY_TTL_SECONDS, 'NX');
+    return result !== 'OK';
   }
 
   async unlockPosting(monitorId: string, incidentId: string): Promise<void> {
     await this.redis.del(this.keys.deliveryLock(monitorId, incidentId));
+  }
+
+  /**
+   * Whether a post of the incident's first message was tried: not yet, yes, or yes and then
+   * given up on for good (a permanent error, or every attempt spent).
+   */
+  async postAttemptState(
+    monitorId: string,
+    incidentId: string,
+  ): Promise<'none' | 'attempted' | 'abandoned'> {
+    const value = await this.redis.get(this.keys.deliveryAttempt(monitorId, incidentId));
+    if (value === null) return 'none';
+    return value === ABANDONED ? 'abandoned' : 'attempted';
+  }
+
+  async abandonPost(monitorId: string, incidentId: string): Promise<void> {
+    const key = this.keys.deliveryAttempt(monitorId, incidentId);
+    await this.redis.set(key, ABANDONED, 'EX', DELIVERY_TTL_SECONDS);
   }
 
   async wasThreadReplySent(

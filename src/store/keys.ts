@@ -27,6 +27,10 @@ export class Keys {
   deliveryLock(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:delivery-lock:${incidentId}`;
   }
+  /** Set before the first post of an incident's alert, so a retry knows it may exist. */
+  deliveryAttempt(id: string, incidentId: string): string {
+    return `${this.prefix}:m:{${id}}:delivery-attempt:${incidentId}`;
+  }
   threadSent(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:thread-sent:${incidentId}`;
   }

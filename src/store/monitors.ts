@@ -6,6 +6,7 @@ import {
   decodeMonitor,
   decodePing,
   encodeMonitor,
+  encodePing,
   type StoredMonitor,
 } from './codec.js';
 import type { Keys } from './keys.js';
@@ -166,7 +167,7 @@ export class MonitorStore {
       this.keys.outboxPending(),
       String(expectedGeneration),
       encodeMonitor(next, null),
-      extras.ping ? JSON.stringify(extras.ping) : '',
+      extras.ping ? encodePing(extras.ping) : '',
       this.limits.pingHistory,
       this.limits.incidentHistory,
       id,

@@ -114,7 +114,7 @@ describe('heartbeat loop in Slack', () => {
     expect(reply.body.response_type).toBe('ephemeral');
     const text = replyText(reply);
     expect(text).toContain('nightly-invoices');
-    expect(text).toContain('every 2s');
+    expect(text).toMatch(/Schedule: every 2 seconds/);
     expect(text).toContain('curl -fsS -m 10 --retry 5 http://127.0.0.1:');
     pingUrl = pingUrlOf(reply);
   });

@@ -15,12 +15,23 @@ export type ScriptedFailure =
   /** HTTP 200 with `{ ok: false, error }`, such as `channel_not_found`. */
   | { kind: 'slack_error'; error: string }
   /** Carries the call out, then closes the connection without a response. */
-  | { kind: 'drop_response' };
+  | { kind: 'drop_response' }
+  /** Carries the call out at once, then sends its normal response after `delayMs`. */
+  | { kind: 'delay'; delayMs: number };
+
+/** A failure that every call of a method gets until a time, such as an outage. */
+interface FailureWindow {
+  method: string;
+  failure: ScriptedFailure;
+  until: number;
+}
 
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   token: string | null;
+  /** When the stand-in received the call, epoch ms. */
+  at: number;
   /** The error returned for the call, or null for `ok: true`. */
   failure: ScriptedFailure | { kind: 'slack_error'; error: string } | null;
 }
@@ -75,6 +86,7 @@ export class SlackApiStandIn {
   private readonly users = new Map<string, { tz: string | null }>();
   private readonly channels: { id: string; name: string }[] = [];
   private readonly failures = new Map<string, ScriptedFailure[]>();
+  private readonly windows: FailureWindow[] = [];
   private readonly handlers: Record<string, MethodHandler>;
   private tsCounter = 0;
 
@@ -149,6 +161,14 @@ export class SlackApiStandIn {
     this.failures.set(method, queue);
   }
 
+  /**
+   * Makes every call of `method` fail with `failure` for the next `durationMs`, after the
+   * calls queued by `failNext`. The method `*` stands for every method.
+   */
+  failDuring(method: string, failure: ScriptedFailure, durationMs: number): void {
+    this.windows.push({ method, failure, until: Date.now() + durationMs });
+  }
+
   /** Resolves once `check` returns true, and rejects after `timeoutMs`. */
   async waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -183,11 +203,11 @@ export class SlackApiStandIn {
     const method = path.slice('/api/'.length);
     const args = parseArguments(raw, req.headers['content-type']);
     const token = bearerToken(req.headers.authorization) ?? stringOrNull(args.token);
-    const call: RecordedCall = { method, args, token, failure: null };
+    const call: RecordedCall = { method, args, token, at: Date.now(), failure: null };
     this.calls.push(call);
 
-    const failure = this.failures.get(method)?.shift();
-    if (failure !== undefined && failure.kind !== 'drop_response') {
+    const failure = this.failures.get(method)?.shift() ?? this.windowFailure(method, call.at);
+    if (failure !== undefined && failure.kind !== 'drop_response' && failure.kind !== 'delay') {
       call.failure = failure;
       sendFailure(res, failure);
       return;
@@ -200,8 +220,19 @@ export class SlackApiStandIn {
       res.destroy();
       return;
     }
+    if (failure?.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+      if (res.destroyed) return;
+    }
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(answer));
+  }
+
+  private windowFailure(method: string, at: number): ScriptedFailure | undefined {
+    const window = this.windows.find(
+      (candidate) => (candidate.method === method || candidate.method === '*') && at < candidate.until,
+    );
+    return window?.failure;
   }
 
   private run(method: string, args: Record<string, unknown>): Answer {
@@ -335,7 +366,7 @@ function messageVersion(args: Record<string, unknown>): MessageVersion {
 
 function sendFailure(
   res: ServerResponse,
-  failure: Exclude<ScriptedFailure, { kind: 'drop_response' }>,
+  failure: Exclude<ScriptedFailure, { kind: 'drop_response' } | { kind: 'delay' }>,
 ) {
   if (failure.kind === 'rate_limited') {
     res.writeHead(429, {

@@ -124,7 +124,8 @@ export class CommandCore implements CommandHandler {
           { monitorId, teamId: ctx.teamId },
           'button press from another team',
         );
-        return reply('This alert belongs to another workspace, so Drumbeat did nothing.');
+        const team = ctx.platform === 'discord' ? 'server' : 'workspace';
+        return reply(`This alert belongs to another ${team}, so Drumbeat did nothing.`);
       }
       if (monitor.incident?.id !== incidentId && action !== 'pause') {
         return reply(`This incident of ${monitor.name} is already closed.`);

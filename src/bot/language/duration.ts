@@ -28,12 +28,20 @@ export function unitMs(letter: string): number {
   return UNIT_MS[letter]!;
 }
 
+/** Rewrites `half an hour`, `an hour` and `1 hour and 30 minutes` into numbers and units. */
+function normaliseWords(source: string): string {
+  return source
+    .replace(/\bhalf\s+(an\s+)?hour\b/g, '30m')
+    .replace(/\b(an?|one)\s+(?=[a-z])/g, '1 ')
+    .replace(/,|\band\b/g, ' ');
+}
+
 /**
- * Parses a duration such as `30s`, `10 minutes`, `2h` or `1h30m` into milliseconds.
- * Throws `duration_invalid` for anything else, naming the text.
+ * Parses a duration such as `30s`, `10 minutes`, `2h`, `1h30m`, `1 hour 30 minutes`, `an hour`
+ * or `1.5 days` into milliseconds. Throws `duration_invalid` for anything else, naming the text.
  */
 export function parseDuration(text: string): number {
-  const source = text.trim().toLowerCase();
+  const source = normaliseWords(text.trim().toLowerCase());
   const pattern = /(\d+(?:\.\d+)?)\s*([a-z]+)/g;
   let total = 0;
   let consumed = '';
@@ -47,7 +55,7 @@ export function parseDuration(text: string): number {
   if (total === 0 || consumed.replace(/\s+/g, '') !== rest) {
     throw new DrumbeatError(
       'duration_invalid',
-      `"${text.trim()}" is not a duration I understand.`,
+      `"${text.trim()}" is not a duration Drumbeat understands.`,
       DURATION_EXAMPLE,
     );
   }

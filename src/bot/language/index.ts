@@ -2,7 +2,14 @@
 // Nothing here knows about Slack or Discord, so every front end shares one grammar.
 
 export { parseDuration } from './duration.js';
+export { formatLocalTime, formatOffset } from './format.js';
 export { parseMonitorSpec } from './monitor-spec.js';
-export { describeSchedule, parseSchedule } from './schedule.js';
+export {
+  describeSchedule,
+  MAX_PERIOD_SECONDS,
+  MIN_PERIOD_SECONDS,
+  parseSchedule,
+} from './schedule.js';
+export { assertTimezone } from './timezone.js';
 export type { LanguageContext, MonitorSpec, ParsedSchedule, ParsedUntil } from './types.js';
-export { parseUntil } from './until.js';
+export { MAX_SILENCE_MS, parseUntil } from './until.js';

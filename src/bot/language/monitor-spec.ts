@@ -1,43 +1,162 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { parseDuration } from './duration.js';
 import { parseSchedule } from './schedule.js';
-import { assertTimezone } from './timezone.js';
+import { readZoneName } from './timezone.js';
+import { Cursor, straightenQuotes, tokenize } from './tokens.js';
 import type { LanguageContext, MonitorSpec } from './types.js';
 
-// Options that may follow the schedule, each with the pattern of its value.
-const OPTION_PATTERN =
-  /\s+(grace|max\s+run\s*time|max-runtime|in|tz)\s+((?:<#[^>]+>)|#\S+|"[^"]*"|\S+(?:\s+(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?))?)(?=\s|$)/gi;
+// Splits `<schedule> [grace D] [max runtime D] [in #channel] [tz zone]` into the schedule and its
+// options. Options may come in any order after the schedule, or between its words.
+
+type OptionName = 'grace' | 'maxRuntime' | 'channel' | 'tz';
+
+const OPTION_EXAMPLE =
+  'new backup every day at 2am grace 30m max runtime 2h in #ops tz Europe/Berlin';
+
+/** Reads the option name at the cursor, moving past it. */
+function readOptionName(cursor: Cursor): OptionName | null {
+  if (cursor.accept('grace')) {
+    cursor.accept('period');
+    cursor.accept('of');
+    return 'grace';
+  }
+  if (
+    cursor.accept('max-runtime', 'maxruntime') ||
+    cursor.acceptAll('max', 'runtime') ||
+    cursor.acceptAll('max', 'run', 'time')
+  ) {
+    cursor.accept('of');
+    return 'maxRuntime';
+  }
+  if (cursor.peek() === 'in' && /^(#|<#)/.test(cursor.quote(cursor.index + 1, cursor.index + 2))) {
+    cursor.next();
+    return 'channel';
+  }
+  if (cursor.accept('tz', 'timezone')) return 'tz';
+  return null;
+}
+
+/** Reads the longest run of up to four words that parses as a duration. */
+function readDurationWords(cursor: Cursor, name: string): number {
+  for (let length = Math.min(4, cursor.tokens.length - cursor.index); length >= 1; length--) {
+    try {
+      const ms = parseDuration(cursor.quote(cursor.index, cursor.index + length));
+      cursor.index += length;
+      return ms;
+    } catch {
+      // Try a shorter run: `grace 30m every day` must not read `every` as part of it.
+    }
+  }
+  throw new DrumbeatError(
+    'duration_invalid',
+    `"${name}" needs a duration after it, and "${cursor.rest()}" is not one.`,
+    OPTION_EXAMPLE,
+  );
+}
+
+/** `#ops` is a name; Slack's `<#C123|ops>` and Discord's `<#123>` carry the channel id. */
+function channelOf(raw: string): string {
+  const mention = /^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$/.exec(raw);
+  if (mention) return mention[1]!;
+  return raw.replace(/^#/, '');
+}
+
+function readZoneWords(cursor: Cursor): string {
+  for (let length = Math.min(3, cursor.tokens.length - cursor.index); length >= 1; length--) {
+    const reading = readZoneName(cursor.quote(cursor.index, cursor.index + length));
+    if (reading !== null) {
+      cursor.index += length;
+      return reading.zone;
+    }
+  }
+  throw new DrumbeatError(
+    'timezone_invalid',
+    `"${cursor.rest()}" is not an IANA time zone.`,
+    'tz Europe/Berlin, tz America/New_York, tz UTC',
+  );
+}
+
+interface Options {
+  graceMs?: number;
+  maxRuntimeMs?: number;
+  channel?: string;
+  timezone?: string;
+}
+
+interface SplitText {
+  schedule: string;
+  options: Options;
+}
+
+function readOptionValue(
+  cursor: Cursor,
+  name: OptionName,
+  nameText: string,
+  options: Options,
+): void {
+  if (name === 'grace') options.graceMs = readDurationWords(cursor, nameText);
+  else if (name === 'maxRuntime') options.maxRuntimeMs = readDurationWords(cursor, nameText);
+  else if (name === 'tz') options.timezone = readZoneWords(cursor);
+  else {
+    options.channel = channelOf(cursor.quote(cursor.index, cursor.index + 1));
+    cursor.next();
+  }
+}
+
+function splitOptions(source: string): SplitText {
+  const cursor = new Cursor(tokenize(source), source);
+  const options: Options = {};
+  const given = new Set<OptionName>();
+  const scheduleWords: string[] = [];
+  while (!cursor.done) {
+    const start = cursor.index;
+    const name = readOptionName(cursor);
+    if (name === null) {
+      scheduleWords.push(cursor.quote(start, start + 1));
+      cursor.next();
+      continue;
+    }
+    if (given.has(name)) {
+      throw new DrumbeatError(
+        'command_invalid',
+        `The option "${cursor.quote(start)}" is given twice.`,
+        OPTION_EXAMPLE,
+      );
+    }
+    given.add(name);
+    readOptionValue(cursor, name, cursor.quote(start), options);
+  }
+  return { schedule: scheduleWords.join(' ').replace(/ ,/g, ','), options };
+}
 
 /** Parses `<schedule> [grace D] [max runtime D] [in #channel] [tz zone]`. */
 export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpec {
-  const options = new Map<string, string>();
-  const scheduleText = ` ${text}`
-    .replace(OPTION_PATTERN, (_all, name: string, value: string) => {
-      const key = name.toLowerCase().replace(/[\s-]+/g, '');
-      if (options.has(key)) {
-        throw new DrumbeatError('command_invalid', `The option "${name}" is given twice.`);
-      }
-      options.set(key, value);
-      return ' ';
-    })
-    .trim();
-  if (scheduleText.length === 0) {
+  const { schedule: scheduleText, options } = splitOptions(straightenQuotes(text.trim()));
+  if (scheduleText.trim().length === 0) {
     throw new DrumbeatError(
       'schedule_invalid',
       'The schedule is missing.',
       'new backup every 1 hour grace 10 minutes',
     );
   }
-  const timezone = options.has('tz') ? assertTimezone(options.get('tz')!) : null;
+  const timezone = options.timezone ?? null;
   const schedule = parseSchedule(scheduleText, { ...ctx, timezone: timezone ?? ctx.timezone });
-  const grace = options.get('grace');
-  const maxRuntime = options.get('maxruntime');
-  const channel = options.get('in');
+  if (
+    timezone !== null &&
+    schedule.schedule.kind === 'cron' &&
+    schedule.schedule.timezone !== timezone
+  ) {
+    throw new DrumbeatError(
+      'timezone_invalid',
+      `The text names two zones: ${schedule.schedule.timezone} in the schedule and ${timezone} after tz.`,
+      'every day at 9am tz America/Los_Angeles',
+    );
+  }
   return {
     schedule,
-    graceMs: grace === undefined ? null : parseDuration(grace),
-    maxRuntimeMs: maxRuntime === undefined ? null : parseDuration(maxRuntime),
-    channel: channel === undefined ? null : channel,
+    graceMs: options.graceMs ?? null,
+    maxRuntimeMs: options.maxRuntimeMs ?? null,
+    channel: options.channel ?? null,
     timezone,
   };
 }

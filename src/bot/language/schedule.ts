@@ -1,75 +1,129 @@
-import { nextCronRun } from '../../domain/cron.js';
-import { formatDuration } from '../../domain/durations.js';
+import { parseCronExpression } from '../../domain/cron.js';
 import { DrumbeatError } from '../../domain/errors.js';
 import type { Schedule } from '../../domain/types.js';
-import { unitLetter, unitMs } from './duration.js';
+import { buildSchedule } from './build.js';
+import { readExcept, readMonthDays, readMonths, readWeekdays } from './clauses-days.js';
+import { readPeriod } from './clauses-period.js';
+import { readStartOrWindow, readTimes, readZone } from './clauses-time.js';
+import { readCronText } from './cron-text.js';
+import { cronWarnings } from './cron-warnings.js';
+import { describeSchedule } from './describe.js';
+import { emptyParts, isUnreadableText, type ScheduleParts, unreadableText } from './parts.js';
+import { suggestCorrection } from './suggest.js';
 import { assertTimezone } from './timezone.js';
+import { Cursor, straightenQuotes, tokenize } from './tokens.js';
 import type { LanguageContext, ParsedSchedule } from './types.js';
 
-export const MIN_PERIOD_SECONDS = 1;
-export const MAX_PERIOD_SECONDS = 366 * 86_400;
+export { MAX_PERIOD_SECONDS, MIN_PERIOD_SECONDS } from './build.js';
+export { describeSchedule } from './describe.js';
 
-const SCHEDULE_EXAMPLE = 'every 15 minutes, or cron "0 3 * * 1-5" tz Europe/Berlin';
+type ClauseReader = (cursor: Cursor, parts: ScheduleParts) => boolean;
 
-export function describeSchedule(schedule: Schedule): string {
-  if (schedule.kind === 'interval') {
-    return `every ${formatDuration(schedule.periodSeconds * 1000)}`;
-  }
-  return `cron "${schedule.expression}" in ${schedule.timezone}`;
-}
+// Order matters where two clauses start with the same word: `in january` is a month before
+// `in Berlin` is a zone, `every monday` is a weekday before `every` is a period.
+const CLAUSES: readonly ClauseReader[] = [
+  readMonths,
+  readZone,
+  readMonthDays,
+  readWeekdays,
+  readExcept,
+  readPeriod,
+  readStartOrWindow,
+  readTimes,
+];
 
-function parseInterval(source: string): Schedule | null {
-  const match = /^every\s+(\d+)?\s*([a-z]+)$/.exec(source);
-  if (!match) return null;
-  const letter = unitLetter(match[2]!);
-  if (letter === null) return null;
-  const periodSeconds = (Number(match[1] ?? 1) * unitMs(letter)) / 1000;
-  if (periodSeconds < MIN_PERIOD_SECONDS || periodSeconds > MAX_PERIOD_SECONDS) {
-    throw new DrumbeatError(
-      'schedule_invalid',
-      `A period must be between 1 second and 366 days, and "${source}" is not.`,
-      'every 10 seconds',
-    );
-  }
-  return { kind: 'interval', periodSeconds };
-}
-
-function parseCron(source: string, ctx: LanguageContext): Schedule | null {
-  const match = /^cron\s+"([^"]*)"(?:\s+tz\s+(\S+))?$/.exec(source);
-  if (!match) return null;
-  const expression = match[1]!.trim().replace(/\s+/g, ' ');
-  const timezone = match[2] ? assertTimezone(match[2]) : ctx.timezone;
-  if (expression.split(' ').length !== 5) {
-    throw new DrumbeatError(
-      'schedule_invalid',
-      `A cron expression has five fields (minute hour day month weekday), and "${expression}" does not.`,
-      'cron "0 3 * * 1-5"',
-    );
-  }
-  try {
-    nextCronRun(expression, timezone, ctx.now);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DrumbeatError(
-      'schedule_invalid',
-      `The cron expression "${expression}" is invalid: ${reason}.`,
-      'cron "0 3 * * 1-5"',
-    );
-  }
-  return { kind: 'cron', expression, timezone };
-}
-
-/** Parses a schedule: `every N seconds|minutes|hours|days`, or `cron "<expr>" [tz <zone>]`. */
-export function parseSchedule(text: string, ctx: LanguageContext): ParsedSchedule {
-  const source = text.trim().replace(/\s+/g, ' ');
+function closestExample(source: string): string {
   const lower = source.toLowerCase();
-  const schedule = parseInterval(lower) ?? parseCron(source, ctx);
-  if (!schedule) {
-    throw new DrumbeatError(
-      'schedule_invalid',
-      `"${source}" is not a schedule I understand.`,
-      SCHEDULE_EXAMPLE,
+  if (/\bcron\b|\*/.test(lower)) return 'cron "0 3 * * 1-5"';
+  if (/(mon|tue|wed|thu|fri|sat|sun)|week/.test(lower)) return 'every monday at 9am';
+  if (/month|\d(st|nd|rd|th)\b/.test(lower)) return 'on the 1st of every month at 6am';
+  if (/\bat\b|\d(am|pm)|:\d\d|noon|midnight/.test(lower)) return 'every day at 2am';
+  return 'every 15 minutes, or every day at 2am';
+}
+
+function readClauses(cursor: Cursor, parts: ScheduleParts, readers: readonly ClauseReader[]): void {
+  while (!cursor.done) {
+    if (cursor.peek() === 'and' && cursor.index > 0) {
+      cursor.next();
+      continue;
+    }
+    if (!readers.some((read) => read(cursor, parts))) {
+      const rest = cursor.rest();
+      const whole = cursor.rest(0);
+      throw unreadableText(
+        rest === whole
+          ? `"${whole}" is not a schedule Drumbeat understands.`
+          : `Drumbeat could not read "${rest}" in "${whole}".`,
+        closestExample(whole),
+      );
+    }
+  }
+}
+
+function parseCronSchedule(
+  cursor: Cursor,
+  expression: string,
+  ctx: LanguageContext,
+): ParsedSchedule {
+  const parts = emptyParts();
+  readClauses(cursor, parts, [readZone]);
+  const cron = parseCronExpression(expression);
+  const timezone = parts.zone?.zone ?? ctx.timezone;
+  const schedule: Schedule = { kind: 'cron', expression: cron.source, timezone };
+  const warnings = [parts.zone?.note, ...cronWarnings(cron, timezone, ctx.now)].filter(
+    (warning) => warning != null,
+  );
+  return { schedule, description: describeSchedule(schedule), warnings };
+}
+
+function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
+  const cursor = new Cursor(tokenize(source), source);
+  const expression = readCronText(cursor);
+  if (expression !== null) return parseCronSchedule(cursor, expression, ctx);
+  const parts = emptyParts();
+  readClauses(cursor, parts, CLAUSES);
+  const { schedule, warnings } = buildSchedule(parts, ctx.timezone);
+  if (schedule.kind === 'cron') {
+    warnings.push(
+      ...cronWarnings(parseCronExpression(schedule.expression), schedule.timezone, ctx.now),
     );
   }
-  return { schedule, description: describeSchedule(schedule), warnings: [] };
+  return { schedule, description: describeSchedule(schedule), warnings };
+}
+
+/**
+ * Parses a schedule as people type it: an interval (`every 15 minutes`), times of day and days
+ * (`every weekday at 9:30am`, `on the 1st of every month at 6am`), or cron (`cron "0 3 * * 1-5"`,
+ * `@daily`, a bare expression), with an optional zone (`tz Europe/Berlin`, `9am PT`). Times of
+ * day are read in `ctx.timezone` unless the text names a zone.
+ *
+ * Throws `schedule_invalid` (or `timezone_invalid`) with a message that quotes the part that
+ * failed and an `example` of the closest form that works.
+ */
+export function parseSchedule(text: string, ctx: LanguageContext): ParsedSchedule {
+  const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
+  if (source === '') {
+    throw new DrumbeatError('schedule_invalid', 'The schedule is missing.', 'every 15 minutes');
+  }
+  const context = { ...ctx, timezone: assertTimezone(ctx.timezone) };
+  try {
+    return parsePhrase(source, context);
+  } catch (error) {
+    if (!isUnreadableText(error)) throw error;
+    const works = (candidate: string) => {
+      try {
+        parsePhrase(candidate, context);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const suggestion = suggestCorrection(source, tokenize(source), works);
+    if (suggestion === null) throw error;
+    throw new DrumbeatError(
+      'schedule_invalid',
+      `${error.message} Did you mean "${suggestion}"?`,
+      suggestion,
+    );
+  }
 }

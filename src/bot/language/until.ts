@@ -1,36 +1,69 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { parseDuration } from './duration.js';
+import { formatLocalTime } from './format.js';
+import { assertTimezone } from './timezone.js';
+import { straightenQuotes } from './tokens.js';
 import type { LanguageContext, ParsedUntil } from './types.js';
+import { readTime } from './until-time.js';
 
 export const MAX_SILENCE_MS = 90 * 86_400_000;
 
-/** Parses the end of a silence: `for <duration>` or `until <ISO-8601 time>`. */
+const UNTIL_EXAMPLE = 'for 2 hours, until tomorrow 9am, or until monday';
+
+function durationMs(text: string): number | null {
+  try {
+    return parseDuration(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses the end of a silence: `for 2 hours`, `for 90m`, `until 5pm`, `until tomorrow 9am`,
+ * `until monday`, `until midnight tonight`, `until 2027-01-04 08:00`. Times are read in
+ * `ctx.timezone` (or a zone the text names) and always forward from `ctx.now`. Throws
+ * `time_invalid` for text it cannot read, a time in the past, or one more than 90 days ahead.
+ */
 export function parseUntil(text: string, ctx: LanguageContext): ParsedUntil {
-  const source = text.trim();
+  const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
+  const timezone = assertTimezone(ctx.timezone);
   const forMatch = /^for\s+(.+)$/i.exec(source);
+  const untilMatch = /^(?:until|till|til|'til|untill|to)\s+(.+)$/i.exec(source);
+  const bareDuration = forMatch === null && untilMatch === null ? durationMs(source) : null;
   let until: number;
-  if (forMatch) {
-    until = ctx.now + parseDuration(forMatch[1]!);
-  } else {
-    const untilMatch = /^until\s+(.+)$/i.exec(source);
-    until = untilMatch ? Date.parse(untilMatch[1]!) : Number.NaN;
-    if (Number.isNaN(until)) {
+  let warnings: string[] = [];
+  if (forMatch !== null || bareDuration !== null) {
+    const ms = bareDuration ?? durationMs(forMatch![1]!);
+    if (ms === null) {
       throw new DrumbeatError(
         'time_invalid',
-        `"${source}" is not a time I understand.`,
-        'for 2 hours, or until 2027-01-04T08:00Z',
+        `"${forMatch![1]}" is not a duration Drumbeat understands.`,
+        'for 2 hours, or for 90m',
       );
     }
+    until = ctx.now + ms;
+  } else {
+    if (source === '')
+      throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLE);
+    const reading = readTime(untilMatch?.[1] ?? source, ctx.now, timezone);
+    until = reading.instant;
+    warnings = reading.warnings;
   }
+
+  const shown = formatLocalTime(until, timezone);
   if (until <= ctx.now) {
-    throw new DrumbeatError('time_invalid', `"${source}" is in the past.`, 'for 2 hours');
+    throw new DrumbeatError(
+      'time_invalid',
+      `"${source}" is in the past: it reads as ${shown}.`,
+      UNTIL_EXAMPLE,
+    );
   }
   if (until - ctx.now > MAX_SILENCE_MS) {
     throw new DrumbeatError(
       'time_invalid',
-      `A silence can last at most 90 days, and "${source}" is longer.`,
-      'for 7 days',
+      `A silence can last at most 90 days, and "${source}" ends on ${shown}.`,
+      'for 7 days, or until monday',
     );
   }
-  return { until, description: new Date(until).toISOString(), warnings: [] };
+  return { until, description: `${shown} (${timezone})`, warnings };
 }

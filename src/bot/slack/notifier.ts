@@ -2,7 +2,12 @@
 
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { DeliveryError, type MessageRef, type Notifier } from '../../scheduler/notifier.js';
+import {
+  DeliveryError,
+  type MessageRef,
+  type Notifier,
+  type PostOptions,
+} from '../../scheduler/notifier.js';
 import type { AlertView } from '../views.js';
 import { renderAlertMessage } from './alert-blocks.js';
 import { mayHaveReachedSlack, toDeliveryError } from './delivery-errors.js';
@@ -43,9 +48,13 @@ export class SlackNotifier implements Notifier {
     private readonly logger: Logger,
   ) {}
 
-  async postAlert(channelId: string, view: AlertView): Promise<MessageRef> {
+  async postAlert(
+    channelId: string,
+    view: AlertView,
+    options: PostOptions = {},
+  ): Promise<MessageRef> {
     const key = `${channelId}:${view.incidentId}`;
-    if (this.uncertainPosts.has(key)) {
+    if (this.uncertainPosts.has(key) || options.mayExist === true) {
       const found = await this.findPostedAlert(channelId, view.incidentId);
       if (found !== null) {
         await this.updateAlert(found, view);

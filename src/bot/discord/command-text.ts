@@ -1,0 +1,54 @@
+// Turns the options of a `/drumbeat` subcommand into the text the command core reads, the same
+// text a Slack user types after `/drumbeat`.
+
+import { DrumbeatError } from '../../domain/errors.js';
+import { NAME_OPTION, ZONE_OPTION } from './commands.js';
+import type { Subcommand } from './interaction.js';
+
+const SIMPLE_SUBCOMMANDS = new Set(['status', 'unsilence', 'pause', 'resume', 'delete']);
+
+/** Builds the command text. Throws DrumbeatError for option values the text cannot carry. */
+export function commandText(sub: Subcommand): string {
+  const option = (name: string) => sub.options.get(name)?.trim() ?? '';
+  if (sub.name === 'new') return newText(sub);
+  if (sub.name === 'silence')
+    return `silence ${monitorName(option(NAME_OPTION))} ${silenceEnd(option('how_long'))}`;
+  if (SIMPLE_SUBCOMMANDS.has(sub.name)) return `${sub.name} ${monitorName(option(NAME_OPTION))}`;
+  if (sub.name === 'timezone') return `timezone ${option(ZONE_OPTION)}`.trim();
+  if (sub.name === 'list' || sub.name === 'help') return sub.name;
+  throw new DrumbeatError(
+    'command_invalid',
+    `"${sub.name}" is not a Drumbeat command.`,
+    '/drumbeat help lists them all',
+  );
+}
+
+function newText(sub: Subcommand): string {
+  const option = (name: string) => sub.options.get(name)?.trim() ?? '';
+  const parts = ['new', monitorName(option(NAME_OPTION)), option('schedule')];
+  if (option('grace') !== '') parts.push('grace', option('grace'));
+  if (option('max_runtime') !== '') parts.push('max runtime', option('max_runtime'));
+  // A channel option carries the channel's id; the core reads `<#id>` as that channel.
+  if (option('channel') !== '') parts.push('in', `<#${option('channel')}>`);
+  return parts.join(' ');
+}
+
+/**
+ * Rejects a name with a space. The core reads the first word as the monitor name, so the rest
+ * of such a name would be read as a schedule.
+ */
+function monitorName(name: string): string {
+  if (/\s/.test(name)) {
+    throw new DrumbeatError(
+      'name_invalid',
+      `"${name}" is not a valid monitor name: names have no spaces.`,
+      name.split(/\s+/).join('-'),
+    );
+  }
+  return name;
+}
+
+/** `2 hours` means "for 2 hours"; text that starts with `for` or `until` is kept as it is. */
+function silenceEnd(text: string): string {
+  return /^(for|until)\s/i.test(text) ? text : `for ${text}`;
+}

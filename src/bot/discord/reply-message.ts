@@ -1,0 +1,102 @@
+// Lays out a command reply as embeds: the summary as the title, then each section as a bold
+// title, its lines and a code block. Long replies continue in further embeds, within
+// Discord's limits for one message.
+
+import { type APIEmbed, EmbedBuilder, MessageFlags } from 'discord.js';
+import type { ReplySection, ReplyView } from '../views.js';
+import { type DiscordMessageBody, NO_MENTIONS } from './alert-message.js';
+import { codeBlock, DISCORD_LIMITS, escapeAndTruncate, escapeText } from './markdown.js';
+
+/** The JSON body of a reply, or of an edit of one. */
+export type ReplyBody = Pick<DiscordMessageBody, 'embeds' | 'allowed_mentions'>;
+
+/** A reply visible only to the user who typed the command or pressed the button. */
+export type EphemeralReplyBody = ReplyBody & { flags: MessageFlags.Ephemeral };
+
+const REPLY_COLOUR = 0x5865f2;
+const ERROR_COLOUR = 0xed4245;
+const ERROR_EMOJI = '⚠️';
+
+/** Characters kept free for the note that tells the user part of the reply was cut. */
+const CUT_NOTE_ROOM = 120;
+
+/** Renders a reply as embeds. */
+export function renderReplyMessage(reply: ReplyView): ReplyBody {
+  return { embeds: replyEmbeds(reply), allowed_mentions: NO_MENTIONS };
+}
+
+export function ephemeralReply(reply: ReplyView): EphemeralReplyBody {
+  return { ...renderReplyMessage(reply), flags: MessageFlags.Ephemeral };
+}
+
+export function replyEmbeds(reply: ReplyView): APIEmbed[] {
+  const title = escapeAndTruncate(
+    reply.isError ? `${ERROR_EMOJI} ${reply.summary}` : reply.summary,
+    DISCORD_LIMITS.embedTitle,
+  );
+  const texts = reply.sections.flatMap((section, index) => {
+    const lines = sectionTexts(section);
+    // A blank line between sections.
+    if (index > 0 && lines.length > 0) lines[0] = `\n${lines[0]}`;
+    return lines;
+  });
+  const descriptions = packTexts(texts, DISCORD_LIMITS.embedDescription);
+  const colour = reply.isError ? ERROR_COLOUR : REPLY_COLOUR;
+
+  const embeds: APIEmbed[] = [];
+  let used = title.length;
+  for (const [index, text] of descriptions.entries()) {
+    const last = embeds.length === DISCORD_LIMITS.embedsPerMessage - 1;
+    const fits = used + text.length <= DISCORD_LIMITS.embedsTotal - CUT_NOTE_ROOM;
+    if (!fits || (last && index < descriptions.length - 1)) {
+      embeds.push(cutNote(colour, descriptions.length - index));
+      break;
+    }
+    embeds.push(embedOf(colour, index === 0 ? title : null, text));
+    used += text.length;
+  }
+  if (embeds.length === 0) embeds.push(embedOf(colour, title, null));
+  return embeds;
+}
+
+function embedOf(colour: number, title: string | null, description: string | null): APIEmbed {
+  const embed = new EmbedBuilder().setColor(colour);
+  if (title !== null && title !== '') embed.setTitle(title);
+  if (description !== null && description !== '') embed.setDescription(description);
+  return embed.toJSON();
+}
+
+function cutNote(colour: number, hiddenParts: number): APIEmbed {
+  const parts = hiddenParts === 1 ? '1 more part' : `${hiddenParts} more parts`;
+  return embedOf(
+    colour,
+    null,
+    `*${parts} of this reply not shown: Discord limits the length of one message.*`,
+  );
+}
+
+/** Splits a section into lines that each fit one embed description. */
+function sectionTexts(section: ReplySection): string[] {
+  const lines = section.lines.map((line) =>
+    escapeAndTruncate(line, DISCORD_LIMITS.embedDescription),
+  );
+  if (section.title !== null) lines.unshift(`**${escapeText(section.title)}**`);
+  if (section.code !== null) lines.push(codeBlock(section.code, DISCORD_LIMITS.embedDescription));
+  return lines;
+}
+
+/** Joins texts with newlines into as few strings of at most `maxLength` as they fit. */
+function packTexts(texts: string[], maxLength: number): string[] {
+  const packed: string[] = [];
+  let current = '';
+  for (const text of texts) {
+    if (current === '') current = text;
+    else if (current.length + 1 + text.length <= maxLength) current += `\n${text}`;
+    else {
+      packed.push(current);
+      current = text;
+    }
+  }
+  if (current !== '') packed.push(current);
+  return packed;
+}

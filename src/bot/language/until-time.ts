@@ -1,0 +1,170 @@
+import * as chrono from 'chrono-node';
+import { DrumbeatError } from '../../domain/errors.js';
+import { offsetMsAt, resolveWallTime, WALL_DAY_MS, wallTimeAt } from '../../domain/local-time.js';
+import { formatLocalTime } from './format.js';
+import { readZoneName } from './timezone.js';
+
+// Reads the end of a silence (`5pm`, `tomorrow 9am`, `monday`, `midnight tonight`, `2027-01-04
+// 08:00`) as a wall time in the team's zone. chrono-node 2.10.3 parses the words; it knows
+// only fixed offsets, so Drumbeat takes its calendar fields and resolves them in the IANA zone
+// itself, which keeps DST right when the end lies after a change.
+
+const TIME_EXAMPLE = 'until tomorrow 9am, until monday, or until 2027-01-04 08:00';
+
+export interface TimeReading {
+  instant: number;
+  warnings: string[];
+}
+
+interface ZoneSuffix {
+  text: string;
+  zone: string | null;
+  note: string | null;
+}
+
+/** Splits a trailing zone off: `5pm PT`, `9am tz Europe/Berlin`, `noon in Berlin time`. */
+function splitZone(text: string): ZoneSuffix {
+  const patterns = [
+    /^(.*?)\s+(?:tz|timezone)\s+(\S+)$/i,
+    /^(.*?)\s+in\s+(.+?)(?:\s+time)?$/i,
+    /^(.*?)\s+(.+?)\s+time$/i,
+    /^(.*?)\s+(\S+)$/i,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const reading = readZoneName(match[2]!);
+    const isBareWord = pattern === patterns[3];
+    if (reading === null || (isBareWord && !/^[a-z]{1,5}$|\//i.test(match[2]!))) continue;
+    return { text: match[1]!, zone: reading.zone, note: reading.note };
+  }
+  return { text, zone: null, note: null };
+}
+
+function startOfNextDay(now: number, timezone: string, extraDays: number): number {
+  const wall = wallTimeAt(timezone, now);
+  return Math.floor(wall / WALL_DAY_MS) * WALL_DAY_MS + (1 + extraDays) * WALL_DAY_MS;
+}
+
+/** `midnight`, `midnight tonight`, `tomorrow at midnight`, `midnight on friday`. */
+function readMidnight(
+  text: string,
+  now: number,
+  timezone: string,
+): { wall: number; warning: string | null } | null {
+  const lower = text.toLowerCase();
+  if (/^(?:at\s+)?(?:midnight(?:\s+tonight|\s+today)?|tonight\s+at\s+midnight)$/.test(lower)) {
+    return { wall: startOfNextDay(now, timezone, 0), warning: null };
+  }
+  if (/^(?:tomorrow\s+(?:at\s+)?midnight|midnight\s+tomorrow(?:\s+night)?)$/.test(lower)) {
+    const wall = startOfNextDay(now, timezone, 1);
+    return {
+      wall,
+      warning: `Read "${text}" as the end of tomorrow. For the midnight at the start of tomorrow, say "until midnight tonight".`,
+    };
+  }
+  return null;
+}
+
+/** Hours for parts of the day when no clock time is given. */
+const PART_OF_DAY_HOURS: [RegExp, number, string][] = [
+  [/\bmorning\b/, 9, 'morning'],
+  [/\bafternoon\b/, 14, 'afternoon'],
+  [/\bevening\b/, 18, 'evening'],
+  [/\btonight\b|\bnight\b/, 22, 'night'],
+];
+
+function chronoWall(result: chrono.ParsedResult, text: string, warnings: string[]): number {
+  const start = result.start;
+  const year = start.get('year')!;
+  const month = start.get('month')!;
+  const day = start.get('day')!;
+  if (start.isCertain('hour')) {
+    return Date.UTC(
+      year,
+      month - 1,
+      day,
+      start.get('hour')!,
+      start.get('minute') ?? 0,
+      start.get('second') ?? 0,
+    );
+  }
+  const part = PART_OF_DAY_HOURS.find(([pattern]) => pattern.test(text.toLowerCase()));
+  if (part !== undefined) {
+    warnings.push(
+      `Read "${part[2]}" as ${String(part[1]).padStart(2, '0')}:00; give a time such as 8am to change it.`,
+    );
+    return Date.UTC(year, month - 1, day, part[1]);
+  }
+  warnings.push(
+    `No time was given, so the silence ends at the start of that day (00:00); say "${text} 9am" for another time.`,
+  );
+  return Date.UTC(year, month - 1, day);
+}
+
+function parseWithChrono(text: string, now: number, timezone: string): chrono.ParsedResult {
+  const reference = {
+    instant: new Date(now),
+    timezone: Math.round(offsetMsAt(timezone, now) / 60_000),
+  };
+  const body = text.replace(/^(?:at|on)\s+/i, '');
+  const [result] = chrono.parse(body, reference, { forwardDate: true });
+  const leftover =
+    result === undefined
+      ? body
+      : body.slice(0, result.index) + body.slice(result.index + result.text.length);
+  if (result === undefined || leftover.trim() !== '') {
+    const part = result === undefined ? body : leftover.trim();
+    throw new DrumbeatError(
+      'time_invalid',
+      `"${part}" is not a time Drumbeat understands.`,
+      TIME_EXAMPLE,
+    );
+  }
+  return result;
+}
+
+/** Moves a time that is not after `now` forward by a day or a week, when the text allows it. */
+function forward(result: chrono.ParsedResult, wall: number, now: number, timezone: string): number {
+  let candidate = wall;
+  const start = result.start;
+  const hasDate = start.isCertain('day') || start.isCertain('month') || start.isCertain('year');
+  const step = hasDate ? 0 : start.isCertain('weekday') ? 7 : 1;
+  for (let i = 0; i < 2 && step > 0 && toInstant(candidate, timezone).instant <= now; i++) {
+    candidate += step * WALL_DAY_MS;
+  }
+  return candidate;
+}
+
+function toInstant(wall: number, timezone: string): { instant: number; note: string | null } {
+  const resolved = resolveWallTime(timezone, wall);
+  if (resolved.kind === 'normal') return { instant: resolved.instant, note: null };
+  if (resolved.kind === 'overlap') {
+    const note = `${formatLocalTime(resolved.first, timezone)} happens twice in ${timezone}; the first one was taken.`;
+    return { instant: resolved.first, note };
+  }
+  const note = `That time does not exist in ${timezone} (clocks go forward), so the silence ends at ${formatLocalTime(resolved.firstInstantAfter, timezone)}.`;
+  return { instant: resolved.firstInstantAfter, note };
+}
+
+/** Reads a point in time in `timezone`, always forward from `now` where the text allows. */
+export function readTime(text: string, now: number, timezone: string): TimeReading {
+  const suffix = splitZone(text.trim());
+  const zone = suffix.zone ?? timezone;
+  const warnings = suffix.note === null ? [] : [suffix.note];
+
+  const midnight = readMidnight(suffix.text, now, zone);
+  if (midnight !== null) {
+    if (midnight.warning !== null) warnings.push(midnight.warning);
+    return { instant: toInstant(midnight.wall, zone).instant, warnings };
+  }
+
+  const result = parseWithChrono(suffix.text, now, zone);
+  if (result.start.isCertain('timezoneOffset')) {
+    return { instant: result.start.date().getTime(), warnings };
+  }
+  const wall = forward(result, chronoWall(result, suffix.text, warnings), now, zone);
+  const { instant, note } = toInstant(wall, zone);
+  if (note !== null) warnings.push(note);
+  return { instant, warnings };
+}

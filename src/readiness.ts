@@ -1,0 +1,85 @@
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { checkRedisSettings } from './store/redis-settings.js';
+
+// Longest wait for one check. BullMQ's connections queue commands while Redis is away, so
+// without it /readyz would hang instead of answering 503.
+const CHECK_TIMEOUT_MS = 2000;
+
+export interface ReadinessParts {
+  redis: Redis;
+  /** Queues this process adds jobs to, by name. */
+  queues: Record<string, Queue>;
+  /** Workers this process runs, by queue name; none in a web-only process. */
+  workers: Record<string, Worker>;
+}
+
+export type QueueHealth =
+  | { status: 'ok'; waiting: number; delayed: number; active: number; failed: number }
+  | { status: 'unreachable' };
+
+export interface ReadinessReport {
+  status: 'ok' | 'unhealthy';
+  redis: 'ok' | 'unreachable';
+  /** Redis settings that would lose deadlines, each naming the setting and the fix. */
+  redisSettings: string[];
+  queues: Record<string, QueueHealth>;
+  workers: Record<string, 'running' | 'stopped'>;
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function queueHealth(queue: Queue): Promise<QueueHealth> {
+  try {
+    const counts = await withTimeout(queue.getJobCounts('waiting', 'delayed', 'active', 'failed'));
+    return {
+      status: 'ok',
+      waiting: counts.waiting ?? 0,
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+      failed: counts.failed ?? 0,
+    };
+  } catch {
+    return { status: 'unreachable' };
+  }
+}
+
+/**
+ * Checks what this process needs to do its work: Redis answers and keeps its data
+ * (`maxmemory-policy noeviction`), the BullMQ queues are reachable, and the workers run.
+ */
+export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessReport> {
+  const reachable = await withTimeout(parts.redis.ping()).then(
+    () => true,
+    () => false,
+  );
+  const settings = reachable
+    ? await withTimeout(checkRedisSettings(parts.redis)).then(
+        (report) => report.problems,
+        () => [],
+      )
+    : [];
+  const queues: Record<string, QueueHealth> = {};
+  for (const [name, queue] of Object.entries(parts.queues)) queues[name] = await queueHealth(queue);
+  const workers: Record<string, 'running' | 'stopped'> = {};
+  for (const [name, worker] of Object.entries(parts.workers)) {
+    workers[name] = worker.isRunning() ? 'running' : 'stopped';
+  }
+  const healthy =
+    reachable &&
+    settings.length === 0 &&
+    Object.values(queues).every((queue) => queue.status === 'ok') &&
+    Object.values(workers).every((state) => state === 'running');
+  return {
+    status: healthy ? 'ok' : 'unhealthy',
+    redis: reachable ? 'ok' : 'unreachable',
+    redisSettings: settings,
+    queues,
+    workers,
+  };
+}

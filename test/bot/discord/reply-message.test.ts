@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { DISCORD_LIMITS } from '../../../src/bot/discord/markdown.js';
+import { ephemeralReply, replyEmbeds } from '../../../src/bot/discord/reply-message.js';
+import type { ReplyView } from '../../../src/bot/views.js';
+
+const CREATED: ReplyView = {
+  summary: 'Created monitor backup.',
+  sections: [
+    {
+      title: 'backup',
+      lines: ['Schedule: every 1 hour', 'Alerts go to <#910000000000000001>.'],
+      code: null,
+    },
+    {
+      title: 'Ping URL',
+      lines: ['Add this line to the end of the job:'],
+      code: 'curl -fsS -m 10 --retry 5 http://x/ping/u',
+    },
+  ],
+  isError: false,
+};
+
+function totalLength(reply: ReplyView): number {
+  return replyEmbeds(reply).reduce(
+    (sum, embed) => sum + (embed.title?.length ?? 0) + (embed.description?.length ?? 0),
+    0,
+  );
+}
+
+describe('reply message', () => {
+  it('is ephemeral', () => {
+    expect(ephemeralReply(CREATED).flags).toBe(64);
+  });
+
+  it('shows the summary as the title and the sections below', () => {
+    const [embed] = replyEmbeds(CREATED);
+
+    expect(embed?.title).toBe('Created monitor backup.');
+    expect(embed?.description).toBe(
+      '**backup**\nSchedule: every 1 hour\nAlerts go to <#910000000000000001>.\n\n' +
+        '**Ping URL**\nAdd this line to the end of the job:\n```\ncurl -fsS -m 10 --retry 5 http://x/ping/u\n```',
+    );
+  });
+
+  it('marks an error by emoji and colour', () => {
+    const error: ReplyView = {
+      summary: 'There is no monitor named "bakup" here.',
+      sections: [],
+      isError: true,
+    };
+    const [embed] = replyEmbeds(error);
+
+    expect(embed?.title).toBe('⚠️ There is no monitor named "bakup" here.');
+    expect(embed?.color).not.toBe(replyEmbeds(CREATED)[0]?.color);
+  });
+
+  it('cuts a long reply to what one message takes', () => {
+    const lines = Array.from(
+      { length: 800 },
+      (_, i) => `job-${i}: up, every 1 hour, last ping today, 10:00 UTC`,
+    );
+    const long: ReplyView = {
+      summary: '800 monitors.',
+      sections: [{ title: null, lines, code: null }],
+      isError: false,
+    };
+    const embeds = replyEmbeds(long);
+
+    expect(embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedsPerMessage);
+    expect(totalLength(long)).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+    for (const embed of embeds) {
+      expect(embed.description?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+    }
+    expect(embeds.at(-1)?.description).toMatch(/more parts? of this reply not shown/);
+  });
+});

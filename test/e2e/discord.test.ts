@@ -1,0 +1,244 @@
+// The whole heartbeat loop, from a Discord server's side: the real service in a child process,
+// a stand-in of Discord's REST API on loopback, interactions signed with a test Ed25519 key
+// pair as Discord signs them, and real pings.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiscordApiStandIn, type StoredMessage } from '../support/discord-api.js';
+import {
+  type Actor,
+  buttonPayload,
+  commandPayload,
+  generateTestKeyPair,
+  type InteractionResponse,
+  type OptionValues,
+  pingPayload,
+  postInteraction,
+  type TestKeyPair,
+} from '../support/discord-signing.js';
+import { waitFor } from '../support/redis.js';
+import { ServiceProcess } from '../support/service.js';
+
+const CHANNEL_ID = '910000000000000101';
+const OWNER: Omit<Actor, 'applicationId'> = {
+  guildId: '900000000000000101',
+  channelId: CHANNEL_ID,
+  userId: '920000000000000101',
+};
+const TEAMMATE_ID = '920000000000000102';
+const OUTSIDER: Omit<Actor, 'applicationId'> = {
+  guildId: '900000000000000202',
+  channelId: '910000000000000202',
+  userId: '920000000000000202',
+};
+
+let api: DiscordApiStandIn;
+let keys: TestKeyPair;
+let service: ServiceProcess;
+
+beforeAll(async () => {
+  api = await DiscordApiStandIn.start();
+  api.addChannel(CHANNEL_ID);
+  keys = generateTestKeyPair();
+  service = await ServiceProcess.start({
+    DISCORD_APPLICATION_ID: api.identity.applicationId,
+    DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+    DISCORD_BOT_TOKEN: api.identity.botToken,
+    DISCORD_API_URL: api.apiUrl,
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await service?.destroy();
+  await api?.close();
+});
+
+const interactionsUrl = () => `${service.baseUrl}/discord/interactions`;
+const actor = (who: Omit<Actor, 'applicationId'>): Actor => ({
+  ...who,
+  applicationId: api.identity.applicationId,
+});
+
+async function send(payload: { token: string }): Promise<InteractionResponse> {
+  api.registerInteraction(payload);
+  return postInteraction(interactionsUrl(), keys, payload);
+}
+
+/** Runs `/drumbeat <subcommand>` and returns the reply's text, also when it was deferred. */
+async function command(
+  subcommand: string,
+  options: OptionValues = {},
+  who = OWNER,
+): Promise<string> {
+  const payload = commandPayload(actor(who), subcommand, options);
+  const response = await send(payload);
+  expect(response.status).toBe(200);
+  if (response.body?.type === 4) return JSON.stringify(response.body.data);
+  expect(response.body?.type).toBe(5);
+  await api.waitFor(() => api.originalEdits(payload.token).length > 0, 10_000, 'deferred reply');
+  return JSON.stringify(api.originalEdits(payload.token)[0]);
+}
+
+function alerts(): StoredMessage[] {
+  return api.messagesIn(CHANNEL_ID).filter((message) => message.replyTo === null);
+}
+
+function alertFor(name: string): StoredMessage | undefined {
+  return alerts().find((message) => (message.content ?? '').includes(name));
+}
+
+function customIdOf(message: StoredMessage, action: string): string {
+  const rows = message.components as { components: { custom_id: string }[] }[];
+  const button = rows
+    .flatMap((row) => row.components)
+    .find((item) => item.custom_id.includes(`:${action}:`));
+  if (button === undefined) throw new Error(`no ${action} button on the message`);
+  return button.custom_id;
+}
+
+describe('heartbeat loop in Discord', () => {
+  let pingUrl: string;
+
+  it('answers PING with PONG', async () => {
+    const response = await postInteraction(
+      interactionsUrl(),
+      keys,
+      pingPayload(api.identity.applicationId),
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ type: 1 });
+  });
+
+  it('rejects a bad signature with 401', async () => {
+    const response = await postInteraction(
+      interactionsUrl(),
+      generateTestKeyPair(),
+      commandPayload(actor(OWNER), 'list'),
+    );
+
+    expect(response.status).toBe(401);
+  });
+
+  it('rejects a stale timestamp with 401', async () => {
+    const stale = Math.floor(Date.now() / 1000) - 301;
+    const response = await postInteraction(
+      interactionsUrl(),
+      keys,
+      commandPayload(actor(OWNER), 'list'),
+      {
+        timestampSec: stale,
+      },
+    );
+
+    expect(response.status).toBe(401);
+  });
+
+  it('creates a monitor from the new command', async () => {
+    const text = await command('new', {
+      name: 'nightly-invoices',
+      schedule: 'every 2 seconds',
+      grace: '1 second',
+      channel: CHANNEL_ID,
+    });
+
+    expect(text).toContain('Created monitor nightly-invoices');
+    expect(text).toContain(`<#${CHANNEL_ID}>`);
+    const match = /http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36}/.exec(text);
+    if (match === null) throw new Error(`no ping URL in the reply: ${text}`);
+    pingUrl = match[0];
+  });
+
+  it('stores a real ping and posts nothing while on time', async () => {
+    const response = await fetch(pingUrl);
+
+    expect(response.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(alertFor('nightly-invoices')).toBeUndefined();
+  });
+
+  it('posts one alert with buttons, edited from late to missed', async () => {
+    const late = await waitFor(() => alertFor('nightly-invoices'), 8000, 'late alert');
+    const first = late.edits[0] ?? late;
+    expect(first.content).toContain('is late');
+    expect(JSON.stringify(late.components)).toContain('drumbeat:acknowledge:');
+
+    await waitFor(
+      () => ((alertFor('nightly-invoices')?.content ?? '').includes('missed') ? true : undefined),
+      8000,
+      'missed edit',
+    );
+    const message = alertFor('nightly-invoices')!;
+    expect(alerts().filter((m) => (m.content ?? '').includes('nightly-invoices'))).toHaveLength(1);
+    expect(message.edits.length).toBeGreaterThanOrEqual(1);
+    expect(customIdOf(message, 'acknowledge')).toMatch(/^drumbeat:acknowledge:[a-z2-7]{16}:/);
+    expect(
+      api.callsTo('PATCH', `/channels/${CHANNEL_ID}/messages/${message.id}`).length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('edits the alert in place when a teammate acknowledges it', async () => {
+    const message = alertFor('nightly-invoices')!;
+    const payload = buttonPayload(
+      actor({ ...OWNER, userId: TEAMMATE_ID }),
+      customIdOf(message, 'acknowledge'),
+      message.id,
+    );
+    const response = await send(payload);
+
+    expect(response.status).toBe(200);
+    expect(response.body?.type).toBe(7);
+    const update = JSON.stringify(response.body?.data);
+    expect(update).toContain(`Acknowledged by <@${TEAMMATE_ID}>`);
+    expect(update).not.toContain('drumbeat:acknowledge:');
+    // The notification worker edits the same message with the bot token as well.
+    await waitFor(
+      () =>
+        JSON.stringify(alertFor('nightly-invoices')?.embeds).includes(`<@${TEAMMATE_ID}>`)
+          ? true
+          : undefined,
+      8000,
+      'acknowledged edit',
+    );
+    expect(alerts().filter((m) => (m.content ?? '').includes('nightly-invoices'))).toHaveLength(1);
+  });
+
+  it('refuses a button press from another guild', async () => {
+    const message = alertFor('nightly-invoices')!;
+    const payload = buttonPayload(actor(OUTSIDER), customIdOf(message, 'pause'), message.id);
+    const response = await send(payload);
+
+    expect(response.status).toBe(200);
+    expect(response.body?.type).toBe(4);
+    expect(response.body?.data?.flags).toBe(64);
+    expect(JSON.stringify(response.body?.data)).toMatch(/another (workspace|server|team)/);
+    const status = await command('status', { name: 'nightly-invoices' });
+    expect(status).not.toContain('paused');
+    const outsiderList = await command('list', {}, OUTSIDER);
+    expect(outsiderList).toContain('There are no monitors yet');
+  });
+
+  it('edits the alert and replies to it on recovery', async () => {
+    expect((await fetch(pingUrl)).status).toBe(200);
+
+    await waitFor(
+      () => ((alertFor('nightly-invoices')?.content ?? '').startsWith('✅') ? true : undefined),
+      8000,
+      'recovery edit',
+    );
+    const message = alertFor('nightly-invoices')!;
+    expect(message.content).toContain('recovered');
+    expect(message.components).toEqual([]);
+    await waitFor(
+      () =>
+        api
+          .repliesTo(CHANNEL_ID, message.id)
+          .some((reply) => (reply.content ?? '').startsWith('Recovered'))
+          ? true
+          : undefined,
+      8000,
+      'reply to the alert',
+    );
+    expect(alerts().filter((m) => (m.content ?? '').includes('nightly-invoices'))).toHaveLength(1);
+    await command('pause', { name: 'nightly-invoices' });
+  });
+});

@@ -1,0 +1,59 @@
+// The worker is killed with SIGKILL while Slack is still answering its chat.postMessage:
+// Slack posted the alert, but Drumbeat never learned the message's ts. BullMQ runs the job
+// again after the restart, and that run must edit the posted message, not post a second one.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryStore } from '../../src/store/deliveries.js';
+import { waitFor } from '../support/redis.js';
+import { FaultStack, sleep } from './harness.js';
+
+let stack: FaultStack;
+
+beforeAll(async () => {
+  stack = await FaultStack.start();
+}, 30_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('worker killed while posting an alert', () => {
+  it('delivers the alert exactly once after a restart', { timeout: 40_000 }, async () => {
+    const monitor = await stack.createMonitor('ledger-export', 'every 1 hour');
+    stack.slack.failNext('chat.postMessage', { kind: 'delay', delayMs: 20_000 });
+    expect((await fetch(`${monitor.pingUrl}/fail`, { method: 'POST', body: 'boom' })).status).toBe(
+      200,
+    );
+
+    // Slack has the message, and the worker waits for the answer: kill it now.
+    const posted = await stack.waitForAlert(monitor.id, 8000);
+    await stack.service.stop('SIGKILL');
+    const incidentId = (await stack.monitor(monitor.id)).monitor.incident?.id;
+    expect(incidentId).toBeDefined();
+    const deliveries = new DeliveryStore(stack.client, stack.keys);
+    expect(await deliveries.get(monitor.id, incidentId!)).toBeNull();
+
+    await stack.restartService();
+
+    // The job runs again once its lock expires, finds the message and stores its ts.
+    const ref = await waitFor(
+      async () => (await deliveries.get(monitor.id, incidentId!)) ?? undefined,
+      15_000,
+      'delivery record after the restart',
+    );
+    expect(ref.messageId).toBe(posted.ts);
+    expect(stack.alertsOf(monitor.id)).toHaveLength(1);
+    expect(stack.alertPostsOf(monitor.id)).toBe(1);
+
+    // Later changes edit that message: recovery shows on it and in its thread.
+    expect((await fetch(monitor.pingUrl)).status).toBe(200);
+    await waitFor(
+      () => (stack.alertsOf(monitor.id)[0]?.text?.includes('recovered') ? true : undefined),
+      10_000,
+      'recovery edit',
+    );
+    await sleep(500);
+    expect(stack.alertsOf(monitor.id)).toHaveLength(1);
+    expect(stack.alertPostsOf(monitor.id)).toBe(1);
+  });
+});
