@@ -10,7 +10,7 @@ import { offsetMsAt, resolveWallTime } from './local-time.js';
 // - A job whose minute or hour field starts with `*` ticks in real time: it runs in both passes
 //   of a repeated hour and skips the wall times that a gap removes.
 // - When the day-of-month or the day-of-week field starts with `*` (`*/3` too), a day must match
-//   both fields; otherwise either one (the Vixie cron rule).
+//   both fields. Otherwise a day that matches either one runs (the Vixie cron rule).
 // - Steps larger than their field, empty or short expressions, backward ranges and dates that
 //   never occur are rejected instead of silently running every minute or hourly.
 
@@ -177,7 +177,7 @@ function cachedExpression(expression: string): CronExpression {
   return cron;
 }
 
-/** The instants at which a wall time runs: real-time jobs in both passes, fixed ones once. */
+/** Lists the instants at which a wall time runs: real-time jobs in both passes, fixed ones once. */
 function instantsOf(cron: CronExpression, timezone: string, wallMs: number): number[] {
   const resolved = resolveWallTime(timezone, wallMs);
   if (resolved.kind === 'normal') return [resolved.instant];
@@ -194,9 +194,9 @@ function instantsOf(cron: CronExpression, timezone: string, wallMs: number): num
 export function nextCronRun(expression: string, timezone: string, afterMs: number): number {
   const cron = cachedExpression(expression);
 
-  // Wall times are visited in order. The earliest instant of a wall time never decreases from
-  // one to the next, but the second pass of a repeated hour comes after later wall times, so
-  // the search keeps the best run so far until a wall time starts after `afterMs`.
+  // Wall times are visited in order, and the earliest instant of each never decreases. The
+  // second pass of a repeated hour comes after later wall times, though. So the search keeps the
+  // best run so far and stops at the first wall time whose earliest instant is after `afterMs`.
   const lowestOffset = Math.min(
     offsetMsAt(timezone, afterMs),
     offsetMsAt(timezone, afterMs + DAY_MS),

@@ -46,7 +46,12 @@ export const DST_CASES: DstCase[] = [
     expression: '*/30 * * * *',
     timezone: 'Europe/London',
     from: '2025-10-26T00:00:00Z',
-    runs: ['2025-10-26T00:30:00Z', '2025-10-26T01:00:00Z', '2025-10-26T01:30:00Z', '2025-10-26T02:00:00Z'],
+    runs: [
+      '2025-10-26T00:30:00Z',
+      '2025-10-26T01:00:00Z',
+      '2025-10-26T01:30:00Z',
+      '2025-10-26T02:00:00Z',
+    ],
   },
   // Europe/Riga: 03:00 EET becomes 04:00 EEST on 30 March; 04:00 EEST becomes 03:00 EET on 26 October.
   {
@@ -61,7 +66,12 @@ export const DST_CASES: DstCase[] = [
     expression: '30 1,2,3,4,5 * * *',
     timezone: 'Europe/Riga',
     from: '2025-03-29T23:30:00Z',
-    runs: ['2025-03-30T00:30:00Z', '2025-03-30T01:00:00Z', '2025-03-30T01:30:00Z', '2025-03-30T02:30:00Z'],
+    runs: [
+      '2025-03-30T00:30:00Z',
+      '2025-03-30T01:00:00Z',
+      '2025-03-30T01:30:00Z',
+      '2025-03-30T02:30:00Z',
+    ],
   },
   {
     name: 'Riga star-step hours in both passes',
@@ -119,7 +129,12 @@ export const DST_CASES: DstCase[] = [
     expression: '0,30 * * * *',
     timezone: 'Australia/Sydney',
     from: '2025-04-05T15:00:00Z',
-    runs: ['2025-04-05T15:30:00Z', '2025-04-05T16:00:00Z', '2025-04-05T16:30:00Z', '2025-04-05T17:00:00Z'],
+    runs: [
+      '2025-04-05T15:30:00Z',
+      '2025-04-05T16:00:00Z',
+      '2025-04-05T16:30:00Z',
+      '2025-04-05T17:00:00Z',
+    ],
   },
   {
     name: 'Sydney fixed time in the gap',

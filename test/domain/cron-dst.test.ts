@@ -32,7 +32,11 @@ describe.each(HOST_ZONES)('cron DST table on a host in %s', (hostZone) => {
   });
 
   it.each(Object.entries(DST_ZONE_CHANGES))('finds the 2025 changes of %s', (zone, changes) => {
-    const found = offsetTransitions(zone, Date.parse('2025-01-01T00:00Z'), Date.parse('2026-01-01T00:00Z'));
+    const found = offsetTransitions(
+      zone,
+      Date.parse('2025-01-01T00:00Z'),
+      Date.parse('2026-01-01T00:00Z'),
+    );
     expect(iso(found.map((change) => change.instant))).toEqual(changes);
   });
 });

@@ -8,4 +8,6 @@ const runs = DST_CASES.map((row) =>
     new Date(run).toISOString().replace('.000', ''),
   ),
 );
-process.stdout.write(JSON.stringify({ hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone, runs }));
+process.stdout.write(
+  JSON.stringify({ hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone, runs }),
+);

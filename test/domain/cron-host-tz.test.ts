@@ -13,7 +13,9 @@ describe.each(HOST_ZONES)('cron DST table in a process with TZ=%s', (hostZone) =
       encoding: 'utf8',
     });
     const result = JSON.parse(output) as { hostZone: string; runs: string[][] };
-    expect(result.hostZone).toMatch(hostZone === 'Asia/Kolkata' ? /Asia\/(Kolkata|Calcutta)/ : hostZone);
+    expect(result.hostZone).toMatch(
+      hostZone === 'Asia/Kolkata' ? /Asia\/(Kolkata|Calcutta)/ : hostZone,
+    );
     expect(result.runs).toEqual(DST_CASES.map((row) => row.runs));
   });
 });

@@ -34,8 +34,12 @@ describe('resolveWallTime', () => {
   });
 
   it('reads cron style: first instant after a gap, first of an overlap', () => {
-    expect(wallTimeToInstant('Australia/Lord_Howe', wall('2025-10-05T02:10'))).toBe(Date.parse('2025-10-04T15:30:00Z'));
-    expect(wallTimeToInstant('America/New_York', wall('2025-11-02T01:30'))).toBe(Date.parse('2025-11-02T05:30:00Z'));
+    expect(wallTimeToInstant('Australia/Lord_Howe', wall('2025-10-05T02:10'))).toBe(
+      Date.parse('2025-10-04T15:30:00Z'),
+    );
+    expect(wallTimeToInstant('America/New_York', wall('2025-11-02T01:30'))).toBe(
+      Date.parse('2025-11-02T05:30:00Z'),
+    );
   });
 });
 
@@ -46,10 +50,22 @@ describe('offsets', () => {
   });
 
   it('lists the two changes of a year with their offsets', () => {
-    const changes = offsetTransitions('Australia/Lord_Howe', Date.parse('2025-01-01T00:00Z'), Date.parse('2026-01-01T00:00Z'));
+    const changes = offsetTransitions(
+      'Australia/Lord_Howe',
+      Date.parse('2025-01-01T00:00Z'),
+      Date.parse('2026-01-01T00:00Z'),
+    );
     expect(changes).toEqual([
-      { instant: Date.parse('2025-04-05T15:00:00Z'), offsetBeforeMs: 11 * HOUR_MS, offsetAfterMs: 10.5 * HOUR_MS },
-      { instant: Date.parse('2025-10-04T15:30:00Z'), offsetBeforeMs: 10.5 * HOUR_MS, offsetAfterMs: 11 * HOUR_MS },
+      {
+        instant: Date.parse('2025-04-05T15:00:00Z'),
+        offsetBeforeMs: 11 * HOUR_MS,
+        offsetAfterMs: 10.5 * HOUR_MS,
+      },
+      {
+        instant: Date.parse('2025-10-04T15:30:00Z'),
+        offsetBeforeMs: 10.5 * HOUR_MS,
+        offsetAfterMs: 11 * HOUR_MS,
+      },
     ]);
   });
 

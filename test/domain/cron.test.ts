@@ -243,7 +243,10 @@ describe('cron rejections', () => {
 
   it('cron-parser accepts short and empty expressions', () => {
     for (const expression of ['', '* * * *']) {
-      const parsed = CronExpressionParser.parse(expression, { currentDate: new Date(0), tz: 'UTC' });
+      const parsed = CronExpressionParser.parse(expression, {
+        currentDate: new Date(0),
+        tz: 'UTC',
+      });
       expect(parsed.next().toISOString()).toBe('1970-01-01T00:01:00.000Z');
     }
   });

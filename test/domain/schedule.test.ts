@@ -7,24 +7,40 @@ const weekdays: Schedule = { kind: 'cron', expression: '30 9 * * 1-5', timezone:
 
 describe('nextRunAfter', () => {
   it('adds the period to the last ping for an interval', () => {
-    expect(nextRunAfter(interval, Date.parse('2025-06-11T15:00:07Z'))).toBe(Date.parse('2025-06-11T15:15:07Z'));
+    expect(nextRunAfter(interval, Date.parse('2025-06-11T15:00:07Z'))).toBe(
+      Date.parse('2025-06-11T15:15:07Z'),
+    );
   });
 
   it('finds the next cron run in the schedule zone', () => {
-    expect(nextRunAfter(weekdays, Date.parse('2025-06-13T08:00:00Z'))).toBe(Date.parse('2025-06-16T07:30:00Z'));
+    expect(nextRunAfter(weekdays, Date.parse('2025-06-13T08:00:00Z'))).toBe(
+      Date.parse('2025-06-16T07:30:00Z'),
+    );
   });
 });
 
 describe('nextRuns', () => {
   it('lists runs in order', () => {
-    const runs = nextRuns(weekdays, Date.parse('2025-06-12T12:00:00Z'), 3).map((run) => new Date(run).toISOString());
-    expect(runs).toEqual(['2025-06-13T07:30:00.000Z', '2025-06-16T07:30:00.000Z', '2025-06-17T07:30:00.000Z']);
+    const runs = nextRuns(weekdays, Date.parse('2025-06-12T12:00:00Z'), 3).map((run) =>
+      new Date(run).toISOString(),
+    );
+    expect(runs).toEqual([
+      '2025-06-13T07:30:00.000Z',
+      '2025-06-16T07:30:00.000Z',
+      '2025-06-17T07:30:00.000Z',
+    ]);
   });
 
   it('keeps a DST gap run in the list once', () => {
     const gap: Schedule = { kind: 'cron', expression: '0,30 2 * * *', timezone: 'Europe/Berlin' };
-    const runs = nextRuns(gap, Date.parse('2025-03-29T12:00:00Z'), 3).map((run) => new Date(run).toISOString());
-    expect(runs).toEqual(['2025-03-30T01:00:00.000Z', '2025-03-31T00:00:00.000Z', '2025-03-31T00:30:00.000Z']);
+    const runs = nextRuns(gap, Date.parse('2025-03-29T12:00:00Z'), 3).map((run) =>
+      new Date(run).toISOString(),
+    );
+    expect(runs).toEqual([
+      '2025-03-30T01:00:00.000Z',
+      '2025-03-31T00:00:00.000Z',
+      '2025-03-31T00:30:00.000Z',
+    ]);
   });
 });
 

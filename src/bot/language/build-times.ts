@@ -59,7 +59,8 @@ function fixedTimes(parts: ScheduleParts): [string, string] {
   const period = parts.period;
   // `daily at 9am`, `weekly on monday at 9am` and `monthly on the 1st at 6am` give a day cycle.
   const isDayCycle =
-    period !== null && (period.unit === 'month' || (period.count === 1 && CALENDAR_UNITS.includes(period.unit)));
+    period !== null &&
+    (period.unit === 'month' || (period.count === 1 && CALENDAR_UNITS.includes(period.unit)));
   if (period !== null && !isDayCycle) {
     const text = `${period.text} at ${parts.times[0]!.text}`;
     if (period.unit === 'day' || period.unit === 'week') {

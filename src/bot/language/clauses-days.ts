@@ -209,7 +209,9 @@ export function readMonthDays(cursor: Cursor, parts: ScheduleParts): boolean {
     return false;
   }
   // `every second` is a period; a word ordinal names a day only with `day` or `of the month`.
-  const wordOrdinal = /^(first|second|third|fourth|fifth)$/.test(cursor.tokens[cursor.index - 1]?.text ?? '');
+  const wordOrdinal = /^(first|second|third|fourth|fifth)$/.test(
+    cursor.tokens[cursor.index - 1]?.text ?? '',
+  );
   if (wordOrdinal && cursor.peek() !== 'day' && cursor.peek() !== 'of') {
     cursor.index = start;
     return false;

@@ -4,7 +4,7 @@ import { type Period, type ScheduleParts, setPart, unreadableText } from './part
 import type { Cursor } from './tokens.js';
 import { type PeriodUnit, readNumber, readOrdinal, readUnit, UNIT_SECONDS } from './words.js';
 
-// Clauses that say how often: `every 5 min`, `every 2h`, `every other hour`, `hourly`,
+// Clauses that give how often it runs: `every 5 min`, `every 2h`, `every other hour`, `hourly`,
 // `daily`, `twice a day`.
 
 const ADVERBS: Record<string, { count: number; unit: PeriodUnit }> = {
@@ -89,6 +89,15 @@ function readMoreUnits(cursor: Cursor, first: Period): Period {
   }
 }
 
+/** `half hour`, `half an hour`, `quarter hour`, `quarter of an hour`, in minutes. */
+function readPartOfHour(cursor: Cursor): number | null {
+  const minutes = cursor.accept('half') ? 30 : cursor.accept('quarter') ? 15 : null;
+  if (minutes === null) return null;
+  cursor.accept('of');
+  cursor.accept('an');
+  return cursor.accept('hour') ? minutes : null;
+}
+
 function readEvery(cursor: Cursor, start: number): Period | null {
   cursor.next();
   if (cursor.accept('other')) {
@@ -97,20 +106,15 @@ function readEvery(cursor: Cursor, start: number): Period | null {
     cursor.next();
     return period(cursor, start, 2, unit, 'every');
   }
-  if (cursor.accept('half') || cursor.acceptAll('quarter', 'of')) {
-    const minutes = cursor.tokens[cursor.index - 1]!.text === 'half' ? 30 : 15;
-    cursor.accept('an');
-    if (!cursor.accept('hour')) return null;
-    return period(cursor, start, minutes, 'minute', 'every');
-  }
-  if (cursor.accept('quarter')) {
-    cursor.accept('an');
-    if (!cursor.accept('hour')) return null;
-    return period(cursor, start, 15, 'minute', 'every');
+  if (cursor.peek() === 'half' || cursor.peek() === 'quarter') {
+    const minutes = readPartOfHour(cursor);
+    return minutes === null ? null : period(cursor, start, minutes, 'minute', 'every');
   }
   if (cursor.accept('fortnight')) return period(cursor, start, 2, 'week', 'every');
   const compact = readCompact(cursor, start);
   if (compact !== null) return compact;
+
+  // `every 5 minutes`, `every five minutes`, `every second day`, `every hour`.
   const word = cursor.peek();
   const ordinalCount = readOrdinal(word);
   const count = readNumber(word) ?? (readUnit(cursor.peek(1)) !== null ? ordinalCount : null);
@@ -127,6 +131,15 @@ function readEvery(cursor: Cursor, start: number): Period | null {
   return readMoreUnits(cursor, period(cursor, start, count ?? 1, unit, 'every'));
 }
 
+const PER_UNIT_WORDS: Record<string, 'hour' | 'day' | 'week'> = {
+  hour: 'hour',
+  hourly: 'hour',
+  day: 'day',
+  daily: 'day',
+  week: 'week',
+  weekly: 'week',
+};
+
 /** `once a day`, `twice daily`, `3 times an hour`. */
 function readTimesPer(cursor: Cursor, parts: ScheduleParts, start: number): boolean {
   const word = cursor.peek();
@@ -139,20 +152,14 @@ function readTimesPer(cursor: Cursor, parts: ScheduleParts, start: number): bool
     count = number;
     cursor.index += 2;
   }
+
+  // `a day`, `per hour`, `daily`.
   let unitWord = cursor.peek();
   if (['a', 'an', 'per', 'each', 'every'].includes(unitWord ?? '')) {
     cursor.next();
     unitWord = cursor.peek();
   }
-  const units: Record<string, 'hour' | 'day' | 'week'> = {
-    hour: 'hour',
-    hourly: 'hour',
-    day: 'day',
-    daily: 'day',
-    week: 'week',
-    weekly: 'week',
-  };
-  const unit = units[unitWord ?? ''];
+  const unit = PER_UNIT_WORDS[unitWord ?? ''];
   if (unit === undefined) {
     throw new DrumbeatError(
       'schedule_invalid',

@@ -38,6 +38,8 @@ function readMinuteOfHour(cursor: Cursor, start: number): number | null {
     cursor.next();
     return readNumber(cursor.next())!;
   }
+
+  // `15 past`, `15 minutes past the hour`, `half past`, `quarter past every hour`.
   const named: Record<string, number> = { half: 30, quarter: 15 };
   const count = named[word] ?? readNumber(word);
   if (count === null) return null;
@@ -50,6 +52,7 @@ function readMinuteOfHour(cursor: Cursor, start: number): number | null {
   }
   cursor.accept('the', 'each', 'every');
   cursor.accept('hour');
+
   if (!Number.isInteger(count) || count > 59) {
     throw new DrumbeatError(
       'schedule_invalid',

@@ -17,7 +17,7 @@ function isField(word: string): boolean {
   );
 }
 
-/** Reads up to seven field-like tokens; the domain parser says what is wrong with their count. */
+/** Reads up to seven field-like tokens; the domain parser reports a wrong count. */
 function readFields(cursor: Cursor): string {
   const start = cursor.index;
   while (cursor.index - start < 7 && isField(cursor.peek() ?? '')) cursor.next();
@@ -51,7 +51,7 @@ export function readCronText(cursor: Cursor): string | null {
     return expandMacro(word);
   }
   const quoted = unquote(cursor.quote(cursor.index, cursor.index + 1));
-  if (quoted !== null && quoted.trim().split(/\s+/).every(isField)) {
+  if (quoted?.trim().split(/\s+/).every(isField)) {
     cursor.next();
     return expandMacro(quoted);
   }

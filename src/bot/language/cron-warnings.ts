@@ -108,7 +108,7 @@ function formatDay(wallMs: number): string {
   return `${WEEKDAY_NAMES[date.getUTCDay()]!.slice(0, 3)} ${date.getUTCDate()} ${MONTH_NAMES[date.getUTCMonth()]!.slice(0, 3)} ${date.getUTCFullYear()}`;
 }
 
-/** The first scheduled wall time in [fromWall, toWall), or null. */
+/** Finds the first scheduled wall time in [fromWall, toWall), or returns null. */
 function firstScheduledWall(cron: CronExpression, fromWall: number, toWall: number): number | null {
   for (let wall = fromWall; wall < toWall; wall += WALL_MINUTE_MS) {
     const minuteOfDay = Math.floor((wall % WALL_DAY_MS) / WALL_MINUTE_MS);

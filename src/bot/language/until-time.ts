@@ -5,7 +5,7 @@ import { formatLocalTime } from './format.js';
 import { readZoneName } from './timezone.js';
 
 // Reads the end of a silence (`5pm`, `tomorrow 9am`, `monday`, `midnight tonight`, `2027-01-04
-// 08:00`) as a wall time in the team's zone. chrono-node 2.10.3 parses the words; it knows
+// 08:00`) as a wall time in the team's zone. chrono-node 2.10.3 parses the words; it handles
 // only fixed offsets, so Drumbeat takes its calendar fields and resolves them in the IANA zone
 // itself, which keeps DST right when the end lies after a change.
 

@@ -4,7 +4,7 @@ import { formatLocalTime } from './format.js';
 import { assertTimezone } from './timezone.js';
 import { straightenQuotes } from './tokens.js';
 import type { LanguageContext, ParsedUntil } from './types.js';
-import { readTime } from './until-time.js';
+import { readTime, type TimeReading } from './until-time.js';
 
 export const MAX_SILENCE_MS = 90 * 86_400_000;
 
@@ -18,20 +18,11 @@ function durationMs(text: string): number | null {
   }
 }
 
-/**
- * Parses the end of a silence: `for 2 hours`, `for 90m`, `until 5pm`, `until tomorrow 9am`,
- * `until monday`, `until midnight tonight`, `until 2027-01-04 08:00`. Times are read in
- * `ctx.timezone` (or a zone the text names) and always forward from `ctx.now`. Throws
- * `time_invalid` for text it cannot read, a time in the past, or one more than 90 days ahead.
- */
-export function parseUntil(text: string, ctx: LanguageContext): ParsedUntil {
-  const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
-  const timezone = assertTimezone(ctx.timezone);
+/** Reads `for <duration>`, a bare duration, or `until <time>`, without the range checks. */
+function readEnd(source: string, now: number, timezone: string): TimeReading {
   const forMatch = /^for\s+(.+)$/i.exec(source);
   const untilMatch = /^(?:until|till|til|'til|untill|to)\s+(.+)$/i.exec(source);
   const bareDuration = forMatch === null && untilMatch === null ? durationMs(source) : null;
-  let until: number;
-  let warnings: string[] = [];
   if (forMatch !== null || bareDuration !== null) {
     const ms = bareDuration ?? durationMs(forMatch![1]!);
     if (ms === null) {
@@ -41,15 +32,24 @@ export function parseUntil(text: string, ctx: LanguageContext): ParsedUntil {
         'for 2 hours, or for 90m',
       );
     }
-    until = ctx.now + ms;
-  } else {
-    if (source === '')
-      throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLE);
-    const reading = readTime(untilMatch?.[1] ?? source, ctx.now, timezone);
-    until = reading.instant;
-    warnings = reading.warnings;
+    return { instant: now + ms, warnings: [] };
   }
+  if (source === '') {
+    throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLE);
+  }
+  return readTime(untilMatch?.[1] ?? source, now, timezone);
+}
 
+/**
+ * Parses the end of a silence: `for 2 hours`, `for 90m`, `until 5pm`, `until tomorrow 9am`,
+ * `until monday`, `until midnight tonight`, `until 2027-01-04 08:00`. Times are read in
+ * `ctx.timezone` (or a zone the text names) and always forward from `ctx.now`. Throws
+ * `time_invalid` for text it cannot read, a time in the past, or one more than 90 days ahead.
+ */
+export function parseUntil(text: string, ctx: LanguageContext): ParsedUntil {
+  const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
+  const timezone = assertTimezone(ctx.timezone);
+  const { instant: until, warnings } = readEnd(source, ctx.now, timezone);
   const shown = formatLocalTime(until, timezone);
   if (until <= ctx.now) {
     throw new DrumbeatError(

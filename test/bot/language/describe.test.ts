@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeSchedule, formatLocalTime, formatOffset } from '../../../src/bot/language/index.js';
+import {
+  describeSchedule,
+  formatLocalTime,
+  formatOffset,
+} from '../../../src/bot/language/index.js';
 
-const cron = (expression: string, timezone = 'UTC') => describeSchedule({ kind: 'cron', expression, timezone });
+const cron = (expression: string, timezone = 'UTC') =>
+  describeSchedule({ kind: 'cron', expression, timezone });
 
 describe('describeSchedule for cron', () => {
   it.each([
@@ -23,7 +28,10 @@ describe('describeSchedule for cron', () => {
     ['*/15 * * * *', 'every 15 minutes (UTC)'],
     ['* * * * *', 'every minute (UTC)'],
     ['* 9 * * *', 'every minute from 09:00 to 09:59 (UTC)'],
-    ['*/15 9-16 * * 1-5', 'every 15 minutes from 09:00 to 16:45 on weekdays (Monday to Friday) (UTC)'],
+    [
+      '*/15 9-16 * * 1-5',
+      'every 15 minutes from 09:00 to 16:45 on weekdays (Monday to Friday) (UTC)',
+    ],
     ['5-59/15 * * * *', 'every 15 minutes starting at minute 5 (UTC)'],
     ['0 * * * *', 'every hour, on the hour (UTC)'],
     ['15 * * * *', 'every hour, at 15 minutes past (UTC)'],
@@ -60,8 +68,12 @@ describe('describeSchedule for intervals', () => {
 
 describe('formatLocalTime', () => {
   it('shows the wall time and offset in the zone', () => {
-    expect(formatLocalTime(Date.parse('2025-06-15T22:00:00Z'), 'Europe/Berlin')).toBe('Mon 16 Jun 2025 00:00 +02:00');
-    expect(formatLocalTime(Date.parse('2025-06-11T03:30:00Z'), 'Asia/Kolkata')).toBe('Wed 11 Jun 2025 09:00 +05:30');
+    expect(formatLocalTime(Date.parse('2025-06-15T22:00:00Z'), 'Europe/Berlin')).toBe(
+      'Mon 16 Jun 2025 00:00 +02:00',
+    );
+    expect(formatLocalTime(Date.parse('2025-06-11T03:30:00Z'), 'Asia/Kolkata')).toBe(
+      'Wed 11 Jun 2025 09:00 +05:30',
+    );
   });
 
   it('tells the two passes of a repeated hour apart', () => {

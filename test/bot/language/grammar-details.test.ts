@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseMonitorSpec, parseSchedule, parseUntil } from '../../../src/bot/language/index.js';
+import {
+  parseDuration,
+  parseMonitorSpec,
+  parseSchedule,
+  parseUntil,
+} from '../../../src/bot/language/index.js';
 import { closestWord } from '../../../src/bot/language/suggest.js';
 import { tokenize } from '../../../src/bot/language/tokens.js';
 import { DrumbeatError } from '../../../src/domain/errors.js';
@@ -42,7 +47,9 @@ describe('parseSchedule errors', () => {
   it('quotes the unread part and shows a close example', () => {
     const error = failure(() => parseSchedule('every day at 9am sharpish', ctx));
     expect(error.code).toBe('schedule_invalid');
-    expect(error.message).toBe('Drumbeat could not read "sharpish" in "every day at 9am sharpish".');
+    expect(error.message).toBe(
+      'Drumbeat could not read "sharpish" in "every day at 9am sharpish".',
+    );
     expect(error.example).toBe('every day at 2am');
   });
 
@@ -59,9 +66,9 @@ describe('parseSchedule errors', () => {
   });
 
   it('rejects an invalid team zone', () => {
-    expect(failure(() => parseSchedule('every day at 9am', { ...ctx, timezone: 'Nowhere/Else' })).code).toBe(
-      'timezone_invalid',
-    );
+    expect(
+      failure(() => parseSchedule('every day at 9am', { ...ctx, timezone: 'Nowhere/Else' })).code,
+    ).toBe('timezone_invalid');
   });
 });
 
@@ -80,7 +87,11 @@ describe('parseSchedule zones', () => {
 describe('parseMonitorSpec', () => {
   it('keeps "in Berlin time" in the schedule and reads "in #ops" as the channel', () => {
     const spec = parseMonitorSpec('every day at 9am in Berlin time in #ops', ctx);
-    expect(spec.schedule.schedule).toEqual({ kind: 'cron', expression: '0 9 * * *', timezone: 'Europe/Berlin' });
+    expect(spec.schedule.schedule).toEqual({
+      kind: 'cron',
+      expression: '0 9 * * *',
+      timezone: 'Europe/Berlin',
+    });
     expect(spec.channel).toBe('ops');
     expect(spec.timezone).toBeNull();
   });
@@ -88,7 +99,9 @@ describe('parseMonitorSpec', () => {
   it('returns the zone of the tz option', () => {
     const spec = parseMonitorSpec('cron "0 3 * * 1-5" tz Europe/Berlin', ctx);
     expect(spec.timezone).toBe('Europe/Berlin');
-    expect(spec.schedule.description).toBe('at 03:00 on weekdays (Monday to Friday) (Europe/Berlin)');
+    expect(spec.schedule.description).toBe(
+      'at 03:00 on weekdays (Monday to Friday) (Europe/Berlin)',
+    );
   });
 });
 

@@ -3,6 +3,15 @@
 import { checkRow, differences } from './phrase-check.js';
 import { PHRASE_TABLE } from './phrase-table.js';
 
-const failures = PHRASE_TABLE.map((row) => ({ text: row.text, zone: row.zone, problems: differences(row, checkRow(row)) }))
-  .filter((result) => result.problems.length > 0);
-process.stdout.write(JSON.stringify({ rows: PHRASE_TABLE.length, hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone, failures }));
+const failures = PHRASE_TABLE.map((row) => ({
+  text: row.text,
+  zone: row.zone,
+  problems: differences(row, checkRow(row)),
+})).filter((result) => result.problems.length > 0);
+process.stdout.write(
+  JSON.stringify({
+    rows: PHRASE_TABLE.length,
+    hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    failures,
+  }),
+);

@@ -14,7 +14,9 @@ describe.each(HOST_ZONES)('phrase table in a process with TZ=%s', (hostZone) => 
       encoding: 'utf8',
     });
     const result = JSON.parse(output) as { rows: number; hostZone: string; failures: unknown[] };
-    expect(result.hostZone).toMatch(hostZone === 'Asia/Kolkata' ? /Asia\/(Kolkata|Calcutta)/ : hostZone);
+    expect(result.hostZone).toMatch(
+      hostZone === 'Asia/Kolkata' ? /Asia\/(Kolkata|Calcutta)/ : hostZone,
+    );
     expect(result.rows).toBe(PHRASE_TABLE.length);
     expect(result.failures).toEqual([]);
   });

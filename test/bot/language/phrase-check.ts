@@ -37,7 +37,7 @@ export function checkRow(row: PhraseCase): Outcome {
     return readRow(row);
   } catch (error) {
     if (!(error instanceof DrumbeatError)) throw error;
-    const actual: Expected = { error: error.code as Expected['error'] };
+    const actual: Expected = { error: error.code };
     if (row.expect.quote !== undefined) actual.quote = error.message;
     if (row.expect.example !== undefined) actual.example = error.example ?? '';
     return { actual, warnings: [] };
@@ -52,13 +52,19 @@ export function differences(row: PhraseCase, outcome: Outcome): string[] {
   if (JSON.stringify(sortKeys(actual)) !== JSON.stringify(sortKeys(exact))) {
     problems.push(`read ${JSON.stringify(outcome.actual)}, expected ${JSON.stringify(row.expect)}`);
   }
-  if (quote !== undefined && !(message ?? '').includes(quote)) problems.push(`message "${message}" lacks "${quote}"`);
+  if (quote !== undefined && !(message ?? '').includes(quote))
+    problems.push(`message "${message}" lacks "${quote}"`);
   if (example !== undefined && !(shownExample ?? '').includes(example)) {
     problems.push(`example "${shownExample}" lacks "${example}"`);
   }
   const wanted = row.warning ?? [];
-  if (outcome.warnings.length !== wanted.length || wanted.some((text, i) => !outcome.warnings[i]!.includes(text))) {
-    problems.push(`warnings ${JSON.stringify(outcome.warnings)}, expected ${JSON.stringify(wanted)}`);
+  if (
+    outcome.warnings.length !== wanted.length ||
+    wanted.some((text, i) => !outcome.warnings[i]!.includes(text))
+  ) {
+    problems.push(
+      `warnings ${JSON.stringify(outcome.warnings)}, expected ${JSON.stringify(wanted)}`,
+    );
   }
   return problems;
 }

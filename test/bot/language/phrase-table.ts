@@ -1,5 +1,7 @@
+import type { DrumbeatErrorCode } from '../../../src/domain/errors.js';
+
 // The phrase table: what people type, and exactly what Drumbeat reads. The reference time is
-// Wednesday 2025-06-11T15:00Z and the team's zone is UTC unless a row says otherwise. Each row
+// Wednesday 2025-06-11T15:00Z and the team's zone is UTC unless a row names another. Each row
 // lists every warning it expects; a row without `warning` expects none.
 
 export type PhraseKind = 'schedule' | 'spec' | 'until';
@@ -14,7 +16,7 @@ export interface Expected {
   graceMs?: number;
   maxRuntimeMs?: number;
   channel?: string;
-  error?: 'schedule_invalid' | 'timezone_invalid' | 'time_invalid' | 'duration_invalid' | 'command_invalid';
+  error?: DrumbeatErrorCode;
   /** Text the error message must contain: the part that failed. */
   quote?: string;
   /** Text the error's example must contain. */
@@ -33,8 +35,10 @@ export interface PhraseCase {
 
 export const REFERENCE_NOW = '2025-06-11T15:00:00Z';
 
-const row = (kind: PhraseKind) => (text: string, expected: Expected, more: Partial<PhraseCase> = {}) =>
-  ({ text, kind, expect: expected, ...more }) satisfies PhraseCase;
+const row =
+  (kind: PhraseKind) =>
+  (text: string, expected: Expected, more: Partial<PhraseCase> = {}) =>
+    ({ text, kind, expect: expected, ...more }) satisfies PhraseCase;
 const schedule = row('schedule');
 const spec = row('spec');
 const silence = row('until');
@@ -45,7 +49,7 @@ const cron = (expression: string, extra: Expected = {}): Expected => ({
   timezone: 'UTC',
   ...extra,
 });
-const rejected = (error: Expected['error'], quote?: string, example?: string): Expected => ({
+const rejected = (error: DrumbeatErrorCode, quote?: string, example?: string): Expected => ({
   error,
   ...(quote === undefined ? {} : { quote }),
   ...(example === undefined ? {} : { example }),
@@ -93,11 +97,20 @@ const INTERVALS: PhraseCase[] = [
 
 const TIMES_OF_DAY: PhraseCase[] = [
   schedule('every day at 2am', cron('0 2 * * *', { next: ['2025-06-12T02:00:00Z'] })),
-  schedule('every day at 8am', cron('0 8 * * *', { next: ['2025-06-12T08:00:00Z', '2025-06-13T08:00:00Z'] })),
+  schedule(
+    'every day at 8am',
+    cron('0 8 * * *', { next: ['2025-06-12T08:00:00Z', '2025-06-13T08:00:00Z'] }),
+  ),
   schedule('daily at 14:30', cron('30 14 * * *', { next: ['2025-06-12T14:30:00Z'] })),
   schedule('at noon every day', cron('0 12 * * *')),
-  schedule('twice a day at 8am and 8pm', cron('0 8,20 * * *', { next: ['2025-06-11T20:00:00Z', '2025-06-12T08:00:00Z'] })),
-  schedule('every 6 hours starting at 1am', cron('0 1,7,13,19 * * *', { next: ['2025-06-11T19:00:00Z'] })),
+  schedule(
+    'twice a day at 8am and 8pm',
+    cron('0 8,20 * * *', { next: ['2025-06-11T20:00:00Z', '2025-06-12T08:00:00Z'] }),
+  ),
+  schedule(
+    'every 6 hours starting at 1am',
+    cron('0 1,7,13,19 * * *', { next: ['2025-06-11T19:00:00Z'] }),
+  ),
   schedule('every day @ 2am', cron('0 2 * * *')),
   schedule('daily @9pm', cron('0 21 * * *')),
   schedule('every day at 2:30 am', cron('30 2 * * *')),
@@ -107,7 +120,9 @@ const TIMES_OF_DAY: PhraseCase[] = [
   schedule('every day at midnight', cron('0 0 * * *')),
   schedule('every day at noon', cron('0 12 * * *')),
   schedule('daily at 9 a.m.', cron('0 9 * * *')),
-  schedule("every day at 9 o'clock", cron('0 9 * * *'), { warning: ['Read "9 o\'clock" as 09:00 on a 24-hour clock'] }),
+  schedule("every day at 9 o'clock", cron('0 9 * * *'), {
+    warning: ['Read "9 o\'clock" as 09:00 on a 24-hour clock'],
+  }),
   schedule('every day at 9am and 5pm', cron('0 9,17 * * *')),
   schedule('every day at 9am, 1pm and 5pm', cron('0 9,13,17 * * *')),
   schedule('at 9am and 9:30am', cron('0,30 9 * * *')),
@@ -117,15 +132,22 @@ const TIMES_OF_DAY: PhraseCase[] = [
   schedule('every 4 hours starting at midnight', cron('0 0-20/4 * * *')),
   schedule('every 8 hours starting at 6am', cron('0 6,14,22 * * *')),
   schedule('every 5 hours starting at 1am', cron('0 1-21/5 * * *'), {
-    warning: ['The last run of each day is at 21:00; the next is at 01:00 the day after, 4 hours later.'],
+    warning: [
+      'The last run of each day is at 21:00; the next is at 01:00 the day after, 4 hours later.',
+    ],
   }),
-  schedule('every 15 minutes from 9am to 5pm', cron('*/15 9-16 * * *', { next: ['2025-06-11T15:15:00Z'] })),
+  schedule(
+    'every 15 minutes from 9am to 5pm',
+    cron('*/15 9-16 * * *', { next: ['2025-06-11T15:15:00Z'] }),
+  ),
   schedule('every 15 minutes from 9am to 5pm on weekdays', cron('*/15 9-16 * * 1-5')),
   schedule('every 30 minutes between 9am and 5pm', cron('*/30 9-16 * * *')),
   schedule('every 30 minutes 9am-5pm', cron('*/30 9-16 * * *')),
   schedule('every hour from 9am to 5pm', cron('0 9-17 * * *')),
   schedule('every 2 hours from 8am to 6pm', cron('0 8-18/2 * * *')),
-  schedule('hourly from 9 to 5', cron('0 9-17 * * *'), { warning: [BARE_NINE, 'Read "5" as 17:00.'] }),
+  schedule('hourly from 9 to 5', cron('0 9-17 * * *'), {
+    warning: [BARE_NINE, 'Read "5" as 17:00.'],
+  }),
   schedule('hourly at :15', cron('15 * * * *', { next: ['2025-06-11T15:15:00Z'] })),
   schedule('every hour at 30 minutes past', cron('30 * * * *')),
   schedule('every hour on the hour', cron('0 * * * *')),
@@ -137,10 +159,15 @@ const DAYS: PhraseCase[] = [
   schedule('every weekday at 9:30am', cron('30 9 * * 1-5', { next: ['2025-06-12T09:30:00Z'] })),
   schedule('weekdays at 9', cron('0 9 * * 1-5'), { warning: [BARE_NINE] }),
   schedule('mon-fri at 9am', cron('0 9 * * 1-5')),
-  schedule('every monday and thursday at 3pm', cron('0 15 * * 1,4', { next: ['2025-06-12T15:00:00Z', '2025-06-16T15:00:00Z'] })),
+  schedule(
+    'every monday and thursday at 3pm',
+    cron('0 15 * * 1,4', { next: ['2025-06-12T15:00:00Z', '2025-06-16T15:00:00Z'] }),
+  ),
   schedule('on weekends at 10am', cron('0 10 * * 0,6', { next: ['2025-06-14T10:00:00Z'] })),
   schedule('every sunday at midnight', cron('0 0 * * 0', { next: ['2025-06-15T00:00:00Z'] })),
-  schedule('every weekday at 9am', cron('0 9 * * 1-5', { timezone: 'Europe/Berlin' }), { zone: 'Europe/Berlin' }),
+  schedule('every weekday at 9am', cron('0 9 * * 1-5', { timezone: 'Europe/Berlin' }), {
+    zone: 'Europe/Berlin',
+  }),
   schedule('every monday at 9am', cron('0 9 * * 1')),
   schedule('mondays at 9am', cron('0 9 * * 1')),
   schedule('on mondays and fridays at 18:00', cron('0 18 * * 1,5')),
@@ -160,14 +187,28 @@ const DAYS: PhraseCase[] = [
   schedule('every 15 minutes on weekdays', cron('*/15 * * * 1-5')),
   schedule('every 2 hours on weekdays', cron('0 */2 * * 1-5')),
   schedule('every hour on weekends', cron('0 * * * 0,6')),
-  schedule('every wednesday at 16:00', cron('0 16 * * 3', { next: ['2025-06-11T16:00:00Z', '2025-06-18T16:00:00Z'] })),
+  schedule(
+    'every wednesday at 16:00',
+    cron('0 16 * * 3', { next: ['2025-06-11T16:00:00Z', '2025-06-18T16:00:00Z'] }),
+  ),
 ];
 
 const MONTHS: PhraseCase[] = [
-  schedule('on the 1st of every month at 6am', cron('0 6 1 * *', { next: ['2025-07-01T06:00:00Z'] })),
-  schedule('monthly on the 15th', cron('0 0 15 * *', { next: ['2025-06-15T00:00:00Z'] }), { warning: [MIDNIGHT] }),
-  schedule('on the last day of the month at 23:00', cron('0 23 L * *', { next: ['2025-06-30T23:00:00Z', '2025-07-31T23:00:00Z'] })),
-  schedule('first monday of the month at 9am', cron('0 9 * * 1#1', { next: ['2025-07-07T09:00:00Z'] })),
+  schedule(
+    'on the 1st of every month at 6am',
+    cron('0 6 1 * *', { next: ['2025-07-01T06:00:00Z'] }),
+  ),
+  schedule('monthly on the 15th', cron('0 0 15 * *', { next: ['2025-06-15T00:00:00Z'] }), {
+    warning: [MIDNIGHT],
+  }),
+  schedule(
+    'on the last day of the month at 23:00',
+    cron('0 23 L * *', { next: ['2025-06-30T23:00:00Z', '2025-07-31T23:00:00Z'] }),
+  ),
+  schedule(
+    'first monday of the month at 9am',
+    cron('0 9 * * 1#1', { next: ['2025-07-07T09:00:00Z'] }),
+  ),
   schedule('on the 1st and 15th at 9am', cron('0 9 1,15 * *')),
   schedule('on the 15th of every month at noon', cron('0 12 15 * *')),
   schedule('monthly on the 1st at 6am', cron('0 6 1 * *')),
@@ -175,12 +216,23 @@ const MONTHS: PhraseCase[] = [
     warning: ['No day of the month was given, so it runs on the 1st.'],
   }),
   schedule('monthly', cron('0 0 1 * *'), {
-    warning: ['No day of the month or time of day was given, so it runs on the 1st at midnight (00:00).'],
+    warning: [
+      'No day of the month or time of day was given, so it runs on the 1st at midnight (00:00).',
+    ],
   }),
   schedule('on the last day of every month at 6pm', cron('0 18 L * *')),
-  schedule('the last friday of the month at 5pm', cron('0 17 * * 5L', { next: ['2025-06-27T17:00:00Z'] })),
-  schedule('on the second tuesday of each month at 10:00', cron('0 10 * * 2#2', { next: ['2025-07-08T10:00:00Z'] })),
-  schedule('every first and third monday at 9am', cron('0 9 * * 1#1,1#3', { next: ['2025-06-16T09:00:00Z'] })),
+  schedule(
+    'the last friday of the month at 5pm',
+    cron('0 17 * * 5L', { next: ['2025-06-27T17:00:00Z'] }),
+  ),
+  schedule(
+    'on the second tuesday of each month at 10:00',
+    cron('0 10 * * 2#2', { next: ['2025-07-08T10:00:00Z'] }),
+  ),
+  schedule(
+    'every first and third monday at 9am',
+    cron('0 9 * * 1#1,1#3', { next: ['2025-06-16T09:00:00Z'] }),
+  ),
   schedule('on the 31st at 9am', cron('0 9 31 * *', { next: ['2025-07-31T09:00:00Z'] }), {
     warning: ['February, April, June, September and November have no 31st'],
   }),
@@ -188,51 +240,94 @@ const MONTHS: PhraseCase[] = [
   schedule('on jan 1 at 9am', cron('0 9 1 1 *', { next: ['2026-01-01T09:00:00Z'] })),
   schedule('on the 1st of january at midnight', cron('0 0 1 1 *')),
   schedule('yearly', cron('0 0 1 1 *'), {
-    warning: ['No month, day of the month or time of day was given, so it runs on 1 January at midnight (00:00).'],
+    warning: [
+      'No month, day of the month or time of day was given, so it runs on 1 January at midnight (00:00).',
+    ],
   }),
   schedule('every day in december at 9am', cron('0 9 * 12 *')),
   schedule('weekdays in june and july at 8am', cron('0 8 * 6,7 1-5')),
-  schedule('every 3 months on the 1st at 9am', cron('0 9 1 1,4,7,10 *', { next: ['2025-07-01T09:00:00Z'] })),
+  schedule(
+    'every 3 months on the 1st at 9am',
+    cron('0 9 1 1,4,7,10 *', { next: ['2025-07-01T09:00:00Z'] }),
+  ),
   schedule('on the first day of the month at 7am', cron('0 7 1 * *')),
 ];
 
 const ZONES: PhraseCase[] = [
-  schedule('every day at 9am', cron('0 9 * * *', { timezone: 'America/New_York', next: ['2025-06-11T13:00:00Z'] }), {
-    zone: 'America/New_York',
-    now: '2025-06-11T00:00:00Z',
-  }),
-  schedule('every day at 9am', cron('0 9 * * *', { timezone: 'Asia/Kolkata', next: ['2025-06-11T03:30:00Z'] }), {
-    zone: 'Asia/Kolkata',
-    now: '2025-06-11T00:00:00Z',
-  }),
-  schedule('every day at 9am PT', cron('0 9 * * *', { timezone: 'America/Los_Angeles', next: ['2025-06-11T16:00:00Z'] })),
-  schedule('every day at 2 pm ET', cron('0 14 * * *', { timezone: 'America/New_York', next: ['2025-06-11T18:00:00Z'] })),
-  schedule('every day at 9am PT', cron('0 9 * * *', { timezone: 'America/Los_Angeles', next: ['2025-12-11T17:00:00Z'] }), {
-    now: '2025-12-11T15:00:00Z',
-  }),
-  schedule('every day at 9am IST', cron('0 9 * * *', { timezone: 'Asia/Kolkata', next: ['2025-06-12T03:30:00Z'] }), {
-    warning: ['Read IST as India Standard Time (Asia/Kolkata). For Irish time say tz Europe/Dublin'],
-  }),
+  schedule(
+    'every day at 9am',
+    cron('0 9 * * *', { timezone: 'America/New_York', next: ['2025-06-11T13:00:00Z'] }),
+    {
+      zone: 'America/New_York',
+      now: '2025-06-11T00:00:00Z',
+    },
+  ),
+  schedule(
+    'every day at 9am',
+    cron('0 9 * * *', { timezone: 'Asia/Kolkata', next: ['2025-06-11T03:30:00Z'] }),
+    {
+      zone: 'Asia/Kolkata',
+      now: '2025-06-11T00:00:00Z',
+    },
+  ),
+  schedule(
+    'every day at 9am PT',
+    cron('0 9 * * *', { timezone: 'America/Los_Angeles', next: ['2025-06-11T16:00:00Z'] }),
+  ),
+  schedule(
+    'every day at 2 pm ET',
+    cron('0 14 * * *', { timezone: 'America/New_York', next: ['2025-06-11T18:00:00Z'] }),
+  ),
+  schedule(
+    'every day at 9am PT',
+    cron('0 9 * * *', { timezone: 'America/Los_Angeles', next: ['2025-12-11T17:00:00Z'] }),
+    {
+      now: '2025-12-11T15:00:00Z',
+    },
+  ),
+  schedule(
+    'every day at 9am IST',
+    cron('0 9 * * *', { timezone: 'Asia/Kolkata', next: ['2025-06-12T03:30:00Z'] }),
+    {
+      warning: [
+        'Read IST as India Standard Time (Asia/Kolkata). For Irish time say tz Europe/Dublin',
+      ],
+    },
+  ),
   schedule('every day at 9am EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
-    warning: ['Read EST as US Eastern time (America/New_York), which changes with daylight saving time.'],
+    warning: [
+      'Read EST as US Eastern time (America/New_York), which changes with daylight saving time.',
+    ],
   }),
-  schedule('daily at 9am in Berlin time', cron('0 9 * * *', { timezone: 'Europe/Berlin', next: ['2025-06-12T07:00:00Z'] })),
+  schedule(
+    'daily at 9am in Berlin time',
+    cron('0 9 * * *', { timezone: 'Europe/Berlin', next: ['2025-06-12T07:00:00Z'] }),
+  ),
   schedule('every day at 9am tz Europe/Berlin', cron('0 9 * * *', { timezone: 'Europe/Berlin' })),
   schedule('every day at 9am in Europe/Berlin', cron('0 9 * * *', { timezone: 'Europe/Berlin' })),
   schedule('every day at 9am Pacific time', cron('0 9 * * *', { timezone: 'America/Los_Angeles' })),
-  schedule('every day at 9am in new york time', cron('0 9 * * *', { timezone: 'America/New_York' })),
-  schedule('at 9am every day UTC', cron('0 9 * * *', { timezone: 'UTC' }), { zone: 'Europe/Berlin' }),
+  schedule(
+    'every day at 9am in new york time',
+    cron('0 9 * * *', { timezone: 'America/New_York' }),
+  ),
+  schedule('at 9am every day UTC', cron('0 9 * * *', { timezone: 'UTC' }), {
+    zone: 'Europe/Berlin',
+  }),
   schedule('every day at 9am tz asia/kolkata', cron('0 9 * * *', { timezone: 'Asia/Kolkata' })),
   schedule('every day at 9am GMT', cron('0 9 * * *', { timezone: 'UTC' }), {
     warning: ['Read GMT as UTC, which has no summer time.'],
   }),
-  schedule('every day at 2:30am', cron('30 2 * * *', { timezone: 'Europe/Berlin', next: ['2025-06-12T00:30:00Z'] }), {
-    zone: 'Europe/Berlin',
-    warning: [
-      'On Sun 26 Oct 2025, 02:30 happens twice in Europe/Berlin (clocks go back); the run is expected once, at the first 02:30.',
-      'On Sun 29 Mar 2026, 02:30 does not exist in Europe/Berlin (clocks go forward); that run is expected at 03:00',
-    ],
-  }),
+  schedule(
+    'every day at 2:30am',
+    cron('30 2 * * *', { timezone: 'Europe/Berlin', next: ['2025-06-12T00:30:00Z'] }),
+    {
+      zone: 'Europe/Berlin',
+      warning: [
+        'On Sun 26 Oct 2025, 02:30 happens twice in Europe/Berlin (clocks go back); the run is expected once, at the first 02:30.',
+        'On Sun 29 Mar 2026, 02:30 does not exist in Europe/Berlin (clocks go forward); that run is expected at 03:00',
+      ],
+    },
+  ),
 ];
 
 const CRON: PhraseCase[] = [
@@ -243,47 +338,111 @@ const CRON: PhraseCase[] = [
   schedule('@monthly', cron('0 0 1 * *')),
   schedule('@hourly', cron('0 * * * *', { next: ['2025-06-11T16:00:00Z'] })),
   schedule('@yearly', cron('0 0 1 1 *')),
-  schedule('cron "0 3 * * 1-5" tz Europe/Berlin', cron('0 3 * * 1-5', { timezone: 'Europe/Berlin', next: ['2025-06-12T01:00:00Z'] })),
+  schedule(
+    'cron "0 3 * * 1-5" tz Europe/Berlin',
+    cron('0 3 * * 1-5', { timezone: 'Europe/Berlin', next: ['2025-06-12T01:00:00Z'] }),
+  ),
   schedule('cron 0 3 * * 1-5', cron('0 3 * * 1-5')),
   schedule("cron '*/5 * * * *'", cron('*/5 * * * *', { next: ['2025-06-11T15:05:00Z'] })),
   schedule('cron “0 3 * * 1-5”', cron('0 3 * * 1-5')),
   schedule('`0 9 * * MON-FRI`', cron('0 9 * * MON-FRI')),
   schedule('cron @daily', cron('0 0 * * *')),
   schedule('0 9 * * * in Berlin time', cron('0 9 * * *', { timezone: 'Europe/Berlin' })),
-  schedule('* 9 * * *', cron('* 9 * * *', { timezone: 'America/Los_Angeles', next: ['2025-06-11T16:00:00Z', '2025-06-11T16:01:00Z'] }), {
-    zone: 'America/Los_Angeles',
-    warning: ['"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day. For one run at 09:00, write "0 9 * * *".'],
-  }),
+  schedule(
+    '* 9 * * *',
+    cron('* 9 * * *', {
+      timezone: 'America/Los_Angeles',
+      next: ['2025-06-11T16:00:00Z', '2025-06-11T16:01:00Z'],
+    }),
+    {
+      zone: 'America/Los_Angeles',
+      warning: [
+        '"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day. For one run at 09:00, write "0 9 * * *".',
+      ],
+    },
+  ),
   schedule('* 9 * * *', cron('* 9 * * *'), {
     warning: ['"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day.'],
   }),
   schedule('* 9-17 * * 1-5', cron('* 9-17 * * 1-5'), {
-    warning: ['"* 9-17 * * 1-5" runs every minute from 09:00 to 17:59, 540 times a day. For one run an hour, write "0 9-17 * * 1-5".'],
-  }),
-  schedule('0 5 2-8 * 4', cron('0 5 2-8 * 4', { next: ['2021-01-14T05:00:00Z', '2021-01-21T05:00:00Z', '2021-01-28T05:00:00Z', '2021-02-02T05:00:00Z'] }), {
-    now: '2021-01-09T17:48:39Z',
     warning: [
-      '"0 5 2-8 * 4" runs on days 2 to 8 of the month or on Thursdays: when neither day field starts with *, cron runs on days that match either one. For the second Thursday of the month, write "0 5 * * 4#2".',
+      '"* 9-17 * * 1-5" runs every minute from 09:00 to 17:59, 540 times a day. For one run an hour, write "0 9-17 * * 1-5".',
     ],
   }),
-  schedule('0 0 */3 * 1-5', cron('0 0 */3 * 1-5', { next: ['2024-04-04T00:00:00Z', '2024-04-10T00:00:00Z', '2024-04-16T00:00:00Z', '2024-04-19T00:00:00Z', '2024-04-22T00:00:00Z', '2024-04-25T00:00:00Z'] }), {
-    now: '2024-04-03T12:00:00Z',
-    warning: ['runs only on every 3rd day of the month from the 1st'],
+  schedule(
+    '0 5 2-8 * 4',
+    cron('0 5 2-8 * 4', {
+      next: [
+        '2021-01-14T05:00:00Z',
+        '2021-01-21T05:00:00Z',
+        '2021-01-28T05:00:00Z',
+        '2021-02-02T05:00:00Z',
+      ],
+    }),
+    {
+      now: '2021-01-09T17:48:39Z',
+      warning: [
+        '"0 5 2-8 * 4" runs on days 2 to 8 of the month or on Thursdays: when neither day field starts with *, cron runs on days that match either one. For the second Thursday of the month, write "0 5 * * 4#2".',
+      ],
+    },
+  ),
+  schedule(
+    '0 0 */3 * 1-5',
+    cron('0 0 */3 * 1-5', {
+      next: [
+        '2024-04-04T00:00:00Z',
+        '2024-04-10T00:00:00Z',
+        '2024-04-16T00:00:00Z',
+        '2024-04-19T00:00:00Z',
+        '2024-04-22T00:00:00Z',
+        '2024-04-25T00:00:00Z',
+      ],
+    }),
+    {
+      now: '2024-04-03T12:00:00Z',
+      warning: ['runs only on every 3rd day of the month from the 1st'],
+    },
+  ),
+  schedule(
+    '0 0 * * 7L',
+    cron('0 0 * * 7L', {
+      next: ['2022-03-27T00:00:00Z', '2022-04-24T00:00:00Z', '2022-05-29T00:00:00Z'],
+    }),
+    {
+      now: '2022-03-09T00:00:00Z',
+    },
+  ),
+  schedule(
+    '0 0 * * 1#5',
+    cron('0 0 * * 1#5', {
+      next: ['2024-01-29T00:00:00Z', '2024-04-29T00:00:00Z', '2024-07-29T00:00:00Z'],
+    }),
+    {
+      now: '2024-01-01T00:00:00Z',
+    },
+  ),
+  schedule('0 * * * *', cron('0 * * * *', { next: ['2025-10-05T03:00:00Z'] }), {
+    now: '2025-10-05T02:00:00Z',
   }),
-  schedule('0 0 * * 7L', cron('0 0 * * 7L', { next: ['2022-03-27T00:00:00Z', '2022-04-24T00:00:00Z', '2022-05-29T00:00:00Z'] }), {
-    now: '2022-03-09T00:00:00Z',
-  }),
-  schedule('0 0 * * 1#5', cron('0 0 * * 1#5', { next: ['2024-01-29T00:00:00Z', '2024-04-29T00:00:00Z', '2024-07-29T00:00:00Z'] }), {
-    now: '2024-01-01T00:00:00Z',
-  }),
-  schedule('0 * * * *', cron('0 * * * *', { next: ['2025-10-05T03:00:00Z'] }), { now: '2025-10-05T02:00:00Z' }),
-  schedule('15 3 * * *', cron('15 3 * * *', { timezone: 'Europe/Riga', next: ['2021-03-27T01:15:00Z', '2021-03-28T01:00:00Z', '2021-03-29T00:15:00Z'] }), {
-    zone: 'Europe/Riga',
-    now: '2021-03-26T22:00:00Z',
-    warning: ['On Sun 28 Mar 2021, 03:15 does not exist in Europe/Riga', 'On Sun 31 Oct 2021, 03:15 happens twice in Europe/Riga'],
-  }),
+  schedule(
+    '15 3 * * *',
+    cron('15 3 * * *', {
+      timezone: 'Europe/Riga',
+      next: ['2021-03-27T01:15:00Z', '2021-03-28T01:00:00Z', '2021-03-29T00:15:00Z'],
+    }),
+    {
+      zone: 'Europe/Riga',
+      now: '2021-03-26T22:00:00Z',
+      warning: [
+        'On Sun 28 Mar 2021, 03:15 does not exist in Europe/Riga',
+        'On Sun 31 Oct 2021, 03:15 happens twice in Europe/Riga',
+      ],
+    },
+  ),
   schedule('*/45 * * * *', cron('*/45 * * * *'), {
-    warning: ['"*/45" in the minute field runs at minutes 0 and 45, so the gap before the next hour is 15 minutes, not 45.'],
+    warning: [
+      '"*/45" in the minute field runs at minutes 0 and 45, so the gap before the next hour is 15 minutes, not 45.',
+    ],
   }),
   schedule('5/15 * * * *', cron('5/15 * * * *', { next: ['2025-06-11T15:05:00Z'] }), {
     warning: ['"5/15" reads as 5-59/15. Debian cron rejects this form'],
@@ -297,42 +456,87 @@ const REJECTED: PhraseCase[] = [
   schedule('cron ""', rejected('schedule_invalid', 'The cron expression is empty.')),
   schedule('* * * *', rejected('schedule_invalid', 'has 4')),
   schedule('cron "* * * * * *"', rejected('schedule_invalid', 'A sixth field')),
-  schedule('evry day at 2am', rejected('schedule_invalid', 'Did you mean "every day at 2am"?', 'every day at 2am')),
+  schedule(
+    'evry day at 2am',
+    rejected('schedule_invalid', 'Did you mean "every day at 2am"?', 'every day at 2am'),
+  ),
   schedule('every day at 25:00', rejected('schedule_invalid', '"25:00" is not a time of day')),
   schedule('every 7 minutes on weekdays', rejected('schedule_invalid', 'the step must divide 60')),
-  schedule('every 2 days at 9am', rejected('schedule_invalid', '"every 2 days" cannot be a cron schedule', 'every 2 days')),
+  schedule(
+    'every 2 days at 9am',
+    rejected('schedule_invalid', '"every 2 days" cannot be a cron schedule', 'every 2 days'),
+  ),
   schedule('biweekly', rejected('schedule_invalid', '"biweekly" is ambiguous', 'every 2 weeks')),
-  schedule('every second monday at 9am', rejected('schedule_invalid', 'every other week', 'the second monday of the month')),
-  schedule('weekly at 9am', rejected('schedule_invalid', 'needs a day of the week', 'weekly on monday at 9am')),
+  schedule(
+    'every second monday at 9am',
+    rejected('schedule_invalid', 'every other week', 'the second monday of the month'),
+  ),
+  schedule(
+    'weekly at 9am',
+    rejected('schedule_invalid', 'needs a day of the week', 'weekly on monday at 9am'),
+  ),
   schedule('every 0 minutes', rejected('schedule_invalid', 'between 1 second and 366 days')),
   schedule('every 400 days', rejected('schedule_invalid', '"every 400 days"')),
   schedule('every 0.5 seconds', rejected('schedule_invalid', 'not a whole number of seconds')),
-  schedule('on the 30th of february at 9am', rejected('schedule_invalid', 'February never has day 30')),
+  schedule(
+    'on the 30th of february at 9am',
+    rejected('schedule_invalid', 'February never has day 30'),
+  ),
   schedule('every blue moon', rejected('schedule_invalid', '"every blue moon" is not a schedule')),
   schedule('every day at 2am sharp', rejected('schedule_invalid', 'could not read "sharp"')),
-  schedule('nightly', rejected('schedule_invalid', '"nightly" needs a time of day', 'nightly at 2am')),
+  schedule(
+    'nightly',
+    rejected('schedule_invalid', '"nightly" needs a time of day', 'nightly at 2am'),
+  ),
   schedule('every day at 9am tz Mars/Olympus', rejected('timezone_invalid', '"Mars/Olympus"')),
   schedule('0 0 ? * *', rejected('schedule_invalid', 'Quartz')),
   schedule('every day at 13pm', rejected('schedule_invalid', 'with am or pm, the hour is 1 to 12')),
   schedule('0 0 LW * *', rejected('schedule_invalid', 'not supported')),
   schedule('every 5', rejected('schedule_invalid', 'needs a unit')),
-  schedule('twice a day at 9am', rejected('schedule_invalid', '"twice a day" does not match the 1 time given')),
+  schedule(
+    'twice a day at 9am',
+    rejected('schedule_invalid', '"twice a day" does not match the 1 time given'),
+  ),
   schedule('every monday on the 1st at 9am', rejected('schedule_invalid', 'cannot be combined')),
-  schedule('at 8:30am and 8pm', rejected('schedule_invalid', '08:30 and 20:00, which one cron line cannot hold')),
+  schedule(
+    'at 8:30am and 8pm',
+    rejected('schedule_invalid', '08:30 and 20:00, which one cron line cannot hold'),
+  ),
   schedule('every 90 minutes starting at 9am', rejected('schedule_invalid', 'needs an end time')),
-  schedule('every day at 9am and every day at 5pm', rejected('schedule_invalid', 'gives how often it runs twice')),
+  schedule(
+    'every day at 9am and every day at 5pm',
+    rejected('schedule_invalid', 'gives how often it runs twice'),
+  ),
   schedule('', rejected('schedule_invalid', 'The schedule is missing.')),
   schedule('every 2 years', rejected('schedule_invalid', 'longer than a year')),
 ];
 
 const OPTIONS: PhraseCase[] = [
   spec('every day at 2am grace 30m', cron('0 2 * * *', { graceMs: 1_800_000 })),
-  spec('cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h', cron('0 3 * * 1-5', { timezone: 'Europe/Berlin', maxRuntimeMs: 7_200_000 })),
+  spec(
+    'cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h',
+    cron('0 3 * * 1-5', { timezone: 'Europe/Berlin', maxRuntimeMs: 7_200_000 }),
+  ),
   spec('every weekday at 9:30am in #finance', cron('30 9 * * 1-5', { channel: 'finance' })),
-  spec('every 15 minutes grace 5 minutes in <#C0123|ops>', { interval: 900, graceMs: 300_000, channel: 'C0123' }),
-  spec('every hour grace 1h 30m max-runtime 45m', { interval: 3600, graceMs: 5_400_000, maxRuntimeMs: 2_700_000 }),
-  spec('every day at 9am in Berlin time grace 10m', cron('0 9 * * *', { timezone: 'Europe/Berlin', graceMs: 600_000 })),
-  spec('grace 5m every hour in <#123456789>', { interval: 3600, graceMs: 300_000, channel: '123456789' }),
+  spec('every 15 minutes grace 5 minutes in <#C0123|ops>', {
+    interval: 900,
+    graceMs: 300_000,
+    channel: 'C0123',
+  }),
+  spec('every hour grace 1h 30m max-runtime 45m', {
+    interval: 3600,
+    graceMs: 5_400_000,
+    maxRuntimeMs: 2_700_000,
+  }),
+  spec(
+    'every day at 9am in Berlin time grace 10m',
+    cron('0 9 * * *', { timezone: 'Europe/Berlin', graceMs: 600_000 }),
+  ),
+  spec('grace 5m every hour in <#123456789>', {
+    interval: 3600,
+    graceMs: 300_000,
+    channel: '123456789',
+  }),
   spec('every day at 2am max run time 90 minutes', cron('0 2 * * *', { maxRuntimeMs: 5_400_000 })),
   spec('every day at 2am grace period of 1 hour', cron('0 2 * * *', { graceMs: 3_600_000 })),
   spec('every day at 2am grace 30m grace 1h', rejected('command_invalid', 'given twice')),
@@ -347,42 +551,85 @@ const SILENCES: PhraseCase[] = [
   silence('for 90m', { until: '2025-06-11T16:30:00Z' }),
   silence('until 5pm', { until: '2025-06-11T17:00:00Z' }),
   silence('until tomorrow 9am', { until: '2025-06-12T09:00:00Z' }),
-  silence('until monday', { until: '2025-06-16T00:00:00Z' }, { warning: ['No time was given, so the silence ends at the start of that day (00:00)'] }),
+  silence(
+    'until monday',
+    { until: '2025-06-16T00:00:00Z' },
+    { warning: ['No time was given, so the silence ends at the start of that day (00:00)'] },
+  ),
   silence('until midnight tonight', { until: '2025-06-12T00:00:00Z' }),
-  silence('until 2027-01-04 08:00', { until: '2027-01-04T08:00:00Z' }, { now: '2026-12-01T00:00:00Z' }),
+  silence(
+    'until 2027-01-04 08:00',
+    { until: '2027-01-04T08:00:00Z' },
+    { now: '2026-12-01T00:00:00Z' },
+  ),
   silence('until 2027-01-04 08:00', rejected('time_invalid', 'at most 90 days')),
-  silence('until tomorrow at 9am', { until: '2025-03-09T13:00:00Z' }, { zone: 'America/New_York', now: '2025-03-08T15:00:00Z' }),
-  silence('until tomorrow at midnight', { until: '2025-06-13T00:00:00Z' }, {
-    warning: ['Read "tomorrow at midnight" as the end of tomorrow. For the midnight at the start of tomorrow, say "until midnight tonight".'],
-  }),
+  silence(
+    'until tomorrow at 9am',
+    { until: '2025-03-09T13:00:00Z' },
+    { zone: 'America/New_York', now: '2025-03-08T15:00:00Z' },
+  ),
+  silence(
+    'until tomorrow at midnight',
+    { until: '2025-06-13T00:00:00Z' },
+    {
+      warning: [
+        'Read "tomorrow at midnight" as the end of tomorrow. For the midnight at the start of tomorrow, say "until midnight tonight".',
+      ],
+    },
+  ),
   silence('until 9am PT', { until: '2025-06-11T16:00:00Z' }),
   silence('until 2 pm ET', { until: '2025-06-11T18:00:00Z' }),
-  silence('until 9am IST', { until: '2025-06-12T03:30:00Z' }, { warning: ['Read IST as India Standard Time'] }),
+  silence(
+    'until 9am IST',
+    { until: '2025-06-12T03:30:00Z' },
+    { warning: ['Read IST as India Standard Time'] },
+  ),
   silence('until yesterday', rejected('time_invalid', 'is in the past')),
-  silence('until 2025-06-10 10:00', rejected('time_invalid', 'is in the past: it reads as Tue 10 Jun 2025 10:00 +00:00')),
+  silence(
+    'until 2025-06-10 10:00',
+    rejected('time_invalid', 'is in the past: it reads as Tue 10 Jun 2025 10:00 +00:00'),
+  ),
   silence('for 100 days', rejected('time_invalid', 'at most 90 days')),
   silence('until blah', rejected('time_invalid', '"blah" is not a time')),
   silence('until noon', { until: '2025-06-12T12:00:00Z' }),
   silence('until friday 17:30', { until: '2025-06-13T17:30:00Z' }),
-  silence('until tomorrow morning', { until: '2025-06-12T09:00:00Z' }, { warning: ['Read "morning" as 09:00'] }),
+  silence(
+    'until tomorrow morning',
+    { until: '2025-06-12T09:00:00Z' },
+    { warning: ['Read "morning" as 09:00'] },
+  ),
   silence('for an hour', { until: '2025-06-11T16:00:00Z' }),
   silence('for half an hour', { until: '2025-06-11T15:30:00Z' }),
   silence('for 1 hour 30 minutes', { until: '2025-06-11T16:30:00Z' }),
   silence('until 2025-07-01T08:00Z', { until: '2025-07-01T08:00:00Z' }),
   silence('until midnight', { until: '2025-06-11T22:00:00Z' }, { zone: 'Europe/Berlin' }),
-  silence('until monday', { until: '2025-06-15T18:30:00Z' }, { zone: 'Asia/Kolkata', warning: ['No time was given'] }),
+  silence(
+    'until monday',
+    { until: '2025-06-15T18:30:00Z' },
+    { zone: 'Asia/Kolkata', warning: ['No time was given'] },
+  ),
   silence('until 5pm', { until: '2025-06-11T21:00:00Z' }, { zone: 'America/New_York' }),
   silence('until wednesday', { until: '2025-06-18T00:00:00Z' }, { warning: ['No time was given'] }),
   silence('2 hours', { until: '2025-06-11T17:00:00Z' }),
   silence('till 6pm', { until: '2025-06-11T18:00:00Z' }),
   silence('until 5pm', { until: '2025-06-12T15:00:00Z' }, { zone: 'Europe/Berlin' }),
   silence('for 0 minutes', rejected('time_invalid', '"0 minutes" is not a duration')),
-  silence('until midnight tonight', { until: '2025-03-30T00:00:00Z' }, { zone: 'Europe/London', now: '2025-03-29T20:00:00Z' }),
-  silence('until 1:30am', { until: '2025-03-30T01:00:00Z' }, {
-    zone: 'Europe/London',
-    now: '2025-03-29T20:00:00Z',
-    warning: ['does not exist in Europe/London (clocks go forward), so the silence ends at Sun 30 Mar 2025 02:00 +01:00'],
-  }),
+  silence(
+    'until midnight tonight',
+    { until: '2025-03-30T00:00:00Z' },
+    { zone: 'Europe/London', now: '2025-03-29T20:00:00Z' },
+  ),
+  silence(
+    'until 1:30am',
+    { until: '2025-03-30T01:00:00Z' },
+    {
+      zone: 'Europe/London',
+      now: '2025-03-29T20:00:00Z',
+      warning: [
+        'does not exist in Europe/London (clocks go forward), so the silence ends at Sun 30 Mar 2025 02:00 +01:00',
+      ],
+    },
+  ),
 ];
 
 export const PHRASE_TABLE: PhraseCase[] = [

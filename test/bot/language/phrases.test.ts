@@ -4,7 +4,7 @@ import { checkRow, differences } from './phrase-check.js';
 import { PHRASE_TABLE } from './phrase-table.js';
 
 describe('phrase table', () => {
-  it('has at least 150 rows of each kind together', () => {
+  it('has 150 rows of all kinds', () => {
     expect(PHRASE_TABLE.length).toBeGreaterThanOrEqual(150);
     const kinds = new Set(PHRASE_TABLE.map((row) => row.kind));
     expect([...kinds].sort()).toEqual(['schedule', 'spec', 'until']);
@@ -29,10 +29,11 @@ describe.each(HOST_ZONES)('phrases on a host in %s', (hostZone) => {
     expect(offsetMinutes).toBe({ UTC: 0, 'America/New_York': 240, 'Asia/Kolkata': -330 }[hostZone]);
   });
 
-  it.each(PHRASE_TABLE.map((row) => [`${row.kind} "${row.text}"${row.zone ? ` in ${row.zone}` : ''}`, row] as const))(
-    '%s',
-    (_name, row) => {
-      expect(differences(row, checkRow(row))).toEqual([]);
-    },
-  );
+  it.each(
+    PHRASE_TABLE.map(
+      (row) => [`${row.kind} "${row.text}"${row.zone ? ` in ${row.zone}` : ''}`, row] as const,
+    ),
+  )('%s', (_name, row) => {
+    expect(differences(row, checkRow(row))).toEqual([]);
+  });
 });

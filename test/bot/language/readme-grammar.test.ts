@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type PhraseCase, PHRASE_TABLE } from './phrase-table.js';
+import { PHRASE_TABLE, type PhraseCase } from './phrase-table.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-const section = readme.slice(readme.indexOf('<!-- grammar:start -->'), readme.indexOf('<!-- grammar:end -->'));
+const section = readme.slice(
+  readme.indexOf('<!-- grammar:start -->'),
+  readme.indexOf('<!-- grammar:end -->'),
+);
 
 /** The examples of the README's grammar tables: the phrase and what the README says it reads as. */
 const examples = section
@@ -24,12 +27,22 @@ function agrees(row: PhraseCase, shown: string): boolean {
     const time = `${WEEKDAYS[until.getUTCDay()]} ${until.toISOString().slice(11, 16)}`;
     return (row.zone ?? 'UTC') === 'UTC' && shown.startsWith(`until ${time}`);
   }
-  const zoneShown = expected.timezone === 'UTC' ? !/ in [A-Z][a-z]+\// .test(shown) : shown.includes(`in ${expected.timezone}`);
+  const zoneShown =
+    expected.timezone === 'UTC'
+      ? !/ in [A-Z][a-z]+\//.test(shown)
+      : shown.includes(`in ${expected.timezone}`);
   const optionsShown =
-    (expected.graceMs === undefined || shown.includes(`grace ${expected.graceMs / 60_000} minutes`)) &&
-    (expected.maxRuntimeMs === undefined || shown.includes(`maximum run time ${expected.maxRuntimeMs / 3_600_000} hours`)) &&
+    (expected.graceMs === undefined ||
+      shown.includes(`grace ${expected.graceMs / 60_000} minutes`)) &&
+    (expected.maxRuntimeMs === undefined ||
+      shown.includes(`maximum run time ${expected.maxRuntimeMs / 3_600_000} hours`)) &&
     (expected.channel === undefined || shown.includes(`#${expected.channel}`));
-  return shown.startsWith(`cron \`${expected.cron}\``) && zoneShown && optionsShown && (row.zone ?? 'UTC') === 'UTC';
+  return (
+    shown.startsWith(`cron \`${expected.cron}\``) &&
+    zoneShown &&
+    optionsShown &&
+    (row.zone ?? 'UTC') === 'UTC'
+  );
 }
 
 describe('README grammar section', () => {

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { runExplain } from '../../src/cli/explain.js';
+
+const NOW = Date.parse('2025-06-11T15:00:00Z');
+
+async function explain(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = await runExplain(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    now: () => NOW,
+  });
+  return { status, stdout, stderr };
+}
+
+describe('explain --json for schedules', () => {
+  it('prints a cron schedule with its next runs across a DST gap', async () => {
+    const result = await explain(
+      '--json',
+      '--tz',
+      'Europe/Riga',
+      '--from',
+      '2021-03-27T00:00+02:00',
+      'cron "15 3 * * *"',
+    );
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    const output = JSON.parse(result.stdout);
+    expect(output).toEqual({
+      kind: 'cron',
+      expression: '15 3 * * *',
+      timezone: 'Europe/Riga',
+      description: 'at 03:15 every day (Europe/Riga)',
+      next: ['2021-03-27T01:15:00.000Z', '2021-03-28T01:00:00.000Z', '2021-03-29T00:15:00.000Z'],
+      warnings: [
+        'On Sun 28 Mar 2021, 03:15 does not exist in Europe/Riga (clocks go forward); that run is expected at 04:00, the first minute after the change, as cron runs it.',
+        'On Sun 31 Oct 2021, 03:15 happens twice in Europe/Riga (clocks go back); the run is expected once, at the first 03:15.',
+      ],
+    });
+  });
+
+  it('prints an interval without the fields that do not apply', async () => {
+    const result = await explain('--json', '--count', '2', 'every', '15', 'minutes');
+    expect(JSON.parse(result.stdout)).toEqual({
+      kind: 'interval',
+      periodSeconds: 900,
+      description: 'every 15 minutes',
+      next: ['2025-06-11T15:15:00.000Z', '2025-06-11T15:30:00.000Z'],
+      warnings: [],
+    });
+  });
+
+  it('explains surprising cron in the warnings', async () => {
+    const result = await explain('--json', '--tz', 'America/Los_Angeles', '* 9 * * *');
+    const output = JSON.parse(result.stdout);
+    expect(output.next).toEqual([
+      '2025-06-11T16:00:00.000Z',
+      '2025-06-11T16:01:00.000Z',
+      '2025-06-11T16:02:00.000Z',
+    ]);
+    expect(output.warnings).toEqual([
+      '"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day. For one run at 09:00, write "0 9 * * *".',
+    ]);
+  });
+
+  it('reads --from without an offset in the --tz zone', async () => {
+    const result = await explain(
+      '--json',
+      '--tz',
+      'America/New_York',
+      '--from',
+      '2026-10-31T12:00',
+      '--count',
+      '2',
+      '30 1 * * *',
+    );
+    expect(JSON.parse(result.stdout).next).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+    ]);
+  });
+
+  it('includes options when the text gives them', async () => {
+    const result = await explain('--json', 'every day at 2am grace 30m in #ops');
+    const output = JSON.parse(result.stdout);
+    expect(output.graceSeconds).toBe(1800);
+    expect(output.channel).toBe('ops');
+  });
+});
+
+describe('explain --json for silences', () => {
+  it('prints the end of the silence', async () => {
+    const result = await explain(
+      '--as',
+      'until',
+      '--json',
+      '--tz',
+      'America/New_York',
+      '--from',
+      '2025-03-08T15:00Z',
+      'tomorrow at 9am',
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      until: '2025-03-09T13:00:00.000Z',
+      description: 'Sun 9 Mar 2025 09:00 -04:00 (America/New_York)',
+      warnings: [],
+    });
+  });
+
+  it('accepts for and until in the text', async () => {
+    const result = await explain('--as', 'until', '--json', 'for 2 hours');
+    expect(JSON.parse(result.stdout).until).toBe('2025-06-11T17:00:00.000Z');
+  });
+});
+
+describe('explain rejections', () => {
+  it('prints the error object and exits with 2', async () => {
+    const result = await explain('--json', '0 22-2 * * *');
+    expect(result.status).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        code: 'schedule_invalid',
+        message:
+          'The hour field "22-2" is invalid: the range 22-2 runs backwards; cron ranges do not wrap around, write 22-23,0-2 instead.',
+      },
+    });
+  });
+
+  it('rejects a past silence with a reason', async () => {
+    const result = await explain('--as', 'until', '--json', 'until 2025-06-10 10:00');
+    expect(result.status).toBe(2);
+    expect(JSON.parse(result.stdout).error.code).toBe('time_invalid');
+  });
+
+  it('writes the message and example to stderr without --json', async () => {
+    const result = await explain('every day at 25:00');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'drumbeat explain: "25:00" is not a time of day: hours go up to 23.\nFor example: every day at 2am, or daily at 14:30\n',
+    );
+  });
+
+  it.each([
+    [['--as', 'maybe', 'daily'], '--as must be "schedule" or "until"'],
+    [['--count', '0', 'daily'], '--count must be a whole number from 1 to 100'],
+    [['--tz', 'Mars/Base', 'daily'], '"Mars/Base" is not an IANA time zone.'],
+    [['--from', 'yesterday', 'daily'], '--from "yesterday" is not an ISO-8601 time.'],
+    [['--bogus', 'daily'], "Unknown option '--bogus'"],
+    [[], 'TEXT is missing'],
+  ])('rejects bad arguments %j', async (argv, message) => {
+    const result = await explain(...argv);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('explain text output', () => {
+  it('shows the reading, the zone and the next runs', async () => {
+    const result = await explain('--tz', 'Europe/Berlin', 'every weekday at 9:30am');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'Schedule:  at 09:30 on weekdays (Monday to Friday) (Europe/Berlin)',
+        'Cron:      30 9 * * 1-5 in Europe/Berlin',
+        'Next 3 runs in Europe/Berlin:',
+        '  Thu 12 Jun 2025 09:30 +02:00  2025-06-12T07:30:00.000Z',
+        '  Fri 13 Jun 2025 09:30 +02:00  2025-06-13T07:30:00.000Z',
+        '  Mon 16 Jun 2025 09:30 +02:00  2025-06-16T07:30:00.000Z',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says an interval counts from the previous ping', async () => {
+    const result = await explain('hourly');
+    expect(result.stdout).toContain(
+      'Interval:  3600 seconds; each run is expected that long after the previous ping',
+    );
+  });
+
+  it('prints the usage for --help', async () => {
+    const result = await explain('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: drumbeat explain [--as schedule|until]');
+  });
+});
