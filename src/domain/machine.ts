@@ -320,7 +320,14 @@ export function transition(monitor: Monitor, event: MonitorEvent, now: number): 
     case 'pause':
       if (monitor.state === 'paused') return builder.finish(false);
       builder.closeIncident('paused', event.by);
-      builder.monitor = { ...builder.monitor, state: 'paused', pausedAt: now, pausedBy: event.by };
+      // Runs still open are forgotten: a paused monitor watches nothing, also no hung runs.
+      builder.monitor = {
+        ...builder.monitor,
+        state: 'paused',
+        pausedAt: now,
+        pausedBy: event.by,
+        openRuns: [],
+      };
       return builder.finish();
     case 'resume':
       return applyResume(builder);

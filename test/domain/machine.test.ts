@@ -414,3 +414,15 @@ describe("Drumbeat's own downtime", () => {
     expect(result.monitor.state).toBe('late');
   });
 });
+
+describe('pause with an open run', () => {
+  it('forgets open runs, so no hung alert follows', () => {
+    const started = run(monitorFixture(), [
+      [0, success],
+      [1000, start],
+    ]).monitor;
+    const paused = transition(started, { type: 'pause', by: 'U1' }, 2000).monitor;
+    expect(paused.openRuns).toEqual([]);
+    expect(paused.dueAt).toBeNull();
+  });
+});

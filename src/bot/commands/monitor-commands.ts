@@ -147,7 +147,9 @@ export class MonitorCommands {
       `Schedule: ${description}${zone}`,
       `Next expected: ${runs}`,
       `Grace period: ${formatDuration(monitor.graceMs)}; maximum run time: ${runtime}`,
-      `Alerts go to <#${monitor.channelId}>.`,
+      monitor.platform === 'cli'
+        ? "Alerts go to the service's log."
+        : `Alerts go to <#${monitor.channelId}>.`,
       'It waits for its first ping; from then on, a missing ping raises an alert.',
       ...warnings,
     ];
