@@ -5,7 +5,7 @@ import { createDiscordApp } from './bot/discord/app.js';
 import { createCurrentAlertRenderer } from './bot/discord/current-alert.js';
 import { createAlertRenderer } from './bot/renderer.js';
 import { createSlackApp } from './bot/slack/app.js';
-import type { Config } from './config.js';
+import type { Config, SlackConfig } from './config.js';
 import type { Notifier } from './scheduler/notifier.js';
 import type { MonitorStore } from './store/monitors.js';
 import type { TeamStore } from './store/teams.js';
@@ -36,13 +36,8 @@ export async function mountChatPlatforms(options: ChatPlatformOptions): Promise<
   const platforms: ChatPlatforms = { routers: [], notifiers: [], stop: async () => {} };
   const stops: (() => Promise<void>)[] = [];
   if (config.slack) {
-    if (config.slack.signingSecret === null) {
-      throw new Error(
-        'Slack Socket Mode is not supported yet: set SLACK_SIGNING_SECRET to use HTTP.',
-      );
-    }
     const slack = createSlackApp({
-      signingSecret: config.slack.signingSecret,
+      ...slackReceiver(config.slack),
       botToken: config.slack.botToken,
       apiUrl: config.slack.apiUrl,
       commands: core,
@@ -50,7 +45,7 @@ export async function mountChatPlatforms(options: ChatPlatformOptions): Promise<
       now: clock,
     });
     await slack.start();
-    platforms.routers.push({ path: '/', router: slack.router });
+    if (config.slack.mode === 'http') platforms.routers.push({ path: '/', router: slack.router });
     platforms.notifiers.push(slack.notifier);
     stops.push(() => slack.stop());
   }
@@ -77,4 +72,13 @@ export async function mountChatPlatforms(options: ChatPlatformOptions): Promise<
     await Promise.allSettled(stops.map((stop) => stop()));
   };
   return platforms;
+}
+
+/** Picks the Slack receiver's credential: the app-level token in Socket Mode, else the secret. */
+function slackReceiver(slack: SlackConfig): { appToken: string } | { signingSecret: string } {
+  if (slack.mode === 'socket' && slack.appToken !== null) return { appToken: slack.appToken };
+  if (slack.signingSecret !== null) return { signingSecret: slack.signingSecret };
+  // loadConfig requires one of the two and picks 'socket' for SLACK_APP_TOKEN, so only a
+  // config built by hand gets here.
+  throw new Error('Slack needs SLACK_SIGNING_SECRET for HTTP, or SLACK_APP_TOKEN for Socket Mode.');
 }

@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
+import type { DigestView } from '../digest/view.js';
 import type { Platform } from '../domain/types.js';
-import type { MessageRef, Notifier } from '../scheduler/notifier.js';
+import type { DigestNotifier, MessageRef } from '../scheduler/notifier.js';
 import type { AlertView } from './views.js';
 
 /**
  * Writes alerts to the log as structured lines. Serves the command-line front end, and any
  * platform whose credentials are not configured, so alerts are never silently dropped.
  */
-export class LogNotifier implements Notifier {
+export class LogNotifier implements DigestNotifier {
   private sequence = 0;
 
   constructor(
@@ -45,5 +46,22 @@ export class LogNotifier implements Notifier {
 
   async postThreadReply(ref: MessageRef, text: string): Promise<void> {
     this.logger.info({ messageId: ref.messageId }, `ALERT FOLLOW-UP ${text}`);
+  }
+
+  async postDigest(channelId: string, view: DigestView, png: Buffer): Promise<MessageRef> {
+    this.sequence += 1;
+    const messageId = `log-${Date.now()}-${this.sequence}`;
+    const digest = {
+      key: view.key,
+      headline: view.headline,
+      comparison: view.comparison,
+      allGood: view.allGood,
+      monitors: view.monitors,
+      others: view.others,
+      changes: view.changes,
+      image: { ...view.image, bytes: png.length },
+    };
+    this.logger.info({ digest, channelId, messageId }, `DIGEST ${view.title}`);
+    return { platform: this.platform, channelId, messageId };
   }
 }

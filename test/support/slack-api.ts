@@ -74,8 +74,8 @@ export interface SlackApiStandInOptions {
 /** Arguments sent as JSON strings inside a form body. */
 const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'metadata']);
 
-type Answer = Record<string, unknown>;
-type MethodHandler = (args: Record<string, unknown>) => Answer;
+export type Answer = Record<string, unknown>;
+export type MethodHandler = (args: Record<string, unknown>) => Answer;
 
 export class SlackApiStandIn {
   readonly calls: RecordedCall[] = [];
@@ -88,6 +88,8 @@ export class SlackApiStandIn {
   private readonly failures = new Map<string, ScriptedFailure[]>();
   private readonly windows: FailureWindow[] = [];
   private readonly handlers: Record<string, MethodHandler>;
+  /** Tokens that methods added by `serveMethod` take instead of the bot token. */
+  private readonly methodTokens = new Map<string, string>();
   private tsCounter = 0;
 
   private constructor(
@@ -154,6 +156,15 @@ export class SlackApiStandIn {
     this.channels.push({ id, name });
   }
 
+  /**
+   * Serves `method` with `handler`, for calls that carry `token` instead of the bot token,
+   * such as `apps.connections.open` with an app-level token.
+   */
+  serveMethod(method: string, token: string, handler: MethodHandler): void {
+    this.handlers[method] = handler;
+    this.methodTokens.set(method, token);
+  }
+
   /** Makes the next `times` calls of `method` fail with `failure`. */
   failNext(method: string, failure: ScriptedFailure, times = 1): void {
     const queue = this.failures.get(method) ?? [];
@@ -213,7 +224,8 @@ export class SlackApiStandIn {
       return;
     }
 
-    const answer = token === this.identity.token ? this.run(method, args) : fail('invalid_auth');
+    const expectedToken = this.methodTokens.get(method) ?? this.identity.token;
+    const answer = token === expectedToken ? this.run(method, args) : fail('invalid_auth');
     if (answer.ok === false) call.failure = { kind: 'slack_error', error: String(answer.error) };
     if (failure?.kind === 'drop_response') {
       call.failure = failure;
@@ -230,7 +242,8 @@ export class SlackApiStandIn {
 
   private windowFailure(method: string, at: number): ScriptedFailure | undefined {
     const window = this.windows.find(
-      (candidate) => (candidate.method === method || candidate.method === '*') && at < candidate.until,
+      (candidate) =>
+        (candidate.method === method || candidate.method === '*') && at < candidate.until,
     );
     return window?.failure;
   }

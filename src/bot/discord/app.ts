@@ -12,6 +12,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Notifier } from '../../scheduler/notifier.js';
 import type { CommandHandler } from '../commands/context.js';
+import { BackgroundTasks } from '../timing.js';
 import { answerAutocomplete } from './autocomplete.js';
 import { answerButton } from './button-press.js';
 import type { CurrentAlertRenderer } from './current-alert.js';
@@ -23,7 +24,6 @@ import { DiscordNotifier } from './notifier.js';
 import { closeRestClient, createRestClient } from './rest-client.js';
 import { createSignatureChecker } from './signature.js';
 import { answerCommand } from './slash-command.js';
-import { BackgroundTasks } from './timing.js';
 
 /** Discord fails an interaction that gets no response within 3 s, so this leaves a margin. */
 const REPLY_WITHIN_MS = 2500;

@@ -3,11 +3,11 @@
 
 import { type APIApplicationCommandOptionChoice, InteractionResponseType } from 'discord.js';
 import type { Logger } from 'pino';
+import { settleWithin, TIMED_OUT } from '../timing.js';
 import { NAME_OPTION, ZONE_OPTION } from './commands.js';
 import { type Interaction, readSubcommand } from './interaction.js';
 import type { InteractionAnswer } from './interaction-answer.js';
 import { DISCORD_LIMITS, truncate } from './markdown.js';
-import { settleWithin, TIMED_OUT } from './timing.js';
 
 export interface AutocompleteDeps {
   /** The names of a team's monitors, such as `MonitorStore.listTeam` provides. */

@@ -2,7 +2,7 @@
 // Discord shows "The application did not respond" when no response arrives within 3 seconds.
 
 import type { APIInteractionResponse } from 'discord.js';
-import { settleWithin, TIMED_OUT } from './timing.js';
+import { settleWithin, TIMED_OUT } from '../timing.js';
 
 export interface InteractionAnswer {
   body: APIInteractionResponse;

@@ -3,10 +3,10 @@
 
 import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
+import type { BackgroundTasks } from '../timing.js';
 import { type Interaction, parseInteraction } from './interaction.js';
 import type { InteractionAnswer } from './interaction-answer.js';
 import type { SignatureCheck, SignatureChecker } from './signature.js';
-import type { BackgroundTasks } from './timing.js';
 
 /** The Interactions Endpoint URL to set in the Developer Portal, after the service's base URL. */
 export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';

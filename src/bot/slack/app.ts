@@ -1,10 +1,12 @@
-// The Slack front end: a Bolt app on an ExpressReceiver, mounted in the service's HTTP server.
+// The Slack front end: a Bolt app on an ExpressReceiver, mounted in the service's HTTP server,
+// or on a Socket Mode connection.
 
-import { App, type AuthorizeResult, ExpressReceiver } from '@slack/bolt';
+import { App, type AuthorizeResult, ExpressReceiver, type Receiver } from '@slack/bolt';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Notifier } from '../../scheduler/notifier.js';
 import type { CommandHandler } from '../commands/context.js';
+import { BackgroundTasks } from '../timing.js';
 import type { ReplyView } from '../views.js';
 import { registerButtonActions } from './button-actions.js';
 import { createChannelResolver } from './channel-resolver.js';
@@ -13,7 +15,7 @@ import { SlackNotifier } from './notifier.js';
 import { RecentDeliveries } from './recent-deliveries.js';
 import { rejectStaleTimestamps } from './request-timestamp.js';
 import { registerSlashCommand } from './slash-command.js';
-import { BackgroundTasks } from './timing.js';
+import { SocketModeConnection } from './socket-mode.js';
 import { UserTimezones } from './user-timezones.js';
 import { createWebClient, slackClientOptions, toBoltLogger } from './web-client.js';
 
@@ -25,8 +27,7 @@ const REPLY_WITHIN_MS = 2500;
 /** How long `stop` waits for replies still being sent through response_url. */
 const STOP_WAIT_MS = 5000;
 
-export interface SlackAppOptions {
-  signingSecret: string;
+interface SlackAppBaseOptions {
   botToken: string;
   /** Web API base URL, such as `https://slack.com/api/`. */
   apiUrl: string;
@@ -36,16 +37,37 @@ export interface SlackAppOptions {
   now?: () => number;
 }
 
+/** Requests arrive over HTTP at the router, signed with the signing secret. */
+interface HttpReceiverOptions {
+  signingSecret: string;
+  appToken?: never;
+}
+
+/** Requests arrive over Socket Mode, on a connection opened with the app-level token. */
+interface SocketModeReceiverOptions {
+  appToken: string;
+  signingSecret?: never;
+}
+
+export type SlackAppOptions = SlackAppBaseOptions &
+  (HttpReceiverOptions | SocketModeReceiverOptions);
+
 export interface SlackApp {
   /**
    * Serves POST `/slack/events`. Mount it before any body parser: the signature is checked
-   * over the raw request bytes.
+   * over the raw request bytes. In Socket Mode it serves nothing.
    */
   router: Router;
   notifier: Notifier;
-  /** Checks the bot token with `auth.test` and logs the workspace it belongs to. */
+  /**
+   * Checks the bot token with `auth.test` and logs the workspace it belongs to. In Socket
+   * Mode it then opens the connection.
+   */
   start(): Promise<void>;
-  /** Waits briefly for replies still in flight. Safe to call twice. */
+  /**
+   * Closes the Socket Mode connection, if any, and waits briefly for replies still in flight.
+   * Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -64,17 +86,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const tasks = new BackgroundTasks(logger);
   const timezones = new UserTimezones(client, logger, now);
 
-  // The timestamp check runs first on the route, because Bolt adds its handlers after it.
   const router = Router();
-  router.post(SLACK_EVENTS_PATH, rejectStaleTimestamps(now, logger));
-  const receiver = new ExpressReceiver({
-    signingSecret: options.signingSecret,
-    endpoints: SLACK_EVENTS_PATH,
-    router,
-    logger: boltLogger,
-    // Send the HTTP response at ack(), not when the handler ends, so slow commands reply later.
-    processBeforeResponse: false,
-  });
+  const { receiver, socketMode } = createReceiver(options, router, now, logger, boltLogger);
   const app = new App({
     receiver,
     authorize: async () => authorization(options.botToken, identity),
@@ -108,16 +121,52 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   return {
     router,
     notifier: new SlackNotifier(client, logger),
-    start: () => checkToken(client, identity, logger),
+    async start() {
+      await checkToken(client, identity, logger);
+      await socketMode?.start();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Take no new requests first, then wait for the replies of those already taken.
+      await socketMode?.stop();
       const unfinished = await tasks.drain(STOP_WAIT_MS);
       if (unfinished > 0) logger.warn({ unfinished }, 'Stopped with Slack replies still unsent');
       timezones.clear();
       logger.info('Slack app stopped');
     },
   };
+}
+
+/** Builds the receiver of the options' kind. Socket Mode leaves the router empty. */
+function createReceiver(
+  options: SlackAppOptions,
+  router: Router,
+  now: () => number,
+  logger: Logger,
+  boltLogger: ReturnType<typeof toBoltLogger>,
+): { receiver: Receiver; socketMode: SocketModeConnection | null } {
+  if (options.appToken !== undefined) {
+    const socketMode = new SocketModeConnection({
+      appToken: options.appToken,
+      clientOptions: slackClientOptions(options.apiUrl, boltLogger),
+      logger,
+      boltLogger,
+    });
+    return { receiver: socketMode.receiver, socketMode };
+  }
+
+  // The timestamp check runs first on the route, because Bolt adds its handlers after it.
+  router.post(SLACK_EVENTS_PATH, rejectStaleTimestamps(now, logger));
+  const receiver = new ExpressReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    router,
+    logger: boltLogger,
+    // Send the HTTP response at ack(), not when the handler ends, so slow commands reply later.
+    processBeforeResponse: false,
+  });
+  return { receiver, socketMode: null };
 }
 
 function authorization(botToken: string, identity: BotIdentity): AuthorizeResult {

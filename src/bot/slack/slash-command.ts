@@ -5,10 +5,10 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandContext, CommandHandler } from '../commands/context.js';
+import { type BackgroundTasks, settleWithin, startBudget, TIMED_OUT } from '../timing.js';
 import type { ReplyView } from '../views.js';
 import { deliveryKey, type RecentDeliveries } from './recent-deliveries.js';
 import { ephemeralReply, internalErrorReply, WORKING_ON_IT } from './replies.js';
-import { type BackgroundTasks, settleWithin, startBudget, TIMED_OUT } from './timing.js';
 import type { UserTimezones } from './user-timezones.js';
 
 /** Maximum wait for `users.info` before a command runs without the user's zone. */

@@ -18,23 +18,27 @@ export async function settleWithin<T>(
   }
 }
 
-/** Work that goes on after the HTTP response was sent, so that `drain` can wait for it. */
+/** Starts a time budget on the monotonic clock. */
+export function startBudget(budgetMs: number): { remainingMs(): number } {
+  const startedAt = performance.now();
+  return { remainingMs: () => Math.max(0, budgetMs - (performance.now() - startedAt)) };
+}
+
+/** Tasks that continue after the HTTP response was sent, so that `drain` can wait for them. */
 export class BackgroundTasks {
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly logger: Logger) {}
 
-  /** Runs `task` in the background. It should handle its own errors; others are logged. */
+  /** Runs `task` in the background. It should handle its own errors, and others are logged. */
   track(task: Promise<unknown>): void {
     const tracked = task
-      .catch((error: unknown) =>
-        this.logger.error({ err: error }, 'A background Discord task failed'),
-      )
+      .catch((error: unknown) => this.logger.error({ err: error }, 'A background chat task failed'))
       .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
   }
 
-  /** Waits up to `waitMs` for running tasks; returns how many were still running then. */
+  /** Waits up to `waitMs` for running tasks, and returns how many were still running then. */
   async drain(waitMs: number): Promise<number> {
     if (this.running.size === 0) return 0;
     await settleWithin(Promise.allSettled([...this.running]), waitMs);
