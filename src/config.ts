@@ -211,8 +211,9 @@ export function describePlatforms(config: Config): string {
   }
   if (parts.length === 0) {
     return (
-      'No chat platform is configured, so alerts go to the log. Set SLACK_SIGNING_SECRET and ' +
-      'SLACK_BOT_TOKEN for Slack, or the three DISCORD_* credentials for Discord.'
+      'No chat platform is configured, so alerts go to the log. Set SLACK_BOT_TOKEN with ' +
+      'SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) for Slack, or the three ' +
+      'DISCORD_* credentials for Discord.'
     );
   }
   return `Chat platforms: ${parts.join(', ')}.`;
