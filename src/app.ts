@@ -5,6 +5,7 @@ import { CommandCore } from './bot/commands/core.js';
 import { LogNotifier } from './bot/log-notifier.js';
 import { createAlertRenderer } from './bot/renderer.js';
 import type { Config } from './config.js';
+import { Digests } from './digest/digests.js';
 import type { Platform } from './domain/types.js';
 import { RedisPingRecorder } from './ingest/record-ping.js';
 import { createHttpServer, type HttpServer } from './ingest/server.js';
@@ -79,8 +80,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const deliveries = new DeliveryStore(redis, keys);
   const deadlines = new Deadlines(connection, keys, store, logger);
   const notifications = new NotificationQueue(connection, keys);
-  const events = new MonitorEvents(store, deadlines, notifications, logger, clock);
-  const core = new CommandCore({ store, teams, events, logger, publicUrl: config.publicUrl });
+  const digests = new Digests({ redis, connection, keys, store, teams, logger, clock });
+  const events = new MonitorEvents(
+    store,
+    deadlines,
+    notifications,
+    logger,
+    clock,
+    digests.recorder,
+  );
+  const core = new CommandCore({
+    store,
+    teams,
+    events,
+    logger,
+    publicUrl: config.publicUrl,
+    digests: digests.commands,
+  });
   const heartbeat = new IngestHeartbeat(redis, keys, clock, config.downtimeThresholdMs);
   const readiness: ReadinessParts = {
     redis,
@@ -160,6 +176,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const overdueMs = 2 * sweepIntervalMs;
     const sweep = new Sweep({ store, deadlines, events, logger, clock, overdueMs });
     await sweep.rebuildAll();
+    await digests.startWorker({ notifiers: chat.notifiers, fallback, lockMs: config.jobLockMs });
     timers.push(
       setInterval(() => {
         sweep.runOnce().catch((error) => logger.error({ err: error }, 'sweep failed'));
@@ -182,7 +199,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       if (result.status === 'rejected')
         logger.error({ err: result.reason }, 'error while stopping');
     }
-    await Promise.allSettled([deadlines.close(), notifications.close()]);
+    await Promise.allSettled([deadlines.close(), notifications.close(), digests.close()]);
     await redis.quit().catch(() => redis.disconnect());
     logger.info('drumbeat stopped');
   };

@@ -1,16 +1,27 @@
 import type { Logger } from 'pino';
 import type { Effect } from '../domain/effects.js';
 import { type MonitorEvent, type Transition, transition } from '../domain/machine.js';
-import type { Incident, Monitor, StoredPing } from '../domain/types.js';
+import type { Incident, Monitor, PingInput, StoredPing } from '../domain/types.js';
 import type { StoredMonitor } from '../store/codec.js';
-import type { MonitorStore, OutboxItem } from '../store/monitors.js';
+import type { MonitorStore, OutboxItem, RateCount } from '../store/monitors.js';
 import type { Deadlines } from './deadlines.js';
 import { threadReplyJobId } from './delivery-order.js';
 import type { AlertSnapshot, NotificationJobData, NotificationQueue } from './notifications.js';
 
 export type ApplyResult =
-  | { status: 'applied'; monitor: Monitor; transition: Transition }
+  /** `armedAt` is the deadline job time stored with the monitor when the change was written. */
+  | { status: 'applied'; monitor: Monitor; armedAt: number | null; transition: Transition }
   | { status: 'not_found' };
+
+/** A ping past its monitor's rate stores nothing. */
+export type PingApplyResult = ApplyResult | { status: 'rate_limited'; pingsInWindow: number };
+
+/** The rate of pings a monitor may send: `maxPings` per window of `windowSeconds`. */
+export interface PingRate {
+  windowSeconds: number;
+  /** 0 turns the limit off. */
+  maxPings: number;
+}
 
 export interface ApplyOptions {
   /** The monitor as the caller read it, to save a round trip. */
@@ -19,6 +30,20 @@ export interface ApplyOptions {
   ping?: Omit<StoredPing, 'durationMs'>;
   /** Set when a deadline job applies the event: that job re-arms itself. */
   fromDeadlineJob?: boolean;
+}
+
+/** A change that `apply` stored: the monitor before and after it, and what caused it. */
+export interface StoredChange {
+  before: Monitor;
+  after: Monitor;
+  event: MonitorEvent;
+  transition: Transition;
+  now: number;
+}
+
+/** Told of every stored change, such as the history that digests read. Must not throw. */
+export interface ChangeListener {
+  changeStored(change: StoredChange): Promise<void>;
 }
 
 // Compare-and-set attempts before giving up; each retry starts from the value that won.
@@ -66,6 +91,7 @@ export class MonitorEvents {
     private readonly notifications: NotificationQueue,
     private readonly logger: Logger,
     private readonly clock: () => number,
+    private readonly listener: ChangeListener | null = null,
   ) {}
 
   async apply(
@@ -73,13 +99,44 @@ export class MonitorEvents {
     event: MonitorEvent,
     options: ApplyOptions = {},
   ): Promise<ApplyResult> {
+    const result = await this.applyChange(monitorId, event, options, null);
+    // Only a write that counts a ping against its rate can be rate-limited.
+    if (result.status === 'rate_limited') throw new Error('a change without a rate was limited');
+    return result;
+  }
+
+  /**
+   * Applies a ping that arrived at `at` and stores it with the change. With `rate`, the ping is
+   * counted against its monitor's rate window in the first compare-and-set, so that a caller
+   * that passes the monitor from memory needs one round trip to Redis.
+   */
+  async applyPing(
+    monitorId: string,
+    input: PingInput,
+    at: number,
+    options: { stored: StoredMonitor; rate: PingRate | null },
+  ): Promise<PingApplyResult> {
+    const rate = options.rate && { ...options.rate, limit: options.rate.maxPings, now: at };
+    const event = { type: 'ping' as const, ping: input };
+    const ping = { ...input, at };
+    return this.applyChange(monitorId, event, { stored: options.stored, ping }, rate);
+  }
+
+  private async applyChange(
+    monitorId: string,
+    event: MonitorEvent,
+    options: ApplyOptions,
+    firstRate: RateCount | null,
+  ): Promise<PingApplyResult> {
     let stored = options.stored === undefined ? await this.store.get(monitorId) : options.stored;
+    let rate = firstRate;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (!stored) return { status: 'not_found' };
       const now = this.clock();
       const result = transition(stored.monitor, event, now);
       if (!result.changed && !options.ping) {
-        return { status: 'applied', monitor: stored.monitor, transition: result };
+        const { monitor, armedAt } = stored;
+        return { status: 'applied', monitor, armedAt, transition: result };
       }
       const ping = options.ping
         ? { ...options.ping, durationMs: result.pingDurationMs }
@@ -88,12 +145,13 @@ export class MonitorEvents {
         effect.type === 'archive_incident' ? [effect.incident] : [],
       );
       const outbox = outboxFor(result.monitor, result.effects);
-      const write = await this.store.compareAndSet(result.monitor, stored.monitor.generation, {
-        ...(ping ? { ping } : {}),
-        outbox,
-        archive,
-      });
+      const extras = { ...(ping ? { ping } : {}), outbox, archive };
+      const generation = stored.monitor.generation;
+      const write = await this.store.compareAndSet(result.monitor, generation, extras, rate);
+      // The ping is counted once, so a retry after a conflict does not count it again.
+      rate = null;
       if (write.status === 'deleted') return { status: 'not_found' };
+      if (write.status === 'rate_limited') return write;
       if (write.status === 'conflict') {
         this.logger.debug(
           { monitorId, attempt, event: event.type },
@@ -102,12 +160,21 @@ export class MonitorEvents {
         stored = write.current;
         continue;
       }
+      if (result.changed && this.listener) {
+        const change = { before: stored.monitor, after: result.monitor, event, transition: result };
+        await this.listener.changeStored({ ...change, now });
+      }
       if (!options.fromDeadlineJob) {
-        await this.deadlines.ensureArmed(monitorId, stored.armedAt, result.monitor.dueAt, now);
+        await this.deadlines.ensureArmed(monitorId, write.armedAt, result.monitor.dueAt, now);
       }
       if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);
       if (outbox.length > 0) await this.drainOutbox(monitorId);
-      return { status: 'applied', monitor: result.monitor, transition: result };
+      return {
+        status: 'applied',
+        monitor: result.monitor,
+        armedAt: write.armedAt,
+        transition: result,
+      };
     }
     throw new Error(
       `monitor ${monitorId} changed ${MAX_ATTEMPTS} times while applying ${event.type}`,

@@ -1,4 +1,5 @@
 import type { AlertView } from '../bot/views.js';
+import type { DigestView } from '../digest/view.js';
 import type { Platform } from '../domain/types.js';
 
 /** Where a posted alert lives, so it can be edited and replied to. */
@@ -29,7 +30,7 @@ export class DeliveryError extends Error {
 export interface PostOptions {
   /**
    * An earlier attempt to post this incident's alert may have reached the platform (its worker
-   * crashed, or the answer was lost), so the notifier looks for that message and edits it
+   * crashed, or the response was lost), so the notifier looks for that message and edits it
    * instead, where the platform lets it.
    */
   mayExist?: boolean;
@@ -41,4 +42,24 @@ export interface Notifier {
   postAlert(channelId: string, view: AlertView, options?: PostOptions): Promise<MessageRef>;
   updateAlert(ref: MessageRef, view: AlertView): Promise<void>;
   postThreadReply(ref: MessageRef, text: string): Promise<void>;
+}
+
+export interface DigestPostOptions {
+  /** An earlier attempt may have posted this digest; the notifier looks for it first. */
+  mayExist?: boolean;
+}
+
+/** A notifier that also posts digests, with their picture attached as a PNG. */
+export interface DigestNotifier extends Notifier {
+  /** Posts the digest, or returns the one an earlier attempt posted when it finds it. */
+  postDigest(
+    channelId: string,
+    view: DigestView,
+    png: Buffer,
+    options?: DigestPostOptions,
+  ): Promise<MessageRef>;
+}
+
+export function canPostDigests(notifier: Notifier): notifier is DigestNotifier {
+  return 'postDigest' in notifier && typeof notifier.postDigest === 'function';
 }

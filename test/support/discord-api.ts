@@ -6,6 +6,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 
 /** A failure that the next calls of a route get instead of their normal response. */
 export type ScriptedFailure =
@@ -34,6 +35,16 @@ export interface RecordedCall {
   /** `performance.now()` when the request arrived. */
   receivedAt: number;
   status: number;
+  /** The files of a multipart request, whose JSON body came in its `payload_json` part. */
+  files: UploadedFile[];
+}
+
+/** A file part of a multipart request, such as `files[0]`. */
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  contentType: string | null;
+  data: Buffer;
 }
 
 export interface MessageVersion {
@@ -51,6 +62,8 @@ export interface StoredMessage extends MessageVersion {
   createdAt: number;
   /** Earlier versions, oldest first. Each edit adds the version it replaced. */
   edits: MessageVersion[];
+  /** Files sent with the message as multipart parts. */
+  attachments: UploadedFile[];
 }
 
 interface InteractionRecord {
@@ -244,7 +257,7 @@ export class DiscordApiStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const url = new URL(req.url ?? '/', this.origin);
-    const raw = await readBody(req);
+    const request = parseRequestBody(await readBody(req), req.headers['content-type']);
     if (!url.pathname.startsWith('/api/v10/')) {
       sendJson(res, 404, { message: '404: Not Found', code: 0 });
       return;
@@ -254,10 +267,11 @@ export class DiscordApiStandIn {
     const call: RecordedCall = {
       method,
       path,
-      body: raw === '' ? null : (JSON.parse(raw) as RecordedCall['body']),
+      body: request.json === '' ? null : (JSON.parse(request.json) as RecordedCall['body']),
       authorization: req.headers.authorization ?? null,
       receivedAt,
       status: 0,
+      files: request.files,
     };
     this.calls.push(call);
 
@@ -336,6 +350,7 @@ export class DiscordApiStandIn {
       nonce,
       createdAt: this.now(),
       edits: [],
+      attachments: call.files,
     };
     messages.push(message);
     return { status: 200, body: messageJson(message) };
@@ -527,11 +542,29 @@ function sendJson(
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * Splits a request body into its JSON text and files. A `multipart/form-data` body, as Discord
+ * takes for attachments, carries the JSON in its `payload_json` part and each file in its own.
+ */
+function parseRequestBody(
+  bytes: Buffer,
+  contentType: string | undefined,
+): { json: string; files: UploadedFile[] } {
+  const boundary = multipartBoundary(contentType);
+  if (boundary === null) return { json: bytes.toString('utf8'), files: [] };
+  const parts = parseMultipart(bytes, boundary);
+  const json = parts.find((part) => part.field === 'payload_json')?.data.toString('utf8') ?? '';
+  const files = parts.flatMap(({ field, filename, contentType: type, data }) =>
+    filename === null ? [] : [{ field, filename, contentType: type, data }],
+  );
+  return { json, files };
 }

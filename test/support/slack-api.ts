@@ -5,6 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 
 /** A failure the next calls of a method get instead of their normal response. */
 export type ScriptedFailure =
@@ -49,6 +50,20 @@ export interface StoredMessage extends MessageVersion {
   /** Earlier versions, oldest first. Each `chat.update` adds the version it replaced. */
   edits: MessageVersion[];
   replies: StoredMessage[];
+  /** Files shared with the message by files.completeUploadExternal. */
+  files: UploadedFile[];
+}
+
+/** A file uploaded through files.getUploadURLExternal and its upload URL. */
+export interface UploadedFile {
+  id: string;
+  name: string;
+  title: string | null;
+  altText: string | null;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  /** The bytes posted to the upload URL, or null until they arrive. */
+  data: Buffer | null;
 }
 
 export interface EphemeralMessage {
@@ -72,7 +87,7 @@ export interface SlackApiStandInOptions {
 }
 
 /** Arguments sent as JSON strings inside a form body. */
-const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 
 export type Answer = Record<string, unknown>;
 export type MethodHandler = (args: Record<string, unknown>) => Answer;
@@ -91,6 +106,7 @@ export class SlackApiStandIn {
   /** Tokens that methods added by `serveMethod` take instead of the bot token. */
   private readonly methodTokens = new Map<string, string>();
   private tsCounter = 0;
+  private readonly uploads = new Map<string, UploadedFile>();
 
   private constructor(
     private readonly server: Server,
@@ -105,6 +121,8 @@ export class SlackApiStandIn {
       'users.info': (args) => this.userInfo(args),
       'conversations.history': (args) => this.history(args),
       'conversations.list': () => ({ ok: true, channels: this.channels, response_metadata: {} }),
+      'files.getUploadURLExternal': (args) => this.uploadUrl(args),
+      'files.completeUploadExternal': (args) => this.completeUpload(args),
     };
   }
 
@@ -198,7 +216,20 @@ export class SlackApiStandIn {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', this.origin).pathname;
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
+
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      const upload = this.uploads.get(decodeURIComponent(path.slice('/upload/'.length)));
+      // The upload URL takes the file's bytes as they are, or as the file part of a form.
+      const boundary = multipartBoundary(req.headers['content-type']);
+      const file =
+        boundary === null ? null : parseMultipart(bytes, boundary).find((p) => p.filename !== null);
+      if (upload !== undefined) upload.data = file?.data ?? bytes;
+      res.writeHead(upload === undefined ? 404 : 200, { 'content-type': 'text/plain' });
+      res.end(upload === undefined ? 'unknown upload' : `OK - ${upload.data?.length ?? 0}`);
+      return;
+    }
 
     if (req.method === 'POST' && path.startsWith('/response/')) {
       const id = decodeURIComponent(path.slice('/response/'.length));
@@ -280,6 +311,7 @@ export class SlackApiStandIn {
       threadTs,
       edits: [],
       replies: [],
+      files: [],
     };
     if (threadTs === null) {
       this.messages.set(channel, [...this.messagesIn(channel), message]);
@@ -335,8 +367,58 @@ export class SlackApiStandIn {
         ts: message.ts,
         text: message.text,
         ...(withMetadata && message.metadata !== null ? { metadata: message.metadata } : {}),
+        ...(message.files.length > 0
+          ? { files: message.files.map(({ id, name, title }) => ({ id, name, title })) }
+          : {}),
       }));
     return { ok: true, messages, has_more: false };
+  }
+
+  /** Files uploaded to a channel, in the order their messages were posted. */
+  filesIn(channel: string): UploadedFile[] {
+    return this.messagesIn(channel).flatMap((message) => message.files);
+  }
+
+  private uploadUrl(args: Record<string, unknown>): Answer {
+    const name = stringOrNull(args.filename);
+    const length = Number(args.length);
+    if (name === null || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+    const id = `F${String(this.uploads.size + 1).padStart(8, '0')}`;
+    const altText = stringOrNull(args.alt_text);
+    this.uploads.set(id, { id, name, title: null, altText, length, data: null });
+    return { ok: true, file_id: id, upload_url: `${this.origin}/upload/${id}` };
+  }
+
+  private completeUpload(args: Record<string, unknown>): Answer {
+    const entries = Array.isArray(args.files)
+      ? (args.files as { id?: string; title?: string }[])
+      : [];
+    const files: UploadedFile[] = [];
+    for (const entry of entries) {
+      const upload = this.uploads.get(entry.id ?? '');
+      // A file whose bytes never reached the upload URL cannot be completed. The error code is the
+      // stand-in's own.
+      if (upload === undefined || upload.data === null) return fail('file_uploads_failed');
+      upload.title = entry.title ?? upload.name;
+      files.push(upload);
+    }
+    if (files.length === 0) return fail('invalid_arguments');
+    const channel = stringOrNull(args.channel_id);
+    if (channel !== null) {
+      const message: StoredMessage = {
+        text: stringOrNull(args.initial_comment),
+        blocks: Array.isArray(args.blocks) ? args.blocks : null,
+        metadata: null,
+        channel,
+        ts: this.nextTs(),
+        threadTs: null,
+        edits: [],
+        replies: [],
+        files,
+      };
+      this.messages.set(channel, [...this.messagesIn(channel), message]);
+    }
+    return { ok: true, files: files.map(({ id, title }) => ({ id, title })) };
   }
 
   private findMessage(channel: string, ts: string): StoredMessage | undefined {
@@ -349,11 +431,11 @@ export class SlackApiStandIn {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DigestCommands } from '../../digest/commands.js';
 import { DrumbeatError } from '../../domain/errors.js';
 import type { MonitorEvent } from '../../domain/machine.js';
 import type { Monitor } from '../../domain/types.js';
@@ -18,6 +19,8 @@ export interface CommandCoreOptions {
   /** Base of the ping URLs shown to users, without a trailing slash. */
   publicUrl: string;
   maxCommandLength?: number;
+  /** `/drumbeat digest`; without it the command says digests are not set up. */
+  digests?: DigestCommands;
 }
 
 export const MAX_COMMAND_LENGTH = 1000;
@@ -95,6 +98,11 @@ export class CommandCore implements CommandHandler {
       case 'timezone':
       case 'tz':
         return m.timezone(rest, ctx);
+      case 'digest':
+        if (!this.options.digests) {
+          throw new DrumbeatError('command_invalid', 'Digests are not set up on this server.');
+        }
+        return this.options.digests.run(rest, ctx);
       default:
         throw new DrumbeatError(
           'command_invalid',

@@ -102,6 +102,7 @@ export function helpReply(): ReplyView {
           'pause <name>  /  resume <name>',
           'delete <name>',
           'timezone <zone>  (the team zone for schedules and times)',
+          'digest  (this week so far)  /  digest weekly friday 4pm  /  digest daily 9am  /  digest off',
           'help',
         ],
         'Commands',

@@ -16,6 +16,7 @@ export function commandText(sub: Subcommand): string {
   if (SIMPLE_SUBCOMMANDS.has(sub.name)) return `${sub.name} ${monitorName(option(NAME_OPTION))}`;
   if (sub.name === 'timezone') return `timezone ${option(ZONE_OPTION)}`.trim();
   if (sub.name === 'list' || sub.name === 'help') return sub.name;
+  if (sub.name === 'digest') return `digest ${option('schedule')}`.trim();
   throw new DrumbeatError(
     'command_invalid',
     `"${sub.name}" is not a Drumbeat command.`,

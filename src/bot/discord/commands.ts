@@ -109,6 +109,16 @@ export function buildCommandDefinition(): RESTPostAPIChatInputApplicationCommand
             .setAutocomplete(true),
         ),
     )
+    .addSubcommand((sub) =>
+      sub
+        .setName('digest')
+        .setDescription("Show this week's reliability digest, or change when it is posted")
+        .addStringOption((option) =>
+          option
+            .setName('schedule')
+            .setDescription('weekly friday 4pm, daily 9am or off; leave it out to see the digest'),
+        ),
+    )
     .addSubcommand((sub) => sub.setName('help').setDescription('Show what Drumbeat can do'))
     .toJSON();
 }

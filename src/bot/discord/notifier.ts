@@ -4,10 +4,12 @@
 
 import { createHash } from 'node:crypto';
 import { type APIMessage, type REST, Routes } from 'discord.js';
-import type { MessageRef, Notifier } from '../../scheduler/notifier.js';
+import type { DigestView } from '../../digest/view.js';
+import type { DigestNotifier, MessageRef, Notifier } from '../../scheduler/notifier.js';
 import type { AlertView } from '../views.js';
 import { NO_MENTIONS, renderAlertMessage } from './alert-message.js';
 import { toDeliveryError } from './delivery-errors.js';
+import { renderDigestMessage } from './digest-message.js';
 import { DISCORD_LIMITS, escapeAndTruncate } from './markdown.js';
 
 /** Discord accepts a message nonce of at most 25 characters. */
@@ -21,7 +23,7 @@ const NONCE_LENGTH = 25;
  * When a post reached Discord but its response was lost, the retry within the next few
  * minutes gets the same message back instead of posting a second one.
  */
-export class DiscordNotifier implements Notifier {
+export class DiscordNotifier implements Notifier, DigestNotifier {
   readonly platform = 'discord' as const;
 
   constructor(
@@ -67,6 +69,27 @@ export class DiscordNotifier implements Notifier {
     await this.call(`POST /channels/${ref.channelId}/messages`, () =>
       this.rest.post(Routes.channelMessages(ref.channelId), { body }),
     );
+  }
+
+  /**
+   * Posts the digest with its picture as a multipart attachment. The nonce is derived from the
+   * channel and period, so that a retry within Discord's nonce window returns the first message.
+   */
+  async postDigest(channelId: string, view: DigestView, png: Buffer): Promise<MessageRef> {
+    const body = {
+      ...renderDigestMessage(view),
+      nonce: alertNonce(channelId, `digest:${view.key}`),
+      enforce_nonce: true,
+    };
+    const files = [{ name: view.image.fileName, data: png, contentType: 'image/png' }];
+    const message = await this.call(`POST /channels/${channelId}/messages`, () =>
+      this.rest.post(Routes.channelMessages(channelId), { body, files }),
+    );
+    return {
+      platform: 'discord',
+      channelId: message.channel_id ?? channelId,
+      messageId: message.id,
+    };
   }
 
   private async call(call: string, send: () => Promise<unknown>): Promise<APIMessage> {

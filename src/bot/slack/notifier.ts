@@ -2,8 +2,11 @@
 
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { DigestView } from '../../digest/view.js';
 import {
   DeliveryError,
+  type DigestNotifier,
+  type DigestPostOptions,
   type MessageRef,
   type Notifier,
   type PostOptions,
@@ -11,6 +14,7 @@ import {
 import type { AlertView } from '../views.js';
 import { renderAlertMessage } from './alert-blocks.js';
 import { mayHaveReachedSlack, toDeliveryError } from './delivery-errors.js';
+import { renderDigestBlocks } from './digest-blocks.js';
 import { escapeAndTruncate, SLACK_LIMITS } from './mrkdwn.js';
 
 /** `event_type` of the message metadata attached to every alert. */
@@ -37,7 +41,7 @@ interface AlertMetadata {
  * retry does not post the alert twice. The lookup needs the `channels:history` and
  * `groups:history` scopes. Without them, the retry posts as usual.
  */
-export class SlackNotifier implements Notifier {
+export class SlackNotifier implements Notifier, DigestNotifier {
   readonly platform = 'slack' as const;
 
   /** Incidents, as `channel:incident`, whose last post attempt may have reached Slack. */
@@ -98,6 +102,56 @@ export class SlackNotifier implements Notifier {
         text: escapeAndTruncate(text, SLACK_LIMITS.fallbackText),
       }),
     );
+  }
+
+  /**
+   * Uploads the digest's picture with the digest as the file's message, through
+   * files.getUploadURLExternal and files.completeUploadExternal (needs the `files:write` scope).
+   * After an attempt that may have reached Slack, it first looks for the file in the channel.
+   */
+  async postDigest(
+    channelId: string,
+    view: DigestView,
+    png: Buffer,
+    options: DigestPostOptions = {},
+  ): Promise<MessageRef> {
+    if (options.mayExist === true) {
+      const found = await this.findPostedFile(channelId, view.image.fileName);
+      if (found !== null) return found;
+    }
+    const result = await this.call('files.uploadV2', () =>
+      this.client.filesUploadV2({
+        channel_id: channelId,
+        file: png,
+        filename: view.image.fileName,
+        title: view.image.title,
+        alt_text: view.image.altText,
+        blocks: renderDigestBlocks(view),
+      }),
+    );
+    const fileId = result.files[0]?.files?.[0]?.id ?? view.image.fileName;
+    return { platform: 'slack', channelId, messageId: fileId };
+  }
+
+  /** Looks for a message with a file of this name among the latest. Returns null if none. */
+  private async findPostedFile(channelId: string, fileName: string): Promise<MessageRef | null> {
+    try {
+      const history = await this.client.conversations.history({
+        channel: channelId,
+        limit: HISTORY_LOOKUP_LIMIT,
+      });
+      const match = (history.messages ?? []).find((message) =>
+        (message.files ?? []).some((file) => file.name === fileName),
+      );
+      if (match?.ts === undefined) return null;
+      return { platform: 'slack', channelId, messageId: match.ts };
+    } catch (error) {
+      this.logger.warn(
+        { err: error, channelId, fileName },
+        'Could not read the channel history to check for an earlier digest; posting it again',
+      );
+      return null;
+    }
   }
 
   private async sendAlert(channelId: string, view: AlertView): Promise<MessageRef> {

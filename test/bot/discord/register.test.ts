@@ -54,6 +54,7 @@ describe('discord:register script', () => {
       'resume',
       'delete',
       'timezone',
+      'digest',
       'help',
     ]);
     const status = command.options.find((option) => option.name === 'status');

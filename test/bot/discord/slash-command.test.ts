@@ -84,6 +84,8 @@ describe('application command', () => {
     ['timezone', {}, 'timezone'],
     ['list', {}, 'list'],
     ['help', {}, 'help'],
+    ['digest', {}, 'digest'],
+    ['digest', { schedule: 'weekly friday 4pm' }, 'digest weekly friday 4pm'],
   ])('turns %s %o into "%s"', async (subcommand, options, text) => {
     await harness.send(commandPayload(harness.actor, subcommand, options));
 

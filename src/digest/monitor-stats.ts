@@ -1,0 +1,141 @@
+// The numbers of one monitor over one period, computed from its history and schedule alone.
+
+import type { Monitor } from '../domain/types.js';
+import { expectedRuns } from './expected-runs.js';
+import { type CellSource, type GridRow, gridRow, sumSlots } from './grid.js';
+import type { MonitorHistory } from './history-store.js';
+import type { ChangeEntry } from './history-updates.js';
+import {
+  type Interval,
+  overlapMs,
+  pausedIntervals,
+  subtractIntervals,
+  totalMs,
+} from './intervals.js';
+import type { DigestPeriod } from './periods.js';
+
+export interface MonitorDigestInput {
+  monitor: Monitor;
+  /** The history over the period, or over a longer range that contains it. */
+  history: MonitorHistory;
+  /** The monitor's own change entries over the whole retention, oldest first. */
+  changes: ChangeEntry[];
+}
+
+export interface MonitorStats {
+  monitorId: string;
+  name: string;
+  /** No ping has ever come, so no run is expected yet. */
+  waitingForFirstPing: boolean;
+  /** Runs the schedule expects while the monitor existed and was not paused. */
+  expectedRuns: number;
+  /** Runs that succeeded on time. */
+  successes: number;
+  failures: number;
+  missed: number;
+  late: number;
+  hung: number;
+  /** Successes over expected runs, at most 1; null when no run was expected. */
+  onTimeShare: number | null;
+  /** The share of watched time outside incidents; null when it was not watched at all. */
+  uptimeShare: number | null;
+  medianRunMs: number | null;
+  p95RunMs: number | null;
+  incidents: number;
+  meanAcknowledgeMs: number | null;
+  meanRecoverMs: number | null;
+  longestOutageMs: number | null;
+  row: GridRow;
+}
+
+/** Returns the value at a percentile by the nearest-rank method, or null for no values. */
+export function nearestRank(sortedValues: number[], percentile: number): number | null {
+  if (sortedValues.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((percentile / 100) * sortedValues.length));
+  return sortedValues[rank - 1] ?? null;
+}
+
+function mean(totalValue: number, count: number): number | null {
+  return count > 0 ? Math.round(totalValue / count) : null;
+}
+
+function openIncidentInterval(monitor: Monitor, nowMs: number): Interval | null {
+  const open = monitor.incident;
+  return open === null ? null : { startMs: open.openedAt, endMs: nowMs };
+}
+
+/** A late run still waiting for its ping counts as missed until the ping comes. */
+function pendingLate(monitor: Monitor, period: DigestPeriod): number {
+  const expectedAt = monitor.incident?.expectedAt ?? null;
+  if (monitor.state !== 'late' || expectedAt === null) return 0;
+  return expectedAt >= period.startMs && expectedAt < period.endMs ? 1 : 0;
+}
+
+function longestOutage(
+  closedMaxMs: number,
+  open: Interval | null,
+  period: DigestPeriod,
+  incidents: number,
+): number | null {
+  let longest = closedMaxMs;
+  if (open !== null && open.startMs < period.endMs && open.endMs > period.startMs) {
+    longest = Math.max(longest, open.endMs - open.startMs);
+  }
+  return longest > 0 || incidents > 0 ? longest : null;
+}
+
+/** Computes a monitor's numbers for `period` as of `nowMs`. */
+export function monitorStats(
+  input: MonitorDigestInput,
+  period: DigestPeriod,
+  nowMs: number,
+): MonitorStats {
+  const { monitor, history } = input;
+  const lifetime = {
+    startMs: Math.max(period.startMs, monitor.createdAt),
+    endMs: Math.min(period.endMs, nowMs),
+  };
+  const paused = pausedIntervals(
+    monitor,
+    input.changes.filter((c) => c.monitorId === monitor.id),
+  );
+  const watched = lifetime.endMs > lifetime.startMs ? subtractIntervals(lifetime, paused) : [];
+  const waitingForFirstPing = monitor.lastPingAt === null;
+  const counters = sumSlots(history, { startMs: period.startMs, endMs: period.endMs });
+  const open = openIncidentInterval(monitor, nowMs);
+
+  const expected = waitingForFirstPing ? 0 : expectedRuns(monitor.schedule, watched);
+  const watchedMs = totalMs(watched);
+  const downMs = counters.downMs + (open === null ? 0 : overlapMs(lifetime, [open]));
+  const durations = history.samples
+    .filter((s) => s.runAtMs >= period.startMs && s.runAtMs < period.endMs)
+    .map((s) => s.durationMs)
+    .sort((a, b) => a - b);
+  const source: CellSource = { history, lifetime, paused, openIncident: open };
+
+  return {
+    monitorId: monitor.id,
+    name: monitor.name,
+    waitingForFirstPing,
+    expectedRuns: expected,
+    successes: counters.successes,
+    failures: counters.failures,
+    missed: counters.missed + pendingLate(monitor, period),
+    late: counters.late,
+    hung: counters.hung,
+    onTimeShare: expected > 0 ? Math.min(1, counters.successes / expected) : null,
+    uptimeShare: watchedMs > 0 ? Math.max(0, 1 - downMs / watchedMs) : null,
+    medianRunMs: nearestRank(durations, 50),
+    p95RunMs: nearestRank(durations, 95),
+    incidents: counters.incidents,
+    meanAcknowledgeMs: mean(counters.acknowledgeMs, counters.acknowledged),
+    meanRecoverMs: mean(counters.recoverMs, counters.recovered),
+    longestOutageMs: longestOutage(counters.longestOutageMs, open, period, counters.incidents),
+    row: gridRow(monitor, period, source),
+  };
+}
+
+/** Whether anything went wrong for the monitor in the period. */
+export function hadTrouble(stats: MonitorStats): boolean {
+  return stats.failures + stats.missed + stats.late + stats.hung + stats.incidents > 0;
+}
