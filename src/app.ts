@@ -49,6 +49,16 @@ export class RedisSettingsError extends Error {
   override readonly name = 'RedisSettingsError';
 }
 
+/** A start failure whose message says all a user needs; it is logged without a stack. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Hides the password of a Redis URL. */
+export function maskRedisUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   // Commands fail at once while Redis is unreachable, so a ping gets 503 instead of waiting.
   const redis = new Redis(url, {
@@ -57,8 +67,21 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
     maxRetriesPerRequest: 1,
     enableAutoPipelining: true,
   });
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  await redis.connect();
+  let lastError: Error | null = null;
+  redis.on('error', (error) => {
+    lastError = error;
+    logger.warn({ err: error }, 'redis connection error');
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    // ioredis rejects with "Connection is closed"; the cause is in the last error event.
+    const cause = (lastError ?? (error as Error)).message;
+    throw new StartupError(
+      `Cannot connect to Redis at ${maskRedisUrl(url)}: ${cause}. Start Redis, or set REDIS_URL to one that runs.`,
+    );
+  }
   const report = await checkRedisSettings(redis);
   for (const warning of report.warnings) logger.warn(warning);
   if (!report.ok) {

@@ -1,8 +1,28 @@
 import { existsSync } from 'node:fs';
-import { RedisSettingsError, startApp } from './app.js';
-import { ConfigError, describePlatforms, loadConfig } from './config.js';
+import { RedisSettingsError, StartupError, startApp } from './app.js';
+import { type Config, ConfigError, describePlatforms, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { ensureRedis, RedisLaunchError } from './store/redis-launcher.js';
+
+/**
+ * Returns a one-line explanation for a start failure that the user can fix, or null for an
+ * unexpected one, which is logged with its stack.
+ */
+function describeStartFailure(error: unknown, config: Config): string | null {
+  if (error instanceof RedisSettingsError || error instanceof StartupError) return error.message;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const host = config.host ?? 'every interface';
+  if (code === 'EADDRINUSE') {
+    return `Port ${config.port} is in use on ${host}. Stop what runs there, or set PORT to a free port.`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return `Cannot listen on HOST=${config.host}: it is not an address of this machine. Set HOST to one, such as 127.0.0.1, or leave it unset.`;
+  }
+  if (code === 'EACCES') {
+    return `Not allowed to listen on port ${config.port}: ports below 1024 need root. Set PORT to 1024 or above.`;
+  }
+  return null;
+}
 
 /** Starts Drumbeat from the environment, and stops it cleanly on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
@@ -34,8 +54,9 @@ async function main(): Promise<void> {
   try {
     app = await startApp({ config, redisUrl: redis.url, logger });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    logger.fatal({ err: error instanceof RedisSettingsError ? undefined : error }, message);
+    const known = describeStartFailure(error, config);
+    if (known !== null) logger.fatal(known);
+    else logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
     await redis.stop();
     process.exit(1);
   }

@@ -6,6 +6,7 @@ import { replyToText } from '../bot/text-reply.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { Deadlines } from '../scheduler/deadlines.js';
+import { IngestHeartbeat } from '../scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../scheduler/monitor-events.js';
 import { NotificationQueue } from '../scheduler/notifications.js';
 import { Keys } from '../store/keys.js';
@@ -25,6 +26,26 @@ alerts are written to the log of the running service (npm start).
   drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
   drumbeat help            all commands
 `;
+
+const EXPLAIN_HELP = `
+On the command line only:
+  npx drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
+      shows how Drumbeat reads a schedule or a silence end, and creates nothing
+`;
+
+/**
+ * Warns when no service takes pings for this Redis and key prefix: monitors made here would
+ * then never be watched, and their ping URLs would not answer.
+ */
+async function warnWithoutService(redis: Redis, keys: Keys): Promise<void> {
+  const heartbeat = new IngestHeartbeat(redis, keys, Date.now, 60_000);
+  const status = await heartbeat.status().catch(() => null);
+  if (status && heartbeat.isUp(status, Date.now())) return;
+  process.stderr.write(
+    `\nWarning: no Drumbeat service has taken pings with this Redis and key prefix (${keys.prefix}) in the last minute. ` +
+      'Start one with npm start, with the same REDIS_URL, DRUMBEAT_KEY_PREFIX and PUBLIC_URL as here.\n',
+  );
+}
 
 /** Runs one chat command through the shared command core; returns the exit status. */
 async function runCommand(text: string): Promise<number> {
@@ -67,7 +88,11 @@ async function runCommand(text: string): Promise<number> {
       now: Date.now(),
       userTimezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     });
-    (reply.isError ? process.stderr : process.stdout).write(replyToText(reply));
+    // Replies are worded for chat; on the command line the same commands start `npx drumbeat`.
+    let output = replyToText(reply).replaceAll('/drumbeat ', 'npx drumbeat ');
+    if (/^help\b/i.test(text.trim()) || text.trim() === '') output += EXPLAIN_HELP;
+    (reply.isError ? process.stderr : process.stdout).write(output);
+    await warnWithoutService(redis, keys);
     return reply.isError ? 2 : 0;
   } finally {
     await Promise.allSettled([deadlines.close(), notifications.close()]);

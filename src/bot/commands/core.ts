@@ -80,17 +80,39 @@ export class CommandCore implements CommandHandler {
         return m.silence(rest, ctx);
       case 'unsilence':
       case 'unmute':
-        return m.simple(rest, ctx, { type: 'unsilence', by: ctx.userId }, 'is no longer silenced');
+        return m.simple(
+          rest,
+          ctx,
+          { type: 'unsilence', by: ctx.userId },
+          {
+            done: 'is no longer silenced',
+            unchanged: 'is not silenced',
+          },
+        );
       case 'pause':
         return m.simple(
           rest,
           ctx,
           { type: 'pause', by: ctx.userId },
-          'is paused until resumed or pinged',
+          {
+            done: 'is paused until resumed or pinged',
+            unchanged: 'is paused already',
+          },
         );
       case 'resume':
       case 'unpause':
-        return m.simple(rest, ctx, { type: 'resume', by: ctx.userId }, 'is resumed');
+        return m.simple(
+          rest,
+          ctx,
+          { type: 'resume', by: ctx.userId },
+          {
+            done: 'is resumed',
+            unchanged: 'is not paused',
+          },
+        );
+      case 'pingkey':
+      case 'ping-key':
+        return m.pingKey(ctx);
       case 'delete':
       case 'remove':
       case 'rm':

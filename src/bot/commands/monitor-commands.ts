@@ -72,6 +72,12 @@ export class MonitorCommands {
 
   private async resolveChannel(channel: string | null, ctx: CommandContext): Promise<string> {
     if (channel === null) return ctx.channelId;
+    if (ctx.platform === 'cli') {
+      throw new DrumbeatError(
+        'command_invalid',
+        'The command line has no channels: its monitors alert the service\'s log. Leave out "in".',
+      );
+    }
     const escaped = /^<#([A-Z0-9]+)(?:\|[^>]*)?>$/i.exec(channel);
     if (escaped) return escaped[1]!;
     const resolved = ctx.resolveChannel
@@ -139,12 +145,11 @@ export class MonitorCommands {
     ctx: CommandContext,
   ): ReplyView {
     const at = (ms: number) => formatTime(ms, timezone, ctx.now);
-    const zone = monitor.schedule.kind === 'cron' ? ` (${monitor.schedule.timezone})` : '';
     const runs = nextRuns(monitor.schedule, ctx.now, 3).map(at).join('; ');
     const runtime =
       monitor.maxRuntimeMs === null ? 'the grace period' : formatDuration(monitor.maxRuntimeMs);
     const lines = [
-      `Schedule: ${description}${zone}`,
+      `Schedule: ${description}`,
       `Next expected: ${runs}`,
       `Grace period: ${formatDuration(monitor.graceMs)}; maximum run time: ${runtime}`,
       monitor.platform === 'cli'
@@ -176,7 +181,11 @@ export class MonitorCommands {
         monitor.lastPingAt === null
           ? 'no ping yet'
           : `last ping ${formatTime(monitor.lastPingAt, timezone, ctx.now)}`;
-      return `${monitor.name}: ${describeState(monitor)}, ${describeSchedule(monitor.schedule)}, ${last}`;
+      const silenced =
+        monitor.silencedUntil !== null && monitor.silencedUntil > ctx.now
+          ? `, silenced until ${formatTime(monitor.silencedUntil, timezone, ctx.now)}`
+          : '';
+      return `${monitor.name}: ${describeState(monitor)}${silenced}, ${describeSchedule(monitor.schedule)}, ${last}`;
     });
     return reply(`${monitors.length} monitor${monitors.length === 1 ? '' : 's'}.`, [
       section(lines),
@@ -217,16 +226,37 @@ export class MonitorCommands {
     text: string,
     ctx: CommandContext,
     event: MonitorEvent,
-    done: string,
+    outcome: { done: string; unchanged: string },
   ): Promise<ReplyView> {
     const [name] = splitName(text, `${event.type} backup`);
     const monitor = await this.find(name, ctx);
     const result = await this.options.events.apply(monitor.id, event);
     if (result.status === 'not_found')
       throw new DrumbeatError('monitor_not_found', `${name} was just deleted.`);
-    if (!result.transition.changed)
-      return reply(`${monitor.name} ${done} already; nothing changed.`);
-    return reply(`${monitor.name} ${done}.`);
+    if (!result.transition.changed) {
+      return reply(`${monitor.name} ${outcome.unchanged}; nothing changed.`);
+    }
+    return reply(`${monitor.name} ${outcome.done}.`);
+  }
+
+  /** Shows the team's ping key, for URLs that name a monitor by its name instead of a UUID. */
+  async pingKey(ctx: CommandContext): Promise<ReplyView> {
+    const key = await this.options.teams.ensurePingKey(ctx.teamId);
+    const base = `${this.options.publicUrl}/ping/${key}`;
+    return reply(
+      "This team's ping key. Keep it secret: it lets anyone ping every monitor of the team.",
+      [
+        section(
+          [
+            'Ping a monitor by its name:',
+            `  ${base}/<name>   (also /start, /fail, /<exit status>, /log)`,
+            'Add ?create=1 to create a daily monitor with that name on its first ping; it alerts the channel of the last new command.',
+          ],
+          'Ping key',
+          curlLine(`${base}/backup`),
+        ),
+      ],
+    );
   }
 
   async delete(text: string, ctx: CommandContext): Promise<ReplyView> {

@@ -103,6 +103,7 @@ export function helpReply(): ReplyView {
           'delete <name>',
           'timezone <zone>  (the team zone for schedules and times)',
           'digest  (this week so far)  /  digest weekly friday 4pm  /  digest daily 9am  /  digest off',
+          'pingkey  (the team key for ping URLs by monitor name)',
           'help',
         ],
         'Commands',

@@ -166,8 +166,37 @@ describe('other commands', () => {
   it('pauses and resumes', async () => {
     await core.run('new pausable every 1 hour', owner);
     expect((await core.run('pause pausable', owner)).summary).toContain('is paused');
-    expect((await core.run('pause pausable', owner)).summary).toContain('nothing changed');
+    expect((await core.run('pause pausable', owner)).summary).toBe(
+      'pausable is paused already; nothing changed.',
+    );
     expect((await core.run('resume pausable', owner)).summary).toBe('pausable is resumed.');
+    expect((await core.run('resume pausable', owner)).summary).toBe(
+      'pausable is not paused; nothing changed.',
+    );
+    expect((await core.run('unsilence pausable', owner)).summary).toBe(
+      'pausable is not silenced; nothing changed.',
+    );
+  });
+
+  it('shows the ping key and the URL by name', async () => {
+    const out = await text('pingkey', owner);
+    const key = (await teams.get(owner.teamId)).pingKey;
+    expect(key).not.toBeNull();
+    expect(out).toContain(`https://drumbeat.test/ping/${key}/<name>`);
+    expect(out).toContain('?create=1');
+    expect(await text('pingkey', owner)).toContain(key!);
+  });
+
+  it('rejects a channel on the command line', async () => {
+    const cli: CommandContext = {
+      ...owner,
+      platform: 'cli',
+      teamId: 'cli:local',
+      channelId: 'log',
+    };
+    const reply = await core.run('new cli-job every 1 hour in #ops', cli);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('The command line has no channels');
   });
 
   it('deletes a monitor and its ping token', async () => {
