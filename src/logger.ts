@@ -35,6 +35,23 @@ export const REDACTED_PATHS = [
 
 export const REDACTED = '[redacted]';
 
+type SerializedError = ReturnType<typeof pino.stdSerializers.err> & Record<string, unknown>;
+
+/**
+ * pino's error serializer, without the `command` that ioredis attaches to a failed command:
+ * its arguments hold the whole monitor record, ping token included.
+ */
+function serializeError(error: Error): SerializedError {
+  const serialized = pino.stdSerializers.err(error) as SerializedError;
+  for (let level: Record<string, unknown> | undefined = serialized; level; ) {
+    if ('command' in level) level.command = REDACTED;
+    const cause: unknown = level.cause;
+    level =
+      typeof cause === 'object' && cause !== null ? (cause as Record<string, unknown>) : undefined;
+  }
+  return serialized;
+}
+
 export interface LoggerOptions {
   level: LogLevel;
   /** Stream for the JSON lines. Default: standard output. */
@@ -42,14 +59,16 @@ export interface LoggerOptions {
 }
 
 /**
- * Creates the service's pino logger. Secret fields (see `REDACTED_PATHS`) are replaced by
- * `[redacted]` in every line, also in child loggers' bindings. Redaction covers fields only:
- * a secret written into the message string itself is logged as it is.
+ * Creates the service's pino logger. Secret fields (see `REDACTED_PATHS`) and the Redis
+ * command of a logged error are replaced by `[redacted]` in every line, also in child
+ * loggers' bindings. Redaction covers fields only: a secret written into the message string
+ * itself is logged as it is.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const settings = {
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    serializers: { err: serializeError },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);

@@ -2,8 +2,8 @@ import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { checkRedisSettings } from './store/redis-settings.js';
 
-// Longest wait for one check. BullMQ's connections queue commands while Redis is away, so
-// without it /readyz would hang instead of answering 503.
+// Maximum wait for one check, in ms. BullMQ's connections queue commands while Redis is away,
+// so without it /readyz would hang instead of returning 503.
 const CHECK_TIMEOUT_MS = 2000;
 
 export interface ReadinessParts {
@@ -50,7 +50,7 @@ async function queueHealth(queue: Queue): Promise<QueueHealth> {
 }
 
 /**
- * Checks what this process needs to do its work: Redis answers and keeps its data
+ * Checks what this process needs to do its work: Redis responds and keeps its data
  * (`maxmemory-policy noeviction`), the BullMQ queues are reachable, and the workers run.
  */
 export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessReport> {
@@ -64,8 +64,9 @@ export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessRe
         () => [],
       )
     : [];
-  const queues: Record<string, QueueHealth> = {};
-  for (const [name, queue] of Object.entries(parts.queues)) queues[name] = await queueHealth(queue);
+  const entries = Object.entries(parts.queues);
+  const healths = await Promise.all(entries.map(([, queue]) => queueHealth(queue)));
+  const queues = Object.fromEntries(entries.map(([name], i) => [name, healths[i]!]));
   const workers: Record<string, 'running' | 'stopped'> = {};
   for (const [name, worker] of Object.entries(parts.workers)) {
     workers[name] = worker.isRunning() ? 'running' : 'stopped';

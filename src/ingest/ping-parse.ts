@@ -34,6 +34,7 @@ const EXIT_STATUS_PATTERN = /^[0-9]{1,10}$/;
 const MAX_EXIT_STATUS = 255;
 
 const NOT_FOUND: RejectedPing = { ok: false, status: 404, reason: 'not found' };
+const NO_PARAMS = new URLSearchParams();
 
 type Action = Pick<ParsedPing, 'kind' | 'exitStatus'>;
 type ActionResult = { ok: true; action: Action } | RejectedPing;
@@ -55,7 +56,8 @@ export function parsePingUrl(rawUrl: string): PingParseResult {
   const [prefix, first, second, third, ...extra] = segments;
   if (prefix !== 'ping' || first === undefined || extra.length > 0) return NOT_FOUND;
 
-  const params = new URLSearchParams(query);
+  // Most pings carry no query, and parsing an empty one still costs an object.
+  const params = query === '' ? NO_PARAMS : new URLSearchParams(query);
   const route = UUID_PATTERN.test(first)
     ? parseTokenRoute(first, second, third)
     : parseSlugRoute(first, second, third, params.get('create') === '1');
@@ -107,6 +109,10 @@ function decodeSegments(path: string): string[] | null {
   const segments: string[] = [];
   for (const raw of path.split('/')) {
     if (raw === '') continue;
+    if (!raw.includes('%')) {
+      segments.push(raw);
+      continue;
+    }
     try {
       segments.push(decodeURIComponent(raw));
     } catch {

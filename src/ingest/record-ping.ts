@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import { buildMonitor } from '../domain/monitor.js';
 import type { PingInput } from '../domain/types.js';
 import type { MonitorEvents } from '../scheduler/monitor-events.js';
+import type { StoredMonitor } from '../store/codec.js';
 import { newMonitorId, newPingToken } from '../store/ids.js';
 import type { MonitorStore } from '../store/monitors.js';
 import type { TeamStore } from '../store/teams.js';
+import { BoundedCache } from './bounded-cache.js';
 import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
 import { StoreUnavailableError } from './recorder.js';
 
@@ -25,10 +27,15 @@ export interface RedisPingRecorderOptions {
 
 // Token-to-id lookups are cached because the mapping never changes while a monitor exists.
 const TOKEN_CACHE_SIZE = 100_000;
+// Monitors as this process last wrote them, about 1 KB each in memory. A ping whose monitor is
+// here is written with compare-and-set straight away, one round trip to Redis instead of two;
+// when another process changed the monitor since, the write fails and returns the new value.
+const MONITOR_CACHE_SIZE = 10_000;
 
 /** Records pings in Redis and applies them to their monitors. */
 export class RedisPingRecorder implements PingRecorder {
-  private readonly tokenCache = new Map<string, string>();
+  private readonly tokenCache = new BoundedCache<string, string>(TOKEN_CACHE_SIZE);
+  private readonly monitorCache = new BoundedCache<string, StoredMonitor>(MONITOR_CACHE_SIZE);
 
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
@@ -47,26 +54,40 @@ export class RedisPingRecorder implements PingRecorder {
     const id = await this.resolve(target);
     if (id === null) return { status: 'not_found' };
     const now = clock();
-    const { stored, pingsInWindow } = await store.readForPing(
-      id,
-      rateLimit.windowSeconds,
-      rateLimit.maxPings,
-      now,
-    );
-    if (!stored) {
-      if (target.kind === 'token') this.tokenCache.delete(target.token);
-      return { status: 'not_found' };
+
+    // Without the monitor in memory, one round trip reads it and counts the ping's rate.
+    let stored = this.monitorCache.get(id);
+    let rateInWrite: PingRateLimit | null = rateLimit;
+    if (stored === undefined) {
+      const read = await store.readForPing(id, rateLimit.windowSeconds, rateLimit.maxPings, now);
+      if (!read.stored) return this.forget(target, id);
+      if (rateLimit.maxPings > 0 && read.pingsInWindow > rateLimit.maxPings) {
+        return this.rateLimited(now);
+      }
+      stored = read.stored;
+      rateInWrite = null;
     }
-    if (rateLimit.maxPings > 0 && pingsInWindow > rateLimit.maxPings) {
-      const windowMs = rateLimit.windowSeconds * 1000;
-      return {
-        status: 'rate_limited',
-        retryAfterSeconds: Math.ceil((windowMs - (now % windowMs)) / 1000),
-      };
-    }
-    const ping = { ...input, at: now };
-    const result = await events.apply(id, { type: 'ping', ping: input }, { stored, ping });
-    return result.status === 'applied' ? { status: 'stored' } : { status: 'not_found' };
+
+    const result = await events.applyPing(id, input, now, { stored, rate: rateInWrite });
+    if (result.status === 'rate_limited') return this.rateLimited(now);
+    if (result.status === 'not_found') return this.forget(target, id);
+    this.monitorCache.set(id, { monitor: result.monitor, armedAt: result.armedAt });
+    return { status: 'stored' };
+  }
+
+  private rateLimited(now: number): RecordResult {
+    const windowMs = this.options.rateLimit.windowSeconds * 1000;
+    return {
+      status: 'rate_limited',
+      retryAfterSeconds: Math.ceil((windowMs - (now % windowMs)) / 1000),
+    };
+  }
+
+  /** Drops a monitor that is gone from the caches. */
+  private forget(target: PingTarget, id: string): RecordResult {
+    if (target.kind === 'token') this.tokenCache.delete(target.token);
+    this.monitorCache.delete(id);
+    return { status: 'not_found' };
   }
 
   private async resolve(target: PingTarget): Promise<string | null> {
@@ -75,10 +96,7 @@ export class RedisPingRecorder implements PingRecorder {
       const cached = this.tokenCache.get(target.token);
       if (cached !== undefined) return cached;
       const id = await store.idForToken(target.token);
-      if (id !== null) {
-        if (this.tokenCache.size >= TOKEN_CACHE_SIZE) this.tokenCache.clear();
-        this.tokenCache.set(target.token, id);
-      }
+      if (id !== null) this.tokenCache.set(target.token, id);
       return id;
     }
     const teamId = await teams.teamForPingKey(target.pingKey);

@@ -65,6 +65,7 @@ export class DeadlineWorker {
       await events.apply(monitorId, { type: 'silence_expired' });
       return 'checked';
     }
+
     // A job that runs before its fire time (added by a producer whose clock is behind) waits
     // under its own id: re-adding that id while the job runs would be ignored by BullMQ.
     const now = clock();
@@ -74,14 +75,16 @@ export class DeadlineWorker {
     }
     const stored = await store.get(monitorId);
     if (!stored || stored.armedAt !== fireAt) return 'stale';
+
     const ingest = await heartbeat.status();
     if (ingest.lastBeatAt !== null && !heartbeat.isUp(ingest, now)) {
-      // No web process takes pings, so a missing ping says nothing about the job yet. With no
+      // No web process takes pings, so a missing ping is no sign of a failed job yet. With no
       // beat ever recorded (workers used without the web role) there is nothing to go by.
       const recheckAt = now + INGEST_DOWN_RECHECK_BEATS * heartbeat.intervalMs;
       await deadlines.rearmAt(monitorId, fireAt, recheckAt, now);
       return 'checked';
     }
+
     const result = await events.apply(
       monitorId,
       { type: 'deadline', ingestUpSince: ingest.upSince },

@@ -1,10 +1,4 @@
-import {
-  type ConnectionOptions,
-  Job,
-  type JobProgress,
-  type JobsOptions,
-  Queue,
-} from 'bullmq';
+import { type ConnectionOptions, Job, type JobProgress, type JobsOptions, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';

@@ -48,7 +48,7 @@ export function earlierReplyJobIds(
   return ids;
 }
 
-/** Whether any of the jobs exists and has not finished yet (it waits, retries or runs). */
+/** Returns whether any of the jobs exists and has not finished (it waits, retries or runs). */
 export async function anyUnfinished(queue: MinimalQueue, jobIds: string[]): Promise<boolean> {
   for (const jobId of jobIds) {
     const job = await Job.fromId(queue, jobId);
@@ -58,7 +58,7 @@ export async function anyUnfinished(queue: MinimalQueue, jobIds: string[]): Prom
 }
 
 /**
- * Whether the monitor's incident before `incident` still waits for its first message to go
+ * Returns whether the monitor's incident before `incident` still waits for its first message to go
  * out, so that the newer incident's message does not appear above it in the channel.
  */
 export async function earlierPostPending(

@@ -71,7 +71,7 @@ export class IngestHeartbeat {
     return status;
   }
 
-  /** Whether pings can be received now: a web process beat recently. */
+  /** Returns whether pings can be received now: a web process beat within the threshold. */
   isUp(status: IngestStatus, now: number): boolean {
     return status.lastBeatAt !== null && now - status.lastBeatAt <= this.thresholdMs;
   }

@@ -45,7 +45,7 @@ export interface AlertRenderer {
 const POSTING_LOCK_MS = 30_000;
 const ATTEMPTS = 30;
 // A delivery that waits for an earlier one of its monitor checks again this often, for at most
-// this long; after that it retries with backoff like any failure.
+// this long. After that it retries with backoff like any failure.
 const ORDER_WAIT_RETRY_MS = 1000;
 const MAX_ORDER_WAIT_MS = 30 * 60_000;
 const MAX_BACKOFF_MS = 60_000;
@@ -160,9 +160,12 @@ export class NotificationWorker {
   }
 
   private async process(job: Job<NotificationJobData>, token: string | undefined): Promise<void> {
+    // Past the maximum wait, a delivery goes out even when an earlier one is still stuck.
+    const keepOrder = Date.now() - job.timestamp < MAX_ORDER_WAIT_MS;
     try {
-      if (job.data.type === 'sync_alert') await this.syncAlert(job.data.snapshot, job.id ?? '');
-      else await this.threadReply(job.data.snapshot, job.data.note, job.data.sequence);
+      const { data } = job;
+      if (data.type === 'sync_alert') await this.syncAlert(data.snapshot, job.id ?? '', keepOrder);
+      else await this.threadReply(data.snapshot, data.note, data.sequence, keepOrder);
     } catch (error) {
       await this.handleFailure(job, token, error);
     }
@@ -202,7 +205,11 @@ export class NotificationWorker {
     throw error;
   }
 
-  private async syncAlert(snapshot: AlertSnapshot, jobId: string): Promise<void> {
+  private async syncAlert(
+    snapshot: AlertSnapshot,
+    jobId: string,
+    keepOrder: boolean,
+  ): Promise<void> {
     const { monitor, team, incident } = await this.latest(snapshot);
     const { store, deliveries, renderer, clock } = this.options;
     const view = await renderer.alert(monitor, incident, team.teamId, clock());
@@ -218,7 +225,7 @@ export class NotificationWorker {
     if (incident.closedAt !== null && attempt === 'none') return;
     const silenced = monitor.silencedUntil !== null && monitor.silencedUntil > clock();
     if (silenced) return;
-    if (await earlierPostPending(store, deliveries, monitor.id, incident)) {
+    if (keepOrder && (await earlierPostPending(store, deliveries, monitor.id, incident))) {
       throw new DeliveryWaitError(`an earlier incident of ${monitor.id} is not posted yet`);
     }
     await this.postFirst(jobId, monitor.id, team, incident, view);
@@ -236,7 +243,7 @@ export class NotificationWorker {
       throw new DeliveryWaitError(`incident ${incident.id} is being posted by another worker`);
     }
     try {
-      // An earlier attempt may have posted the message before its worker died or its answer
+      // An earlier attempt may have posted the message before its worker died or its response
       // was lost, so the notifier looks for it before posting.
       const mayExist = await deliveries.markPostAttempt(monitorId, incident.id);
       const notifier = this.notifierFor(team.platform);
@@ -255,6 +262,7 @@ export class NotificationWorker {
     snapshot: AlertSnapshot,
     note: ThreadNote,
     sequence: number,
+    keepOrder: boolean,
   ): Promise<void> {
     const { monitor, team, incident } = await this.latest(snapshot);
     const { deliveries, renderer, clock } = this.options;
@@ -262,13 +270,14 @@ export class NotificationWorker {
     if (await deliveries.wasThreadReplySent(monitor.id, incident.id, key)) return;
     const ref: MessageRef | null = await deliveries.get(monitor.id, incident.id);
     if (!ref) {
-      // The message never comes when it was given up on, or when nobody tried to post it
-      // while the incident was open.
+      // The message never comes when it was given up on, or when no attempt to post it was
+      // made while the incident was open.
       const attempt = await deliveries.postAttemptState(monitor.id, incident.id);
       if (attempt === 'abandoned' || (incident.closedAt !== null && attempt === 'none')) return;
       throw new DeliveryWaitError(`incident ${incident.id} has no message yet to reply to`);
     }
-    if (false && await anyUnfinished(this.worker, earlierReplyJobIds(incident.id, sequence, note.kind))) {
+    const earlier = earlierReplyJobIds(incident.id, sequence, note.kind);
+    if (keepOrder && (await anyUnfinished(this.worker, earlier))) {
       throw new DeliveryWaitError(`an earlier reply to incident ${incident.id} is not sent yet`);
     }
     const text = await renderer.threadNote(note, team.teamId, clock());

@@ -8,6 +8,13 @@ import {
   PLATFORMS,
   type StoredPing,
 } from '../domain/types.js';
+import {
+  monitorFromValues,
+  monitorValues,
+  pingFromValues,
+  pingValues,
+  RecordFormatError,
+} from './record-format.js';
 
 // Records are stored as JSON and checked with zod on every read, so a corrupt or foreign
 // record is reported as such instead of flowing into the state machine.
@@ -84,79 +91,18 @@ export interface StoredMonitor {
   armedAt: number | null;
 }
 
-// Monitors and pings are stored as JSON arrays of their values in these orders, after a format
-// number, because field names would take half of each record: an idle monitor takes about 300
-// bytes instead of 570. New fields go at the end. Records stored as JSON objects, the earlier
-// form, are still read.
-const RECORD_FORMAT = 1;
-
-const MONITOR_FIELDS = [
-  'id',
-  'token',
-  'teamId',
-  'platform',
-  'channelId',
-  'name',
-  'schedule',
-  'graceMs',
-  'maxRuntimeMs',
-  'createdAt',
-  'createdBy',
-  'state',
-  'generation',
-  'lastPingAt',
-  'lastSuccessAt',
-  'expectedAt',
-  'dueAt',
-  'deadlineKind',
-  'openRuns',
-  'silencedUntil',
-  'silencedBy',
-  'pausedAt',
-  'pausedBy',
-  'incident',
-] as const satisfies readonly (keyof Monitor)[];
-
-const PING_FIELDS = [
-  'at',
-  'kind',
-  'exitStatus',
-  'rid',
-  'method',
-  'body',
-  'bodyBytesCut',
-  'userAgent',
-  'remoteAddress',
-  'durationMs',
-] as const satisfies readonly (keyof StoredPing)[];
-
-// Fails to compile when a field of the record types is missing from the lists above.
-type UnlistedField =
-  | Exclude<keyof Monitor, (typeof MONITOR_FIELDS)[number]>
-  | Exclude<keyof StoredPing, (typeof PING_FIELDS)[number]>;
-const everyFieldListed: [UnlistedField] extends [never] ? true : never = true;
-void everyFieldListed;
-
-function toValues<T extends object>(record: T, fields: readonly (keyof T)[]): string {
-  const values: unknown[] = [RECORD_FORMAT];
-  for (const field of fields) values.push(record[field]);
-  return JSON.stringify(values);
-}
-
-/** Turns a stored array back into an object; returns anything else unchanged for the schema. */
-function fromValues(parsed: unknown, fields: readonly string[]): unknown {
-  if (!Array.isArray(parsed)) return parsed;
-  if (parsed[0] !== RECORD_FORMAT || parsed.length !== fields.length + 1) {
-    throw new CorruptRecordError(`record has format ${String(parsed[0])}, length ${parsed.length}`);
-  }
-  const record: Record<string, unknown> = {};
-  for (let i = 0; i < fields.length; i++) record[fields[i]!] = parsed[i + 1];
-  return record;
-}
-
-/** The stored form is `<generation>|<armedAt>|<json>`, so Lua reads the header cheaply. */
+/**
+ * The stored form is `<generation>|<armedAt>|<json>`, so Lua reads the header cheaply. The JSON
+ * is an array of the monitor's values (see record-format.ts); records stored as JSON objects,
+ * the earlier form, are still read.
+ */
 export function encodeMonitor(monitor: Monitor, armedAt: number | null): string {
-  return `${monitor.generation}|${armedAt ?? ''}|${toValues(monitor, MONITOR_FIELDS)}`;
+  return `${monitor.generation}|${armedAt ?? ''}|${encodeMonitorJson(monitor)}`;
+}
+
+/** The JSON part of a stored monitor, for writes that keep the stored header's armedAt. */
+export function encodeMonitorJson(monitor: Monitor): string {
+  return JSON.stringify(monitorValues(monitor));
 }
 
 export class CorruptRecordError extends Error {
@@ -168,8 +114,7 @@ export function decodeMonitor(value: string): StoredMonitor {
   const second = value.indexOf('|', first + 1);
   if (first < 0 || second < 0) throw new CorruptRecordError('monitor record has no header');
   const armedText = value.slice(first + 1, second);
-  const record = fromValues(JSON.parse(value.slice(second + 1)), MONITOR_FIELDS);
-  const parsed = monitorSchema.safeParse(record);
+  const parsed = monitorSchema.safeParse(fromJson(value.slice(second + 1), monitorFromValues));
   if (!parsed.success) {
     throw new CorruptRecordError(`monitor record is invalid: ${parsed.error.message}`);
   }
@@ -181,9 +126,21 @@ export function decodeIncident(value: string): Incident {
 }
 
 export function encodePing(ping: StoredPing): string {
-  return toValues(ping, PING_FIELDS);
+  return JSON.stringify(pingValues(ping));
 }
 
 export function decodePing(value: string): StoredPing {
-  return storedPingSchema.parse(fromValues(JSON.parse(value), PING_FIELDS));
+  return storedPingSchema.parse(fromJson(value, pingFromValues));
+}
+
+/** Parses a stored array into a record for its schema, or returns an object as it is. */
+function fromJson(json: string, fromValues: (values: unknown[]) => unknown): unknown {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return parsed;
+  try {
+    return fromValues(parsed);
+  } catch (error) {
+    if (error instanceof RecordFormatError) throw new CorruptRecordError(error.message);
+    throw error;
+  }
 }

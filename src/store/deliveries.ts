@@ -32,7 +32,7 @@ export class DeliveryStore {
 
   /**
    * Takes the right to post an incident's first message for `ttlMs`. Two workers that run the
-   * same delivery at once cannot both post: the second sees the lock and retries later. The
+   * same delivery at once cannot both post: the second finds the lock taken and retries later. The
    * lock names its `owner` (the job id), so the same job, run again after its worker crashed,
    * takes over the lock that the crash left behind instead of waiting for it to expire.
    */
@@ -51,7 +51,7 @@ export class DeliveryStore {
 
   /**
    * Records an attempt to post an incident's first message. Returns true when an earlier
-   * attempt was recorded, which may have posted the message without its answer arriving.
+   * attempt was recorded, which may have posted the message without its response arriving.
    */
   async markPostAttempt(monitorId: string, incidentId: string): Promise<boolean> {
     const key = this.keys.deliveryAttempt(monitorId, incidentId);

@@ -27,7 +27,7 @@ export class Keys {
   deliveryLock(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:delivery-lock:${incidentId}`;
   }
-  /** Set before the first post of an incident's alert, so a retry knows it may exist. */
+  /** Set before the first post of an incident's alert, so that a retry looks for the message. */
   deliveryAttempt(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:delivery-attempt:${incidentId}`;
   }
@@ -36,6 +36,15 @@ export class Keys {
   }
   token(token: string): string {
     return `${this.prefix}:token:${token}`;
+  }
+  /**
+   * Hash from ping token to monitor id, for the tokens that start with the same four hex
+   * digits. Split in 65,536 small hashes, the index stays in Redis's compact hash encoding (at
+   * most 128 fields each) up to about eight million monitors, where one key per token would
+   * take about twice the memory.
+   */
+  tokenIndex(token: string): string {
+    return `${this.prefix}:tokens:${token.slice(0, 4)}`;
   }
   teamNames(teamId: string): string {
     return `${this.prefix}:team:{${teamId}}:names`;

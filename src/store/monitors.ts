@@ -6,11 +6,13 @@ import {
   decodeMonitor,
   decodePing,
   encodeMonitor,
+  encodeMonitorJson,
   encodePing,
   type StoredMonitor,
 } from './codec.js';
 import type { Keys } from './keys.js';
 import { COMPARE_AND_SET, CREATE_MONITOR, READ_FOR_PING, SET_ARMED } from './scripts.js';
+import { ScriptBatcher } from './write-batch.js';
 
 export interface StoreLimits {
   /** Pings kept per monitor, newest first. */
@@ -34,9 +36,20 @@ export interface OutboxItem {
 }
 
 export type WriteResult =
-  | { status: 'written' }
+  /** `armedAt` is the deadline job time the record kept, read in the same step. */
+  | { status: 'written'; armedAt: number | null }
   | { status: 'conflict'; current: StoredMonitor }
+  | { status: 'rate_limited'; pingsInWindow: number }
   | { status: 'deleted' };
+
+/** A ping to count against its monitor's rate window, in seconds and pings per window. */
+export interface RateCount {
+  windowSeconds: number;
+  /** Pings allowed per window; 0 counts nothing. */
+  limit: number;
+  /** The ping's time, epoch ms, which picks the window. */
+  now: number;
+}
 
 export interface WriteExtras {
   ping?: StoredPing;
@@ -53,7 +66,7 @@ type ScriptRedis = Redis & {
     window: number,
     limit: number,
   ): Promise<[string | null, number]>;
-  drumbeatCompareAndSet(...args: (string | number)[]): Promise<number | string>;
+  drumbeatCompareAndSet(keyCount: number, ...args: (string | number)[]): Promise<unknown[]>;
   drumbeatSetArmed(
     k1: string,
     k2: string,
@@ -69,12 +82,14 @@ type ScriptRedis = Redis & {
     name: string,
     id: string,
     value: string,
+    token: string,
   ): Promise<number>;
 };
 
 /** Monitors, their pings and incidents in Redis. */
 export class MonitorStore {
   private readonly redis: ScriptRedis;
+  private readonly writes: ScriptBatcher;
 
   constructor(
     redis: Redis,
@@ -83,6 +98,9 @@ export class MonitorStore {
   ) {
     this.redis = redis as ScriptRedis;
     defineScripts(redis);
+    this.writes = new ScriptBatcher((keys, args) =>
+      this.redis.drumbeatCompareAndSet(keys.length, ...keys, ...args),
+    );
   }
 
   async create(monitor: Monitor): Promise<void> {
@@ -96,11 +114,12 @@ export class MonitorStore {
     const created = await this.redis.drumbeatCreate(
       this.keys.teamNames(monitor.teamId),
       this.keys.monitor(monitor.id),
-      this.keys.token(monitor.token),
+      this.keys.tokenIndex(monitor.token),
       this.keys.allMonitors(),
       monitor.name,
       monitor.id,
       encodeMonitor(monitor, null),
+      monitor.token,
     );
     if (created === 0) {
       throw new DrumbeatError(
@@ -116,7 +135,7 @@ export class MonitorStore {
   }
 
   async idForToken(token: string): Promise<string | null> {
-    return this.redis.get(this.keys.token(token));
+    return this.redis.hget(this.keys.tokenIndex(token), token);
   }
 
   async idForName(teamId: string, name: string): Promise<string | null> {
@@ -140,44 +159,56 @@ export class MonitorStore {
     limit: number,
     now: number,
   ): Promise<{ stored: StoredMonitor | null; pingsInWindow: number }> {
-    const window = Math.floor(now / 1000 / windowSeconds);
     const [value, count] = await this.redis.drumbeatReadForPing(
       this.keys.monitor(id),
-      this.keys.pingRate(id, window),
+      this.keys.pingRate(id, windowOf(windowSeconds, now)),
       windowSeconds,
       limit,
     );
     return { stored: value === null ? null : decodeMonitor(value), pingsInWindow: count };
   }
 
-  /** Stores `next` if the monitor's generation is still `expectedGeneration`. */
+  /**
+   * Stores `next` if the monitor's generation is still `expectedGeneration`. With `rate`, the
+   * ping is first counted against its window, and nothing is stored past the limit. Writes
+   * that start in the same turn of the event loop go to Redis in one call.
+   */
   async compareAndSet(
     next: Monitor,
     expectedGeneration: number,
     extras: WriteExtras = {},
+    rate: RateCount | null = null,
   ): Promise<WriteResult> {
     const id = next.id;
-    const outbox = (extras.outbox ?? []).map((item) => JSON.stringify(item));
-    const archived = (extras.archive ?? []).map((incident) => JSON.stringify(incident));
-    const result = await this.redis.drumbeatCompareAndSet(
-      this.keys.monitor(id),
-      this.keys.pings(id),
-      this.keys.incidents(id),
-      this.keys.outbox(id),
-      this.keys.outboxPending(),
-      String(expectedGeneration),
-      encodeMonitor(next, null),
+    const keys = this.keys;
+    const outbox = extras.outbox ?? [];
+    const args: (string | number)[] = [
+      expectedGeneration,
+      next.generation,
+      encodeMonitorJson(next),
       extras.ping ? encodePing(extras.ping) : '',
       this.limits.pingHistory,
       this.limits.incidentHistory,
       id,
-      ...outbox,
-      '--',
-      ...archived,
-    );
-    if (result === 1) return { status: 'written' };
-    if (result === 0) return { status: 'deleted' };
-    return { status: 'conflict', current: decodeMonitor(String(result)) };
+      rate?.limit ?? 0,
+      rate?.windowSeconds ?? 0,
+      outbox.length,
+    ];
+    for (const item of outbox) args.push(JSON.stringify(item));
+    for (const incident of extras.archive ?? []) args.push(JSON.stringify(incident));
+    const rateWindow = rate === null ? 0 : windowOf(rate.windowSeconds, rate.now);
+    const reply = await this.writes.run({
+      keys: [
+        keys.monitor(id),
+        keys.pings(id),
+        keys.incidents(id),
+        keys.outbox(id),
+        keys.outboxPending(),
+        keys.pingRate(id, rateWindow),
+      ],
+      args,
+    });
+    return parseWriteReply(reply);
   }
 
   /** Moves the deadline job time from `expected` to `next`; false when it moved meanwhile. */
@@ -240,12 +271,12 @@ export class MonitorStore {
     await this.redis
       .multi()
       .hdel(this.keys.teamNames(monitor.teamId), monitor.name)
+      .hdel(this.keys.tokenIndex(monitor.token), monitor.token)
       .del(
         this.keys.monitor(id),
         this.keys.pings(id),
         this.keys.incidents(id),
         this.keys.outbox(id),
-        this.keys.token(monitor.token),
       )
       .srem(this.keys.allMonitors(), id)
       .zrem(this.keys.armed(), id)
@@ -254,10 +285,32 @@ export class MonitorStore {
   }
 }
 
+/** The number of the rate window that `now` (epoch ms) falls in. */
+function windowOf(windowSeconds: number, now: number): number {
+  return Math.floor(now / 1000 / windowSeconds);
+}
+
+function parseWriteReply(reply: unknown): WriteResult {
+  const [status, value] = reply as [string, (string | number)?];
+  switch (status) {
+    case 'written':
+      return { status, armedAt: value === undefined || value === '' ? null : Number(value) };
+    case 'conflict':
+      return { status, current: decodeMonitor(String(value)) };
+    case 'rate_limited':
+      return { status, pingsInWindow: Number(value) };
+    case 'deleted':
+      return { status };
+    default:
+      throw new Error(`compare-and-set failed in Redis: ${String(value)}`);
+  }
+}
+
 function defineScripts(redis: Redis): void {
   if ('drumbeatCompareAndSet' in redis) return;
   redis.defineCommand('drumbeatReadForPing', { numberOfKeys: 2, lua: READ_FOR_PING });
-  redis.defineCommand('drumbeatCompareAndSet', { numberOfKeys: 5, lua: COMPARE_AND_SET });
+  // The number of keys comes first in each call, because one call carries several writes.
+  redis.defineCommand('drumbeatCompareAndSet', { lua: COMPARE_AND_SET });
   redis.defineCommand('drumbeatSetArmed', { numberOfKeys: 2, lua: SET_ARMED });
   redis.defineCommand('drumbeatCreate', { numberOfKeys: 4, lua: CREATE_MONITOR });
 }

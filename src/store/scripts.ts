@@ -16,42 +16,58 @@ return {value, count}
 `;
 
 /**
- * Writes a monitor if its generation is still the one the caller read (compare-and-set),
- * and in the same step stores the ping, archives closed incidents and queues effects.
- * KEYS: monitor, pings, incidents, outbox, outbox-pending set.
- * ARGV: expected generation, new value, ping ('' for none), ping cap, incident cap,
- *   monitor id, then effect JSON strings, then '--', then archived incident JSON strings.
- * Returns 1 on success, the current value when the generation differs, 0 when deleted.
+ * Writes monitors whose generation is still the one the caller read (compare-and-set), each
+ * in the same step as its ping, its closed incidents and its queued effects. Several writes
+ * share one call, so that the pings that arrive together take one round trip. With a rate
+ * limit, an item first counts its ping against the monitor's rate window, as READ_FOR_PING
+ * does, and writes nothing past the limit.
+ * KEYS, 6 per item: monitor, pings, incidents, outbox, outbox-pending set, rate window.
+ * ARGV per item: its number of values, then expected generation, new generation, new record
+ *   JSON, ping ('' for none), ping cap, incident cap, monitor id, rate limit (0: count
+ *   nothing), rate window seconds, number of effects, the effect JSON strings, the archived
+ *   incident JSON strings. The record keeps its stored armedAt.
+ * Returns one reply per item: {'written', armedAt}, {'conflict', current value} when the
+ * generation differs, {'rate_limited', count}, {'deleted'}, or {'failed', message} when the
+ * item raised an error, which leaves the other items unaffected.
  */
 export const COMPARE_AND_SET = `
-local current = redis.call('GET', KEYS[1])
-if not current then return 0 end
-local generation = string.match(current, '^(%d+)|')
-if generation ~= ARGV[1] then return current end
-local armed = string.match(current, '^%d+|([^|]*)|')
-local header, json = string.match(ARGV[2], '^(%d+)|[^|]*|(.*)$')
-redis.call('SET', KEYS[1], header .. '|' .. armed .. '|' .. json)
-if ARGV[3] ~= '' then
-  redis.call('LPUSH', KEYS[2], ARGV[3])
-  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+local function write(k, a)
+  local current = redis.call('GET', KEYS[k + 1])
+  if not current then return {'deleted'} end
+  local limit = tonumber(ARGV[a + 8])
+  if limit > 0 then
+    local count = redis.call('INCR', KEYS[k + 6])
+    if count == 1 then redis.call('EXPIRE', KEYS[k + 6], tonumber(ARGV[a + 9]) * 2) end
+    if count > limit then return {'rate_limited', count} end
+  end
+  local generation, armed = string.match(current, '^(%d+)|([^|]*)|')
+  if generation ~= ARGV[a + 1] then return {'conflict', current} end
+  redis.call('SET', KEYS[k + 1], ARGV[a + 2] .. '|' .. armed .. '|' .. ARGV[a + 3])
+  if ARGV[a + 4] ~= '' then
+    redis.call('LPUSH', KEYS[k + 2], ARGV[a + 4])
+    redis.call('LTRIM', KEYS[k + 2], 0, tonumber(ARGV[a + 5]) - 1)
+  end
+  local effects = tonumber(ARGV[a + 10])
+  for i = a + 11, a + 10 + effects do redis.call('RPUSH', KEYS[k + 4], ARGV[i]) end
+  if effects > 0 then redis.call('SADD', KEYS[k + 5], ARGV[a + 7]) end
+  local last = a + tonumber(ARGV[a])
+  for i = a + 11 + effects, last do redis.call('LPUSH', KEYS[k + 3], ARGV[i]) end
+  if last >= a + 11 + effects then
+    redis.call('LTRIM', KEYS[k + 3], 0, tonumber(ARGV[a + 6]) - 1)
+  end
+  return {'written', armed}
 end
-local i = 7
-local queued = 0
-while ARGV[i] and ARGV[i] ~= '--' do
-  redis.call('RPUSH', KEYS[4], ARGV[i])
-  queued = queued + 1
-  i = i + 1
+
+local replies = {}
+local a = 1
+for k = 0, #KEYS - 1, 6 do
+  local ok, reply = pcall(write, k, a)
+  if ok then replies[#replies + 1] = reply
+  elseif type(reply) == 'table' and reply.err then replies[#replies + 1] = {'failed', reply.err}
+  else replies[#replies + 1] = {'failed', tostring(reply)} end
+  a = a + 1 + tonumber(ARGV[a])
 end
-if queued > 0 then redis.call('SADD', KEYS[5], ARGV[6]) end
-i = i + 1
-local archived = 0
-while ARGV[i] do
-  redis.call('LPUSH', KEYS[3], ARGV[i])
-  archived = archived + 1
-  i = i + 1
-end
-if archived > 0 then redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1) end
-return 1
+return replies
 `;
 
 /**
@@ -75,13 +91,13 @@ return 1
 
 /**
  * Creates a monitor unless its name is taken in the team.
- * KEYS: team names, monitor, token, all monitors. ARGV: name, id, value.
+ * KEYS: team names, monitor, token index, all monitors. ARGV: name, id, value, token.
  * Returns 1, or 0 when the name is taken.
  */
 export const CREATE_MONITOR = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('SET', KEYS[2], ARGV[3])
-redis.call('SET', KEYS[3], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[2])
 return 1
 `;

@@ -48,6 +48,7 @@ describe('chat API outage', () => {
     const flaky = await stack.createMonitor('outage-flaky', 'every 1 hour');
     const broken = await stack.createMonitor('outage-broken', 'every 1 hour');
     const brief = await stack.createMonitor('outage-brief', 'every 1 hour');
+    const twice = await stack.createMonitor('outage-twice', 'every 1 hour');
 
     // 429 for the first 2 s, then 503 until 6 s, for every Web API method.
     stack.slack.failDuring('*', { kind: 'rate_limited', retryAfterSeconds: 2 }, 2000);
@@ -57,11 +58,14 @@ describe('chat API outage', () => {
     await ping(`${flaky.pingUrl}/fail`);
     await ping(`${broken.pingUrl}/3`);
     await ping(`${brief.pingUrl}/fail`);
+    await ping(`${twice.pingUrl}/fail`);
     await sleep(700);
     await ping(`${flaky.pingUrl}/fail`);
     await ping(brief.pingUrl);
+    await ping(twice.pingUrl);
     await sleep(700);
     await ping(`${flaky.pingUrl}/fail`);
+    await ping(`${twice.pingUrl}/4`);
     await sleep(700);
     await ping(flaky.pingUrl);
     expect(Date.now()).toBeLessThan(outageEndsAt);
@@ -71,7 +75,8 @@ describe('chat API outage', () => {
       () =>
         stack.alertsOf(flaky.id)[0]?.text?.includes('recovered') &&
         stack.alertsOf(brief.id)[0]?.text?.includes('recovered') &&
-        stack.alertsOf(broken.id)[0] !== undefined
+        stack.alertsOf(broken.id)[0] !== undefined &&
+        stack.alertsOf(twice.id).length === 2
           ? true
           : undefined,
       40_000,
@@ -89,6 +94,11 @@ describe('chat API outage', () => {
     }
     expect(stack.alertsOf(broken.id)[0]?.text).toContain('failed with exit status 3');
     expect(stack.alertsOf(brief.id)[0]?.text).toContain('recovered');
+
+    // Two incidents of one monitor appear in the channel in the order they opened.
+    const [first, second] = stack.alertsOf(twice.id);
+    expect(first?.text).toContain('recovered');
+    expect(second?.text).toContain('failed with exit status 4');
 
     // The follow-ups sit in the thread in the order they happened.
     const flakyReplies = replyTexts(stack.alertsOf(flaky.id)[0]);

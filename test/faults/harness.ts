@@ -1,12 +1,13 @@
 // The real service in a child process with its own redis-server and a Slack stand-in, for
 // tests that break one of them on purpose: kill it, restart it, or make it fail.
 
+import { spawn } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { StoredMonitor } from '../../src/store/codec.js';
 import { Keys } from '../../src/store/keys.js';
 import { MonitorStore } from '../../src/store/monitors.js';
-import { PrivateRedis } from '../support/private-redis.js';
+import { freePort, PrivateRedis } from '../support/private-redis.js';
 import { waitFor } from '../support/redis.js';
 import { type LogLine, ServiceProcess } from '../support/service.js';
 import { type RecordedCall, SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
@@ -150,6 +151,17 @@ export class FaultStack {
     return this.service.logs.filter((line) => pattern.test(String(line.msg ?? '')));
   }
 
+  /**
+   * Waits until at least one log line of the monitor matches, and returns all that do. The
+   * service's output arrives through a pipe, so a line can trail the effect it describes.
+   */
+  async waitForLogs(pattern: RegExp, monitorId: string, timeoutMs = 5000): Promise<LogLine[]> {
+    const matching = () =>
+      this.logsMatching(pattern).filter((line) => line.monitorId === monitorId);
+    await waitFor(() => (matching().length > 0 ? true : undefined), timeoutMs, String(pattern));
+    return matching();
+  }
+
   async close(): Promise<void> {
     await this.service.stop('SIGKILL');
     this.client.disconnect();
@@ -164,7 +176,39 @@ function metadataOf(message: StoredMessage): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-/** The text a message was first posted with, before any edit. */
+/**
+ * Runs the service as `npm start` does and waits for it to exit by itself, for starts that
+ * must fail. Rejects when it is still running after `timeoutMs`.
+ */
+export async function runServiceToExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; output: string }> {
+  const port = String(await freePort());
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: port, LOG_LEVEL: 'debug', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the service did not exit within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** Returns the text a message was first posted with, before any edit. */
 export function firstText(message: StoredMessage): string {
   return message.edits[0]?.text ?? message.text ?? '';
 }

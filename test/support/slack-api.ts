@@ -192,7 +192,7 @@ export class SlackApiStandIn {
 
   /**
    * Makes every call of `method` fail with `failure` for the next `durationMs`, after the
-   * calls queued by `failNext`. The method `*` stands for every method.
+   * calls queued by `failNext`. The method `*` matches every method.
    */
   failDuring(method: string, failure: ScriptedFailure, durationMs: number): void {
     this.windows.push({ method, failure, until: Date.now() + durationMs });
