@@ -3,39 +3,52 @@
 /** Formats an instant in a zone: `Fri 4 Dec, 14:00 CET`. Omits the date when it is `now`'s. */
 export function formatTime(ms: number, timezone: string, now?: number): string {
   const date = new Date(ms);
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: ms % 60_000 === 0 ? undefined : '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(date);
-  const day = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: sameYear(ms, now ?? ms, timezone) ? undefined : 'numeric',
-  }).format(date);
+  const withSeconds = ms % 60_000 !== 0;
+  const time = formatter(timezone, withSeconds ? 'time-seconds' : 'time').format(date);
+  const withYear = !sameYear(ms, now ?? ms, timezone);
+  const day = formatter(timezone, withYear ? 'day-year' : 'day').format(date);
   if (now !== undefined && day === formatDay(now, timezone)) return `today, ${time}`;
   return `${day}, ${time}`;
 }
 
 function formatDay(ms: number, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: sameYear(ms, ms, timezone) ? undefined : 'numeric',
-  }).format(new Date(ms));
+  const withYear = !sameYear(ms, ms, timezone);
+  return formatter(timezone, withYear ? 'day-year' : 'day').format(new Date(ms));
 }
 
 function sameYear(a: number, b: number, timezone: string): boolean {
-  const year = (ms: number) =>
-    new Intl.DateTimeFormat('en-GB', { timeZone: timezone, year: 'numeric' }).format(new Date(ms));
-  return year(a) === year(b);
+  const year = formatter(timezone, 'year');
+  return year.format(new Date(a)) === year.format(new Date(b));
+}
+
+const FORMATS = {
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' },
+  'time-seconds': {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  },
+  day: { weekday: 'short', day: 'numeric', month: 'short' },
+  'day-year': { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' },
+  year: { year: 'numeric' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+// Creating an Intl.DateTimeFormat takes tens of microseconds, far longer than formatting with
+// one, and an alert formats several times; so each zone and format is created once.
+const MAX_CACHED_FORMATTERS = 1000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timezone: string, format: keyof typeof FORMATS): Intl.DateTimeFormat {
+  const key = `${format} ${timezone}`;
+  let cached = formatters.get(key);
+  if (cached === undefined) {
+    cached = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, ...FORMATS[format] });
+    if (formatters.size >= MAX_CACHED_FORMATTERS) formatters.clear();
+    formatters.set(key, cached);
+  }
+  return cached;
 }
 
 /** A user mention that both Slack and Discord render: `<@U123>`. */

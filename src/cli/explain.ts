@@ -20,7 +20,7 @@ export interface ExplainIo {
   now: () => number;
 }
 
-export const EXPLAIN_USAGE = `Usage: drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
+export const EXPLAIN_USAGE = `Usage: npx drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
 
 Prints how Drumbeat reads TEXT and when runs are expected, without creating anything.
 
@@ -32,7 +32,7 @@ Prints how Drumbeat reads TEXT and when runs are expected, without creating anyt
   --json               print one JSON object; a rejected TEXT exits with status 2
 
 Examples:
-  drumbeat explain every weekday at 9:30am --tz Europe/Berlin
+  npx drumbeat explain every weekday at 9:30am --tz Europe/Berlin
   drumbeat explain --json 'cron "15 3 * * *"' --tz Europe/Riga --from 2021-03-27T00:00+02:00
   drumbeat explain --as until 'tomorrow 9am' --tz America/New_York
 `;

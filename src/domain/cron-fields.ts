@@ -40,6 +40,9 @@ export const FIELD_RANGES: readonly FieldRange[] = [
   { name: 'day-of-week', min: 0, max: 7, names: WEEKDAY_NAMES },
 ];
 
+// The step that the example shows for a step larger than its field: about half the field.
+const EXAMPLE_STEPS = [30, 12, 15, 6, 3];
+
 /** One field's values, and the special day forms where they apply. */
 export interface ParsedField {
   values: Set<number>;
@@ -114,6 +117,7 @@ function parseRange(input: FieldInput, item: string, into: ParsedField): void {
       fieldError(
         input,
         `a step of ${step} is larger than the field (${range.min}-${range.max}), so only the first value would ever match`,
+        replaceItem(input.text, item, `${span}/${EXAMPLE_STEPS[input.index]}`),
       );
     }
   }

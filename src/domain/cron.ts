@@ -63,11 +63,18 @@ function splitFields(expression: string): string[] {
   }
   const fields = trimmed.split(/\s+/);
   if (fields.length !== 5) {
-    const hint = fields.length === 6 ? ' A sixth field (seconds or a year) is not supported.' : '';
+    // `1, 3, 5` is a list typed with spaces, which split it into fields.
+    const joined = trimmed.replace(/,\s+/g, ',');
+    const isSpacedList = joined !== trimmed && joined.split(/\s+/).length === 5;
+    const hint = isSpacedList
+      ? ' A list in a field has no spaces after its commas.'
+      : fields.length === 6
+        ? ' A sixth field (seconds or a year) is not supported.'
+        : '';
     throw new DrumbeatError(
       'schedule_invalid',
       `A cron expression has five fields (minute hour day-of-month month day-of-week), and "${trimmed}" has ${fields.length}.${hint}`,
-      EXAMPLE,
+      isSpacedList ? `cron "${joined}"` : EXAMPLE,
     );
   }
   return fields;
@@ -128,10 +135,23 @@ function impossibleReason(cron: CronExpression): string {
   const [, , dayOfMonth, month, dayOfWeek] = cron.fields;
   const days = [...cron.dayOfMonth.values];
   if (dayOfWeek === '*' && days.length > 0 && !cron.dayOfMonth.last) {
-    const months = [...cron.months].map((m) => MONTHS[m - 1]).join(', ');
+    const names = [...cron.months].map((m) => MONTHS[m - 1]!);
+    const months =
+      names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
     return `${months} never ${cron.months.size === 1 ? 'has' : 'have'} day ${Math.min(...days)}`;
   }
   return `no day matches day-of-month ${dayOfMonth}, month ${month} and day-of-week ${dayOfWeek} together`;
+}
+
+// The minimum length of each month in days (February in a common year).
+const MIN_MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Examples for an expression that never runs: its last day of the month, or a day all have. */
+function possibleExamples(cron: CronExpression): string {
+  const [minute, hour, , month, dayOfWeek] = cron.fields;
+  const shortest = Math.min(...[...cron.months].map((m) => MIN_MONTH_DAYS[m - 1]!));
+  const withDay = (day: string) => `cron "${minute} ${hour} ${day} ${month} ${dayOfWeek}"`;
+  return `${withDay('L')}, or ${withDay(String(shortest))}`;
 }
 
 function rejectImpossible(cron: CronExpression): void {
@@ -139,7 +159,7 @@ function rejectImpossible(cron: CronExpression): void {
   throw new DrumbeatError(
     'schedule_invalid',
     `The cron expression "${cron.source}" never runs: ${impossibleReason(cron)}.`,
-    EXAMPLE,
+    possibleExamples(cron),
   );
 }
 

@@ -157,6 +157,92 @@ describe('explain rejections', () => {
   });
 });
 
+describe('explain with cron lists', () => {
+  it('reads a bare expression with comma lists', async () => {
+    const result = await explain('--count', '2', '0 9 * * 1,3,5');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      [
+        'Schedule:  at 09:00 on Monday, Wednesday and Friday (UTC)',
+        'Cron:      0 9 * * 1,3,5 in UTC',
+        'Next 2 runs in UTC:',
+        '  Fri 13 Jun 2025 09:00 +00:00  2025-06-13T09:00:00.000Z',
+        '  Mon 16 Jun 2025 09:00 +00:00  2025-06-16T09:00:00.000Z',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    [['0,30 * * * *'], '0,30 * * * *'],
+    [['0 0 1,15 * *'], '0 0 1,15 * *'],
+    [['0 9 * * mon,wed'], '0 9 * * mon,wed'],
+    [['0 8 * 1,2,3 *'], '0 8 * 1,2,3 *'],
+    [['cron', '0', '9', '*', '*', '1,3,5'], '0 9 * * 1,3,5'],
+  ])('reads %j', async (argv, expression) => {
+    const result = await explain('--json', ...argv);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).expression).toBe(expression);
+  });
+
+  it('reads options after the expression', async () => {
+    const result = await explain('--json', '0 9 * * 1,3,5 grace 30m tz Europe/Berlin');
+    const output = JSON.parse(result.stdout);
+    expect(output.expression).toBe('0 9 * * 1,3,5');
+    expect(output.timezone).toBe('Europe/Berlin');
+    expect(output.graceSeconds).toBe(1800);
+  });
+});
+
+describe('explain error wording', () => {
+  it('rejects a two-part schedule and suggests two monitors', async () => {
+    const result = await explain('every day at 2am and every monday at 3pm');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('reads as two schedules');
+    expect(result.stderr).toContain('Create two monitors, one for each.');
+    expect(result.stderr).toContain('For example: every day at 2am\n');
+  });
+
+  it('says a grace of 0s is too short', async () => {
+    const result = await explain('every hour grace 0s');
+    expect(result.stderr).toBe(
+      'drumbeat explain: The grace period must be at least 1 second, and "0s" is shorter.\nFor example: grace 10 minutes\n',
+    );
+  });
+
+  it('accepts a grace of a year', async () => {
+    const result = await explain('--json', 'every hour grace 1 year');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).graceSeconds).toBe(31_536_000);
+  });
+
+  it('says an unclosed quote is not closed', async () => {
+    const result = await explain('cron "0 3 * * 1-5');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('The quote mark " before "0 3 * * 1-5" is not closed.');
+  });
+
+  it('gives a related example for a step too large', async () => {
+    const result = await explain('*/90 * * * *');
+    expect(result.stderr).toContain('For example: cron "*/30 * * * *"\n');
+  });
+
+  it('cuts a very long text in the message', async () => {
+    const result = await explain(`every ${'x'.repeat(5000)}`);
+    expect(result.status).toBe(2);
+    expect(result.stderr.length).toBeLessThan(300);
+    expect(result.stderr).toContain('x…"');
+  });
+
+  it('cuts a very long --tz in the message', async () => {
+    const result = await explain('--tz', 'Z'.repeat(5000), 'daily');
+    expect(result.status).toBe(2);
+    expect(result.stderr.length).toBeLessThan(300);
+    expect(result.stderr).toContain('Z…" is not an IANA time zone.');
+  });
+});
+
 describe('explain text output', () => {
   it('shows the reading, the zone and the next runs', async () => {
     const result = await explain('--tz', 'Europe/Berlin', 'every weekday at 9:30am');
@@ -184,6 +270,6 @@ describe('explain text output', () => {
   it('prints the usage for --help', async () => {
     const result = await explain('--help');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Usage: drumbeat explain [--as schedule|until]');
+    expect(result.stdout).toContain('Usage: npx drumbeat explain [--as schedule|until]');
   });
 });

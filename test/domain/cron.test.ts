@@ -195,6 +195,22 @@ describe('cron rejections', () => {
     expect(error.message).toContain('February');
   });
 
+  it('suggests the last day or a day every month has', () => {
+    expect(rejection('0 0 30 2 *').example).toBe('cron "0 0 L 2 *", or cron "0 0 28 2 *"');
+    expect(rejection('0 0 31 4,6 *').message).toContain('April and June never have day 31');
+    expect(rejection('0 0 31 4,6 *').example).toBe('cron "0 0 L 4,6 *", or cron "0 0 30 4,6 *"');
+  });
+
+  it.each(['0 0 30 2 *', '0 0 31 4,6,9,11 *', '* * */20 * 1L', '15 3 30,31 2 *'])(
+    'gives examples that run for %s',
+    (expression) => {
+      const examples = [...rejection(expression).example!.matchAll(/cron "([^"]+)"/g)];
+      expect(examples).toHaveLength(2);
+      for (const [, example] of examples)
+        expect(parseCronExpression(example!).source).toBe(example);
+    },
+  );
+
   it('rejects day fields that can never meet', () => {
     expect(rejection('* * */20 * 1L').message).toContain('never runs');
     expect(rejection('0 0 31 4,6,9,11 *').message).toContain('never runs');
@@ -212,6 +228,19 @@ describe('cron rejections', () => {
     expect(rejection('0 */24 * * *').message).toContain('larger than the field (0-23)');
   });
 
+  it.each([
+    ['*/90 * * * *', 'cron "*/30 * * * *"'],
+    ['5-50/75 * * * 1-5', 'cron "5-50/30 * * * 1-5"'],
+    ['0 */24 * * *', 'cron "0 */12 * * *"'],
+    ['0 0 */40 * *', 'cron "0 0 */15 * *"'],
+    ['0 0 1 */13 *', 'cron "0 0 1 */6 *"'],
+    ['0 0 * * */8', 'cron "0 0 * * */3"'],
+  ])('shows %s with the largest even step', (expression, example) => {
+    const error = rejection(expression);
+    expect(error.example).toBe(example);
+    expect(() => parseCronExpression(example.slice(6, -1))).not.toThrow();
+  });
+
   it('differs from cron-parser, which runs */90 hourly', () => {
     const parser = CronExpressionParser.parse('*/90 * * * *', {
       currentDate: new Date('2025-01-01T00:10:00Z'),
@@ -225,6 +254,13 @@ describe('cron rejections', () => {
     expect(rejection('   ').message).toBe('The cron expression is empty.');
     expect(rejection('* * * *').message).toContain('has 4');
     expect(rejection('* * * * * *').message).toContain('has 6');
+  });
+
+  it('shows a list typed with spaces without them', () => {
+    const error = rejection('0 9 * * 1, 3, 5');
+    expect(error.message).toContain('"0 9 * * 1, 3, 5" has 7');
+    expect(error.message).toContain('no spaces after its commas');
+    expect(error.example).toBe('cron "0 9 * * 1,3,5"');
   });
 
   it('rejects values out of range and unknown forms', () => {

@@ -1,5 +1,5 @@
 import { DrumbeatError } from '../../domain/errors.js';
-import type { ScheduleParts } from './parts.js';
+import { rejectWithExamples, type ScheduleParts } from './parts.js';
 import { type ClockTime, formatClock } from './times.js';
 import { joinWords } from './words.js';
 
@@ -64,15 +64,16 @@ function fixedTimes(parts: ScheduleParts): [string, string] {
   if (period !== null && !isDayCycle) {
     const text = `${period.text} at ${parts.times[0]!.text}`;
     if (period.unit === 'day' || period.unit === 'week') {
-      reject(
+      rejectWithExamples(
         `"${text}" cannot be a cron schedule: cron counts days within each month, so runs would not stay ${period.count} ${period.unit}s apart. Use an interval instead.`,
-        `every ${period.count * (period.unit === 'week' ? 7 : 1) * 24} hours`,
+        [`every ${period.count * (period.unit === 'week' ? 7 : 1) * 24} hours`, 'every 30 days'],
       );
     }
-    reject(
-      `"${text}" gives both a period and a time of day.`,
+    rejectWithExamples(`"${text}" gives both a period and a time of day.`, [
       `${period.text} starting at ${parts.times[0]!.text}`,
-    );
+      `${period.text} from ${parts.times[0]!.text} to 5pm`,
+      period.text,
+    ]);
   }
   const perUnit = parts.timesPerUnit;
   if (perUnit !== null && (perUnit.unit !== 'day' || perUnit.count !== parts.times.length)) {
@@ -112,9 +113,9 @@ function periodMinutes(
 /** A sub-hour step must divide the hour, so that cron's step form keeps the runs evenly spaced. */
 function checkMinuteStep(minutes: number, text: string): void {
   if (60 % minutes !== 0) {
-    reject(
-      `"${text}" cannot be a cron schedule: cron repeats within each hour, so the step must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes).`,
-      `every ${minutes} minutes`,
+    rejectWithExamples(
+      `"${text}" cannot be a cron schedule: cron repeats within each hour, so the step must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes). For an interval, leave out the times and days.`,
+      [`every ${minutes} minutes`, 'every 30 minutes'],
     );
   }
 }
@@ -159,10 +160,13 @@ function startTimes(parts: ScheduleParts, warnings: string[]): [string, string] 
   const start = parts.start!;
   const step = periodMinutes(parts, start.text);
   if (step.unit === 'minute') {
-    reject(
-      `"${parts.period!.text} ${start.text}" needs an end time for cron.`,
-      `${parts.period!.text} from ${start.text.replace(/^\w+\s+(at\s+)?/, '')} to 5pm`,
-    );
+    // An end time helps only when the step divides the hour; otherwise no window is cron.
+    checkMinuteStep(step.minutes, `${parts.period!.text} ${start.text}`);
+    const from = start.text.replace(/^\w+\s+(at\s+)?/, '');
+    rejectWithExamples(`"${parts.period!.text} ${start.text}" needs an end time for cron.`, [
+      `${parts.period!.text} from ${from} to 5pm`,
+      'every 30 minutes from 9am to 5pm',
+    ]);
   }
   const times = range(minuteOf(start), DAY_MINUTES - 1, step.minutes);
   const hours = step.minutes / 60;
@@ -235,7 +239,10 @@ export function timeFields(
   if (unit === 'second' || unit === 'minute' || unit === 'hour') return repeatingTimes(parts);
   if (parts.period?.word === 'nightly' || parts.timesPerUnit !== null) {
     const text = parts.period?.text ?? parts.timesPerUnit!.text;
-    reject(`"${text}" needs a time of day.`, `${text} at 2am`);
+    rejectWithExamples(`"${text}" needs a time of day.`, [
+      `${text} at 2am`,
+      'twice a day at 8am and 8pm',
+    ]);
   }
   defaults.add('time');
   return ['0', '0'];

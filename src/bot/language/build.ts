@@ -2,7 +2,7 @@ import { parseCronExpression } from '../../domain/cron.js';
 import { DrumbeatError } from '../../domain/errors.js';
 import type { Schedule } from '../../domain/types.js';
 import { type DefaultedPart, formatField, timeFields } from './build-times.js';
-import type { ScheduleParts } from './parts.js';
+import { rejectWithExamples, type ScheduleParts } from './parts.js';
 import { formatClock } from './times.js';
 import { joinWords, UNIT_SECONDS } from './words.js';
 
@@ -59,11 +59,11 @@ function intervalSchedule(parts: ScheduleParts): Schedule {
   if (!Number.isInteger(seconds)) {
     reject(`"${text}" is not a whole number of seconds.`, 'every 90 seconds');
   }
-  if (seconds < MIN_PERIOD_SECONDS || seconds > MAX_PERIOD_SECONDS) {
-    reject(
-      `A period must be between 1 second and 366 days, and "${text}" is not.`,
-      'every 30 days',
-    );
+  if (seconds < MIN_PERIOD_SECONDS) {
+    reject(`A period must be at least 1 second, and "${text}" is shorter.`, 'every 30 seconds');
+  }
+  if (seconds > MAX_PERIOD_SECONDS) {
+    reject(`A period must be at most 366 days, and "${text}" is longer.`, 'every 30 days');
   }
   return { kind: 'interval', periodSeconds: seconds };
 }
@@ -94,9 +94,9 @@ function checkDayPeriod(parts: ScheduleParts): void {
   const period = parts.period;
   if (period === null) return;
   if ((period.unit === 'day' || period.unit === 'week') && period.count > 1) {
-    reject(
+    rejectWithExamples(
       `"${period.text}" cannot be a cron schedule: cron counts days within each month, so runs would not stay ${period.count} ${period.unit}s apart. Use an interval instead.`,
-      `every ${period.count * (period.unit === 'week' ? 7 : 1)} days`,
+      [`every ${period.count * (period.unit === 'week' ? 7 : 1)} days`, 'every 30 days'],
     );
   }
   if (period.unit === 'week' && parts.weekdays === null && parts.nthWeekdays === null) {

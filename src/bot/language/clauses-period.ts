@@ -1,5 +1,5 @@
 import { DrumbeatError } from '../../domain/errors.js';
-import { parseDuration } from './duration.js';
+import { readDuration } from './duration.js';
 import { type Period, type ScheduleParts, setPart, unreadableText } from './parts.js';
 import type { Cursor } from './tokens.js';
 import { type PeriodUnit, readNumber, readOrdinal, readUnit, UNIT_SECONDS } from './words.js';
@@ -46,12 +46,8 @@ function readCompact(cursor: Cursor, start: number): Period | null {
   let single: { count: number; unit: PeriodUnit } | null = null;
   while (/^\d+(?:\.\d+)?[a-z]/.test(cursor.peek() ?? '')) {
     const word = cursor.peek()!;
-    let durationMs: number;
-    try {
-      durationMs = parseDuration(word);
-    } catch {
-      break;
-    }
+    const durationMs = readDuration(word);
+    if (durationMs === null) break;
     const match = /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(word);
     const unit = match ? readUnit(match[2]) : null;
     if (tokens === 0 && match && unit !== null) single = { count: Number(match[1]), unit };

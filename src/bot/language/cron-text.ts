@@ -1,66 +1,125 @@
-import { CRON_MACROS } from '../../domain/cron.js';
+import { CRON_MACROS, parseCronExpression } from '../../domain/cron.js';
+import { DrumbeatError } from '../../domain/errors.js';
 import { isZoneAbbreviation } from './timezone.js';
-import type { Cursor } from './tokens.js';
+import { unclosedQuoteAt } from './tokens.js';
 
-// Finds a cron expression in a phrase: `cron "0 3 * * 1-5"`, `cron 0 3 * * 1-5`, `@daily`, or
-// a bare five-field expression. The fields themselves are checked by the domain's cron parser,
-// which also rejects four or six fields with a reason.
+// Finds a cron expression at the start of a phrase: `cron "0 3 * * 1-5"`, `cron 0 3 * * 1-5`,
+// `@daily`, or a bare five-field expression. It reads the raw text, because tokenize() turns
+// commas into `and` and would split lists such as `1,3,5`. The fields themselves are checked by
+// the domain's cron parser, which also rejects four or six fields with a reason.
+
+export interface CronText {
+  /** The expression as typed, with macros expanded. */
+  expression: string;
+  /** The position in the source just after the cron text; options or a zone may follow. */
+  end: number;
+}
 
 const KEYWORDS = new Set(['tz', 'timezone', 'in', 'at', 'time', 'and']);
 // A field is digits, `*`, `?`, lists, ranges, steps, three-letter names, and L, W and #.
-const FIELD = /^(?:[\d*?#/,-]|[a-z]{3}|[lw])+$/i;
+const FIELD = /^(?:[\d*?#/,-]|[a-z]{3}|[lw])+[.;!?]*$/i;
 const NUMERIC_FIELD = /^[\d*][\d*,/-]*$/;
+// Four or six fields are read too, so that the domain parser can report what is wrong with them.
+const MAX_FIELDS = 7;
+const QUOTED = /^(?:"([^"]*)"|'([^']*)'|`([^`]*)`)/;
+const MACRO = /^@[a-z]+(?=[.,;!?]*(?:\s|$))/i;
 
 function isField(word: string): boolean {
+  const lower = word.toLowerCase();
   return (
-    FIELD.test(word) && !/[a-z]{4,}/i.test(word) && !KEYWORDS.has(word) && !isZoneAbbreviation(word)
+    FIELD.test(word) &&
+    !/[a-z]{4,}/i.test(word) &&
+    !KEYWORDS.has(lower) &&
+    !isZoneAbbreviation(word)
   );
 }
 
-/** Reads up to seven field-like tokens; the domain parser reports a wrong count. */
-function readFields(cursor: Cursor): string {
-  const start = cursor.index;
-  while (cursor.index - start < 7 && isField(cursor.peek() ?? '')) cursor.next();
-  return cursor.quote(start);
+interface Word {
+  text: string;
+  start: number;
+  end: number;
 }
 
-function unquote(text: string): string | null {
-  const match = /^(["'`])(.*)\1$/s.exec(text);
-  return match ? match[2]! : null;
+/** Lists the whitespace-separated words from `from` on, at most `limit` of them. */
+function wordsAfter(source: string, from: number, limit: number): Word[] {
+  const words: Word[] = [];
+  const pattern = /\S+/g;
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(source); match !== null && words.length < limit; ) {
+    // Chat clients turn `-` into a dash of the same length, as tokenize() also reads them.
+    const text = match[0].replace(/[–—]/g, '-');
+    words.push({ text, start: match.index, end: match.index + text.length });
+    match = pattern.exec(source);
+  }
+  return words;
+}
+
+/** Reads the run of field-like words at `from`; `bare` requires two numeric fields first. */
+function readFields(source: string, from: number, bare: boolean): CronText | null {
+  const words = wordsAfter(source, from, MAX_FIELDS);
+  const count = words.findIndex((word) => !isField(word.text));
+  const fields = count < 0 ? words : words.slice(0, count);
+  const startsNumeric = fields.slice(0, 2).filter((word) => NUMERIC_FIELD.test(word.text));
+  if (bare && startsNumeric.length < 2) return null;
+  if (fields.length === 0) return { expression: '', end: from };
+  // Punctuation after the last field ends the expression, as in `0 9 * * 1-5, in Berlin time`.
+  const last = fields.at(-1)!;
+  const punctuation = /[,.;!?]+$/.exec(last.text)?.[0].length ?? 0;
+  const texts = fields.map((word) => word.text);
+  texts[texts.length - 1] = last.text.slice(0, last.text.length - punctuation);
+  return { expression: texts.join(' '), end: last.end - punctuation };
 }
 
 /**
- * Reads a cron expression at the cursor and returns it as typed, with macros expanded. Returns
- * null, without moving, when the phrase does not start with one.
+ * Reads a cron expression at the start of `source`. Returns null when the phrase does not start
+ * with one. After `cron` anything is read as cron, so that the domain parser can report what is
+ * wrong with it. Without `cron`, quoted text must be all fields, and a bare expression must
+ * start with two numeric fields.
  */
-export function readCronText(cursor: Cursor): string | null {
-  const word = cursor.peek();
-  if (word === undefined) return null;
-  if (word === 'cron' || word === 'cron:') {
-    cursor.next();
-    const quoted = unquote(cursor.quote(cursor.index, cursor.index + 1));
-    if (quoted !== null) {
-      cursor.next();
-      return expandMacro(quoted);
-    }
-    if ((cursor.peek() ?? '').startsWith('@')) return expandMacro(cursor.next()!);
-    return readFields(cursor);
+export function readCronText(source: string): CronText | null {
+  const prefix = /^cron:?(?=\s|$)\s*/i.exec(source);
+  const from = prefix === null ? 0 : prefix[0].length;
+  const rest = source.slice(from);
+  const quoted = QUOTED.exec(rest);
+  if (quoted !== null) {
+    const text = quoted[1] ?? quoted[2] ?? quoted[3] ?? '';
+    if (prefix === null && !text.trim().split(/\s+/).every(isField)) return null;
+    return { expression: expandMacro(text), end: from + quoted[0].length };
   }
-  if (/^@[a-z]+$/.test(word)) {
-    cursor.next();
-    return expandMacro(word);
-  }
-  const quoted = unquote(cursor.quote(cursor.index, cursor.index + 1));
-  if (quoted?.trim().split(/\s+/).every(isField)) {
-    cursor.next();
-    return expandMacro(quoted);
-  }
-  if (NUMERIC_FIELD.test(word) && NUMERIC_FIELD.test(cursor.peek(1) ?? ''))
-    return readFields(cursor);
-  return null;
+  const macro = MACRO.exec(rest);
+  if (macro !== null) return { expression: expandMacro(macro[0]), end: from + macro[0].length };
+  return readFields(source, from, prefix === null);
 }
 
 function expandMacro(text: string): string {
   const trimmed = text.trim();
   return CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
+}
+
+/** Returns the fields after an unclosed quote, closed, when they are valid cron; else null. */
+function closedCron(source: string, quoteAt: number): string | null {
+  const mark = source[quoteAt]!;
+  const fields = readFields(source, quoteAt + 1, false);
+  if (fields === null || fields.expression === '') return null;
+  try {
+    parseCronExpression(fields.expression);
+  } catch {
+    return null;
+  }
+  return `cron ${mark}${fields.expression}${mark}`;
+}
+
+/** Throws `schedule_invalid` when a quote mark in `source` opens text that it never closes. */
+export function assertQuotesClosed(source: string): void {
+  const quoteAt = unclosedQuoteAt(source);
+  if (quoteAt < 0) return;
+  const mark = source[quoteAt]!;
+  const closed = closedCron(source, quoteAt);
+  const fix =
+    closed === null ? 'Close it or remove it.' : `Put a closing ${mark} after the cron expression.`;
+  throw new DrumbeatError(
+    'schedule_invalid',
+    `The quote mark ${mark} before "${source.slice(quoteAt + 1)}" is not closed. ${fix}`,
+    closed ?? 'cron "0 3 * * 1-5"',
+  );
 }

@@ -1,11 +1,17 @@
 import { DrumbeatError } from '../../domain/errors.js';
+import { MAX_GRACE_MS, MIN_GRACE_MS } from '../../domain/monitor.js';
+import { clip } from './echo.js';
+
+const DAY_MS = 86_400_000;
 
 const UNIT_MS: Record<string, number> = {
   s: 1000,
   m: 60_000,
   h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
+  // A year is 365 days here: durations are fixed lengths, and grace allows up to 366 days.
+  y: 365 * DAY_MS,
 };
 
 const UNIT_WORDS: [RegExp, string][] = [
@@ -14,9 +20,19 @@ const UNIT_WORDS: [RegExp, string][] = [
   [/^(h|hrs?|hours?)$/, 'h'],
   [/^(d|days?)$/, 'd'],
   [/^(w|wks?|weeks?)$/, 'w'],
+  [/^(y|yrs?|years?)$/, 'y'],
 ];
 
 export const DURATION_EXAMPLE = '30s, 10 minutes, 2h, 1h30m';
+
+/** The shortest and longest duration accepted, in milliseconds. */
+export interface DurationRange {
+  minMs: number;
+  maxMs: number;
+}
+
+/** Grace periods and maximum run times: 1 second to 366 days. */
+export const DURATION_RANGE: DurationRange = { minMs: MIN_GRACE_MS, maxMs: MAX_GRACE_MS };
 
 /** Returns the unit letter for a unit word (`minutes` is `m`), or null. */
 export function unitLetter(word: string): string | null {
@@ -37,10 +53,11 @@ function normaliseWords(source: string): string {
 }
 
 /**
- * Parses a duration such as `30s`, `10 minutes`, `2h`, `1h30m`, `1 hour 30 minutes`, `an hour`
- * or `1.5 days` into milliseconds. Throws `duration_invalid` for anything else, naming the text.
+ * Reads a duration such as `30s`, `10 minutes`, `2h`, `1h30m`, `1 hour 30 minutes`, `an hour`,
+ * `1.5 days` or `1 year` (365 days) into milliseconds, rounded. Returns null for text that is
+ * not a duration. No range is checked, so `0s` is 0.
  */
-export function parseDuration(text: string): number {
+export function readDuration(text: string): number | null {
   const source = normaliseWords(text.trim().toLowerCase());
   const pattern = /(\d+(?:\.\d+)?)\s*([a-z]+)/g;
   let total = 0;
@@ -52,12 +69,62 @@ export function parseDuration(text: string): number {
     consumed += match[0];
   }
   const rest = source.replace(/\s+/g, '');
-  if (total === 0 || consumed.replace(/\s+/g, '') !== rest) {
+  if (consumed === '' || consumed.replace(/\s+/g, '') !== rest) return null;
+  return Math.round(total);
+}
+
+function formatLimit(ms: number): string {
+  if (ms % DAY_MS === 0) return ms === DAY_MS ? '1 day' : `${ms / DAY_MS} days`;
+  return ms === 1000 ? '1 second' : `${ms / 1000} seconds`;
+}
+
+/** A duration's range and the error for values outside it. */
+export interface RangeRule {
+  range: DurationRange;
+  /** The start of the sentence: "The grace period must be", "A silence must last". */
+  subject: string;
+  code: 'duration_invalid' | 'time_invalid';
+  example: string;
+}
+
+/** Throws the rule's error when `ms`, read from the user's `text`, is outside its range. */
+export function checkDurationRange(ms: number, text: string, rule: RangeRule): void {
+  const quoted = `"${clip(text.trim())}"`;
+  const { range, subject, code, example } = rule;
+  if (ms < range.minMs) {
+    throw new DrumbeatError(
+      code,
+      `${subject} at least ${formatLimit(range.minMs)}, and ${quoted} is shorter.`,
+      example,
+    );
+  }
+  if (ms > range.maxMs) {
+    throw new DrumbeatError(
+      code,
+      `${subject} at most ${formatLimit(range.maxMs)}, and ${quoted} is longer.`,
+      example,
+    );
+  }
+}
+
+/**
+ * Parses a duration (see readDuration) from 1 second to 366 days into milliseconds. Throws
+ * `duration_invalid` for anything else, naming the text.
+ */
+export function parseDuration(text: string): number {
+  const ms = readDuration(text);
+  if (ms === null) {
     throw new DrumbeatError(
       'duration_invalid',
-      `"${text.trim()}" is not a duration Drumbeat understands.`,
+      `"${clip(text.trim())}" is not a duration Drumbeat understands.`,
       DURATION_EXAMPLE,
     );
   }
-  return Math.round(total);
+  checkDurationRange(ms, text, {
+    range: DURATION_RANGE,
+    subject: 'A duration must be',
+    code: 'duration_invalid',
+    example: DURATION_EXAMPLE,
+  });
+  return ms;
 }

@@ -1,5 +1,7 @@
 import { DrumbeatError } from '../../domain/errors.js';
-import { parseDuration } from './duration.js';
+import { assertQuotesClosed, readCronText } from './cron-text.js';
+import { checkDurationRange, DURATION_RANGE, type RangeRule, readDuration } from './duration.js';
+import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
 import { readZoneName } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
@@ -36,20 +38,35 @@ function readOptionName(cursor: Cursor): OptionName | null {
   return null;
 }
 
-/** Reads the longest run of up to four words that parses as a duration. */
-function readDurationWords(cursor: Cursor, name: string): number {
+const DURATION_RULES: Record<'grace' | 'maxRuntime', RangeRule> = {
+  grace: {
+    range: DURATION_RANGE,
+    subject: 'The grace period must be',
+    code: 'duration_invalid',
+    example: 'grace 10 minutes',
+  },
+  maxRuntime: {
+    range: DURATION_RANGE,
+    subject: 'The maximum run time must be',
+    code: 'duration_invalid',
+    example: 'max runtime 2h',
+  },
+};
+
+/** Reads the longest run of up to four words that reads as a duration, and checks its range. */
+function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameText: string) {
   for (let length = Math.min(4, cursor.tokens.length - cursor.index); length >= 1; length--) {
-    try {
-      const ms = parseDuration(cursor.quote(cursor.index, cursor.index + length));
-      cursor.index += length;
-      return ms;
-    } catch {
-      // Try a shorter run: `grace 30m every day` must not read `every` as part of it.
-    }
+    const text = cursor.quote(cursor.index, cursor.index + length);
+    const ms = readDuration(text);
+    // A shorter run may still be one: `grace 30m every day` must not read `every` as part of it.
+    if (ms === null) continue;
+    checkDurationRange(ms, text, DURATION_RULES[name]);
+    cursor.index += length;
+    return ms;
   }
   throw new DrumbeatError(
     'duration_invalid',
-    `"${name}" needs a duration after it, and "${cursor.rest()}" is not one.`,
+    `"${nameText}" needs a duration after it, and "${cursor.rest()}" is not one.`,
     OPTION_EXAMPLE,
   );
 }
@@ -94,8 +111,8 @@ function readOptionValue(
   nameText: string,
   options: Options,
 ): void {
-  if (name === 'grace') options.graceMs = readDurationWords(cursor, nameText);
-  else if (name === 'maxRuntime') options.maxRuntimeMs = readDurationWords(cursor, nameText);
+  if (name === 'grace') options.graceMs = readDurationWords(cursor, name, nameText);
+  else if (name === 'maxRuntime') options.maxRuntimeMs = readDurationWords(cursor, name, nameText);
   else if (name === 'tz') options.timezone = readZoneWords(cursor);
   else {
     options.channel = channelOf(cursor.quote(cursor.index, cursor.index + 1));
@@ -103,16 +120,34 @@ function readOptionValue(
   }
 }
 
+/** Joins the schedule's tokens as the user typed them, one space between separate runs. */
+function scheduleText(cursor: Cursor, indexes: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < indexes.length; ) {
+    let j = i;
+    while (j + 1 < indexes.length && indexes[j + 1] === indexes[j]! + 1) j++;
+    runs.push(cursor.quote(indexes[i]!, indexes[j]! + 1));
+    i = j + 1;
+  }
+  return runs.join(' ');
+}
+
 function splitOptions(source: string): SplitText {
   const cursor = new Cursor(tokenize(source), source);
   const options: Options = {};
   const given = new Set<OptionName>();
-  const scheduleWords: string[] = [];
+  const scheduleTokens: number[] = [];
+  // A cron expression is read from the raw text, so its fields never count as options.
+  const cronText = readCronText(source);
+  if (cronText !== null) {
+    cursor.skipTo(cronText.end);
+    for (let i = 0; i < cursor.index; i++) scheduleTokens.push(i);
+  }
   while (!cursor.done) {
     const start = cursor.index;
     const name = readOptionName(cursor);
     if (name === null) {
-      scheduleWords.push(cursor.quote(start, start + 1));
+      scheduleTokens.push(start);
       cursor.next();
       continue;
     }
@@ -126,12 +161,20 @@ function splitOptions(source: string): SplitText {
     given.add(name);
     readOptionValue(cursor, name, cursor.quote(start), options);
   }
-  return { schedule: scheduleWords.join(' ').replace(/ ,/g, ','), options };
+  return { schedule: scheduleText(cursor, scheduleTokens), options };
 }
 
-/** Parses `<schedule> [grace D] [max runtime D] [in #channel] [tz zone]`. */
+/**
+ * Parses `<schedule> [grace D] [max runtime D] [in #channel] [tz zone]`. Grace and maximum run
+ * time are 1 second to 366 days. Errors quote the user's text, cut to about 80 characters.
+ */
 export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpec {
-  const { schedule: scheduleText, options } = splitOptions(straightenQuotes(text.trim()));
+  return withClippedErrors(() => parseSpec(straightenQuotes(text.trim()), ctx));
+}
+
+function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
+  assertQuotesClosed(source);
+  const { schedule: scheduleText, options } = splitOptions(source);
   if (scheduleText.trim().length === 0) {
     throw new DrumbeatError(
       'schedule_invalid',

@@ -71,6 +71,8 @@ const PART_NAMES: Record<SingleParts, string> = {
   zone: 'the time zone',
 };
 
+const duplicateErrors = new WeakMap<Error, { first: string; second: string }>();
+
 /** Sets a part once; a phrase that gives it twice is rejected, quoting both. */
 export function setPart<K extends SingleParts>(
   parts: ScheduleParts,
@@ -79,13 +81,37 @@ export function setPart<K extends SingleParts>(
 ): void {
   const previous = parts[key] as { text: string } | null;
   if (previous !== null) {
-    throw new DrumbeatError(
+    const error = new DrumbeatError(
       'schedule_invalid',
       `The schedule gives ${PART_NAMES[key]} twice: "${previous.text}" and "${value.text}".`,
       'every monday at 9am tz Europe/Berlin',
     );
+    duplicateErrors.set(error, { first: previous.text, second: value.text });
+    throw error;
   }
   parts[key] = value;
+}
+
+/** Returns the two texts of a part given twice, when `error` came from setPart; else null. */
+export function duplicateTexts(error: unknown): { first: string; second: string } | null {
+  return error instanceof Error ? (duplicateErrors.get(error) ?? null) : null;
+}
+
+const exampleChoices = new WeakMap<Error, readonly string[]>();
+
+/**
+ * Creates a rejection whose example is built from the user's text and may not parse itself.
+ * parseSchedule shows the first of `examples` that parses, so list a fixed form that works last.
+ */
+export function rejectWithExamples(message: string, examples: readonly string[]): never {
+  const error = new DrumbeatError('schedule_invalid', message, examples[0] ?? null);
+  exampleChoices.set(error, examples);
+  throw error;
+}
+
+/** Returns the examples to choose from, when `error` came from rejectWithExamples. */
+export function examplesOf(error: unknown): readonly string[] | null {
+  return error instanceof Error ? (exampleChoices.get(error) ?? null) : null;
 }
 
 const unreadableErrors = new WeakSet<Error>();

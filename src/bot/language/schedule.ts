@@ -5,10 +5,18 @@ import { buildSchedule } from './build.js';
 import { readExcept, readMonthDays, readMonths, readWeekdays } from './clauses-days.js';
 import { readPeriod } from './clauses-period.js';
 import { readStartOrWindow, readTimes, readZone } from './clauses-time.js';
-import { readCronText } from './cron-text.js';
+import { assertQuotesClosed, readCronText } from './cron-text.js';
 import { cronWarnings } from './cron-warnings.js';
 import { describeSchedule } from './describe.js';
-import { emptyParts, isUnreadableText, type ScheduleParts, unreadableText } from './parts.js';
+import { withClippedErrors } from './echo.js';
+import {
+  emptyParts,
+  examplesOf,
+  isUnreadableText,
+  type ScheduleParts,
+  unreadableText,
+} from './parts.js';
+import { type ClauseKind, ScheduleJoin } from './schedule-join.js';
 import { suggestCorrection } from './suggest.js';
 import { assertTimezone } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
@@ -18,6 +26,16 @@ export { MAX_PERIOD_SECONDS, MIN_PERIOD_SECONDS } from './build.js';
 export { describeSchedule } from './describe.js';
 
 type ClauseReader = (cursor: Cursor, parts: ScheduleParts) => boolean;
+
+const DAY_UNITS: readonly string[] = ['day', 'week', 'month', 'year'];
+
+/** Returns the kind of the clause that `read` has just read, for ScheduleJoin. */
+function clauseKind(read: ClauseReader, parts: ScheduleParts): ClauseKind {
+  if (read === readTimes || read === readStartOrWindow) return 'time';
+  if (read === readWeekdays || read === readMonthDays) return 'days';
+  if (read === readPeriod && DAY_UNITS.includes(parts.period?.unit ?? '')) return 'days';
+  return 'other';
+}
 
 // Order matters where two clauses start with the same word: `in january` is a month before
 // `in Berlin` is a zone, `every monday` is a weekday before `every` is a period.
@@ -41,22 +59,42 @@ function closestExample(source: string): string {
   return 'every 15 minutes, or every day at 2am';
 }
 
+function unreadableRest(cursor: Cursor): DrumbeatError {
+  const rest = cursor.rest();
+  const whole = cursor.rest(0);
+  return unreadableText(
+    rest === whole
+      ? `"${whole}" is not a schedule Drumbeat understands.`
+      : `Drumbeat could not read "${rest}" in "${whole}".`,
+    closestExample(whole),
+  );
+}
+
+/** Reads one clause with the first reader that matches it; returns that reader, or null. */
+function readClause(
+  cursor: Cursor,
+  parts: ScheduleParts,
+  readers: readonly ClauseReader[],
+  join: ScheduleJoin,
+): ClauseReader | null {
+  try {
+    return readers.find((read) => read(cursor, parts)) ?? null;
+  } catch (error) {
+    throw join.explain(error);
+  }
+}
+
 function readClauses(cursor: Cursor, parts: ScheduleParts, readers: readonly ClauseReader[]): void {
+  const join = new ScheduleJoin(cursor);
   while (!cursor.done) {
     if (cursor.peek() === 'and' && cursor.index > 0) {
+      join.noteAnd(cursor.index);
       cursor.next();
       continue;
     }
-    if (!readers.some((read) => read(cursor, parts))) {
-      const rest = cursor.rest();
-      const whole = cursor.rest(0);
-      throw unreadableText(
-        rest === whole
-          ? `"${whole}" is not a schedule Drumbeat understands.`
-          : `Drumbeat could not read "${rest}" in "${whole}".`,
-        closestExample(whole),
-      );
-    }
+    const read = readClause(cursor, parts, readers, join);
+    if (read === null) throw unreadableRest(cursor);
+    join.noteClause(clauseKind(read, parts));
   }
 }
 
@@ -77,9 +115,14 @@ function parseCronSchedule(
 }
 
 function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
+  assertQuotesClosed(source);
   const cursor = new Cursor(tokenize(source), source);
-  const expression = readCronText(cursor);
-  if (expression !== null) return parseCronSchedule(cursor, expression, ctx);
+  // Cron is found in the raw text: tokenize() reads the commas of `1,3,5` as `and`.
+  const cronText = readCronText(source);
+  if (cronText !== null) {
+    cursor.skipTo(cronText.end);
+    return parseCronSchedule(cursor, cronText.expression, ctx);
+  }
   const parts = emptyParts();
   readClauses(cursor, parts, CLAUSES);
   const { schedule, warnings } = buildSchedule(parts, ctx.timezone);
@@ -91,17 +134,24 @@ function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
   return { schedule, description: describeSchedule(schedule), warnings };
 }
 
-/**
- * Parses a schedule as people type it: an interval (`every 15 minutes`), times of day and days
- * (`every weekday at 9:30am`, `on the 1st of every month at 6am`), or cron (`cron "0 3 * * 1-5"`,
- * `@daily`, a bare expression), with an optional zone (`tz Europe/Berlin`, `9am PT`). Times of
- * day are read in `ctx.timezone` unless the text names a zone.
- *
- * Throws `schedule_invalid` (or `timezone_invalid`) with a message that quotes the part that
- * failed and an `example` of the closest form that works.
- */
-export function parseSchedule(text: string, ctx: LanguageContext): ParsedSchedule {
-  const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
+/** Rethrows a rejection with the example that works: a spelling fix, or the first that parses. */
+function withWorkingExample(error: unknown, source: string, works: (text: string) => boolean) {
+  const examples = examplesOf(error);
+  if (examples !== null && error instanceof DrumbeatError) {
+    const example = examples.find(works) ?? null;
+    return new DrumbeatError(error.code, error.message, example);
+  }
+  if (!isUnreadableText(error)) return error;
+  const suggestion = suggestCorrection(source, tokenize(source), works);
+  if (suggestion === null) return error;
+  return new DrumbeatError(
+    'schedule_invalid',
+    `${error.message} Did you mean "${suggestion}"?`,
+    suggestion,
+  );
+}
+
+function parseTrimmed(source: string, ctx: LanguageContext): ParsedSchedule {
   if (source === '') {
     throw new DrumbeatError('schedule_invalid', 'The schedule is missing.', 'every 15 minutes');
   }
@@ -109,7 +159,6 @@ export function parseSchedule(text: string, ctx: LanguageContext): ParsedSchedul
   try {
     return parsePhrase(source, context);
   } catch (error) {
-    if (!isUnreadableText(error)) throw error;
     const works = (candidate: string) => {
       try {
         parsePhrase(candidate, context);
@@ -118,12 +167,20 @@ export function parseSchedule(text: string, ctx: LanguageContext): ParsedSchedul
         return false;
       }
     };
-    const suggestion = suggestCorrection(source, tokenize(source), works);
-    if (suggestion === null) throw error;
-    throw new DrumbeatError(
-      'schedule_invalid',
-      `${error.message} Did you mean "${suggestion}"?`,
-      suggestion,
-    );
+    throw withWorkingExample(error, source, works);
   }
+}
+
+/**
+ * Parses a schedule as people type it: an interval (`every 15 minutes`), times of day and days
+ * (`every weekday at 9:30am`, `on the 1st of every month at 6am`), or cron (`cron "0 3 * * 1-5"`,
+ * `@daily`, a bare expression), with an optional zone (`tz Europe/Berlin`, `9am PT`). Times of
+ * day are read in `ctx.timezone` unless the text names a zone.
+ *
+ * Throws `schedule_invalid` (or `timezone_invalid`) with a message that quotes the part that
+ * failed, cut to about 80 characters, and an `example` of the closest form that works.
+ */
+export function parseSchedule(text: string, ctx: LanguageContext): ParsedSchedule {
+  const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
+  return withClippedErrors(() => parseTrimmed(source, ctx));
 }

@@ -1,4 +1,5 @@
 import { DrumbeatError } from '../../domain/errors.js';
+import { clip } from './echo.js';
 
 const ZONE_EXAMPLE = 'tz Europe/Berlin, tz America/New_York, tz UTC';
 
@@ -149,7 +150,7 @@ export function assertTimezone(name: string): string {
   if (reading === null) {
     throw new DrumbeatError(
       'timezone_invalid',
-      `"${name}" is not an IANA time zone.`,
+      `"${clip(name)}" is not an IANA time zone.`,
       ZONE_EXAMPLE,
     );
   }

@@ -44,15 +44,33 @@ export function straightenQuotes(text: string): string {
   return text.replace(/[“”„]/g, '"').replace(/[‘’]/g, "'");
 }
 
+const TOKEN = /"[^"]*"|'[^']*'|`[^`]*`|[,&]|[^\s,&]+/g;
+
+function isClosedQuote(word: string): boolean {
+  return /^["'`]/.test(word) && word.length > 1 && word.at(-1) === word[0];
+}
+
+/**
+ * Returns the position of a quote mark that opens a word and is never closed, or -1. An
+ * apostrophe counts only before a digit, `*` or `@`, so that `'til 5pm` is not a quote.
+ */
+export function unclosedQuoteAt(source: string): number {
+  for (const match of source.matchAll(TOKEN)) {
+    const word = match[0];
+    if (isClosedQuote(word)) continue;
+    if (/^["`]/.test(word) || /^'[\d*@]/.test(word)) return match.index;
+  }
+  return -1;
+}
+
 /** Splits `source` into tokens. Commas and `&` become `and`. Quoted text stays one token. */
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /"[^"]*"|'[^']*'|`[^`]*`|[,&]|[^\s,&]+/g;
-  for (const match of source.matchAll(pattern)) {
+  for (const match of source.matchAll(TOKEN)) {
     const word = match[0];
     const start = match.index;
     if (word === ',' || word === '&') tokens.push({ text: 'and', start, end: start + 1 });
-    else if (/^["'`]/.test(word) && word.length > 1 && word.at(-1) === word[0]) {
+    else if (isClosedQuote(word)) {
       tokens.push({ text: word, start, end: start + word.length });
     } else pushWord(tokens, word, start);
   }
@@ -88,6 +106,11 @@ export class Cursor {
     if (word === undefined || !words.includes(word)) return false;
     this.index++;
     return true;
+  }
+
+  /** Moves to the first token that starts at or after `position` in the source. */
+  skipTo(position: number): void {
+    while (!this.done && this.tokens[this.index]!.start < position) this.index++;
   }
 
   /** Moves past a sequence of words when all of them come next. */

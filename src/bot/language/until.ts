@@ -1,5 +1,6 @@
 import { DrumbeatError } from '../../domain/errors.js';
-import { parseDuration } from './duration.js';
+import { checkDurationRange, type RangeRule, readDuration } from './duration.js';
+import { withClippedErrors } from './echo.js';
 import { formatLocalTime } from './format.js';
 import { assertTimezone } from './timezone.js';
 import { straightenQuotes } from './tokens.js';
@@ -10,28 +11,30 @@ export const MAX_SILENCE_MS = 90 * 86_400_000;
 
 const UNTIL_EXAMPLE = 'for 2 hours, until tomorrow 9am, or until monday';
 
-function durationMs(text: string): number | null {
-  try {
-    return parseDuration(text);
-  } catch {
-    return null;
-  }
-}
+// A silence given as a duration lasts at least a second. The 90-day limit is checked on its end.
+const SILENCE_RULE: RangeRule = {
+  range: { minMs: 1000, maxMs: Number.POSITIVE_INFINITY },
+  subject: 'A silence must last',
+  code: 'time_invalid',
+  example: 'for 2 hours',
+};
 
-/** Reads `for <duration>`, a bare duration, or `until <time>`, without the range checks. */
+/** Reads `for <duration>`, a bare duration, or `until <time>`, without the 90-day check. */
 function readEnd(source: string, now: number, timezone: string): TimeReading {
   const forMatch = /^for\s+(.+)$/i.exec(source);
   const untilMatch = /^(?:until|till|til|'til|untill|to)\s+(.+)$/i.exec(source);
-  const bareDuration = forMatch === null && untilMatch === null ? durationMs(source) : null;
+  const bareDuration = forMatch === null && untilMatch === null ? readDuration(source) : null;
   if (forMatch !== null || bareDuration !== null) {
-    const ms = bareDuration ?? durationMs(forMatch![1]!);
+    const text = forMatch?.[1] ?? source;
+    const ms = bareDuration ?? readDuration(text);
     if (ms === null) {
       throw new DrumbeatError(
         'time_invalid',
-        `"${forMatch![1]}" is not a duration Drumbeat understands.`,
+        `"${text}" is not a duration Drumbeat understands.`,
         'for 2 hours, or for 90m',
       );
     }
+    checkDurationRange(ms, text, SILENCE_RULE);
     return { instant: now + ms, warnings: [] };
   }
   if (source === '') {
@@ -45,9 +48,14 @@ function readEnd(source: string, now: number, timezone: string): TimeReading {
  * `until monday`, `until midnight tonight`, `until 2027-01-04 08:00`. Times are read in
  * `ctx.timezone` (or a zone the text names) and always forward from `ctx.now`. Throws
  * `time_invalid` for text it cannot read, a time in the past, or one more than 90 days ahead.
+ * Errors quote the text cut to about 80 characters.
  */
 export function parseUntil(text: string, ctx: LanguageContext): ParsedUntil {
   const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
+  return withClippedErrors(() => readUntil(source, ctx));
+}
+
+function readUntil(source: string, ctx: LanguageContext): ParsedUntil {
   const timezone = assertTimezone(ctx.timezone);
   const { instant: until, warnings } = readEnd(source, ctx.now, timezone);
   const shown = formatLocalTime(until, timezone);

@@ -102,7 +102,7 @@ describe('new', () => {
   it('rejects a grace period over a year', async () => {
     const reply = await core.run('new long-grace every 1 hour grace 400 days', owner);
     expect(reply.isError).toBe(true);
-    expect(reply.summary).toContain('between 1 second and 366 days');
+    expect(reply.summary).toContain('The grace period must be at most 366 days');
   });
 
   it('rejects a missing schedule with an example', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readCronText } from '../../../src/bot/language/cron-text.js';
+import { clip, clipQuotes } from '../../../src/bot/language/echo.js';
 import {
   parseDuration,
   parseMonitorSpec,
@@ -6,7 +8,7 @@ import {
   parseUntil,
 } from '../../../src/bot/language/index.js';
 import { closestWord } from '../../../src/bot/language/suggest.js';
-import { tokenize } from '../../../src/bot/language/tokens.js';
+import { tokenize, unclosedQuoteAt } from '../../../src/bot/language/tokens.js';
 import { DrumbeatError } from '../../../src/domain/errors.js';
 
 const ctx = { timezone: 'UTC', now: Date.parse('2025-06-11T15:00:00Z') };
@@ -40,6 +42,128 @@ describe('tokenize', () => {
       '5pm',
       '@daily',
     ]);
+  });
+});
+
+describe('readCronText', () => {
+  it.each([
+    ['0 9 * * 1,3,5', '0 9 * * 1,3,5', 13],
+    ['0 9 * * 1,3,5 grace 30m', '0 9 * * 1,3,5', 13],
+    ['cron 0,30 * * * mon,wed tz Europe/Berlin', '0,30 * * * mon,wed', 23],
+    ['cron: "0 3 * * 1-5" in #ops', '0 3 * * 1-5', 19],
+    ['@daily in Berlin time', '0 0 * * *', 6],
+    ['0 9 * * 1-5, in Berlin time', '0 9 * * 1-5', 11],
+  ])('reads %j from the raw text', (source, expression, end) => {
+    expect(readCronText(source)).toEqual({ expression, end });
+  });
+
+  it.each(['every day at 9am', '9 am every day', '"every day"', '15 past every hour'])(
+    'finds no cron in %j',
+    (source) => {
+      expect(readCronText(source)).toBeNull();
+    },
+  );
+
+  it('reads anything after cron, for the parser to reject', () => {
+    expect(readCronText('cron')).toEqual({ expression: '', end: 4 });
+    expect(readCronText('cron 0 9 * *')).toEqual({ expression: '0 9 * *', end: 12 });
+  });
+});
+
+describe('unclosedQuoteAt', () => {
+  it.each([
+    ['cron "0 3 * * 1-5', 5],
+    ["cron '*/5 * * * *", 5],
+    ['cron `0 3 * * *', 5],
+    ['every "day at 2am', 6],
+  ])('finds the open quote in %j', (source, position) => {
+    expect(unclosedQuoteAt(source)).toBe(position);
+  });
+
+  it.each(['cron "0 3 * * 1-5"', "every day at 9 o'clock", "'til 5pm", "cron '0 3 * * *'"])(
+    'finds none in %j',
+    (source) => {
+      expect(unclosedQuoteAt(source)).toBe(-1);
+    },
+  );
+});
+
+describe('clipping quoted input', () => {
+  const long = `every ${'x'.repeat(5000)}`;
+
+  it('cuts text to 80 characters with an ellipsis', () => {
+    expect(clip('short')).toBe('short');
+    expect(clip('y'.repeat(80))).toBe('y'.repeat(80));
+    expect(clip('y'.repeat(81))).toBe(`${'y'.repeat(79)}…`);
+    expect(clipQuotes(`"${'y'.repeat(100)}" and "ok"`)).toBe(`"${'y'.repeat(79)}…" and "ok"`);
+  });
+
+  it.each([
+    ['parseSchedule', () => parseSchedule(long, ctx)],
+    ['parseMonitorSpec', () => parseMonitorSpec(`every hour grace ${long}`, ctx)],
+    ['parseUntil', () => parseUntil(`until ${long}`, ctx)],
+    ['parseSchedule with a bad zone', () => parseSchedule('daily', { ...ctx, timezone: long })],
+    ['parseDuration', () => parseDuration(long)],
+  ])('keeps the %s error short', (_name, run) => {
+    const error = failure(run);
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).toContain('x…"');
+    expect((error.example ?? '').length).toBeLessThanOrEqual(160);
+  });
+
+  it('quotes a long cron expression cut', () => {
+    const error = failure(() => parseSchedule(`0 9 * * ${'1,'.repeat(2500)}9`, ctx));
+    expect(error.message).toContain('…"');
+    expect(error.message.length).toBeLessThan(300);
+  });
+});
+
+describe('parseSchedule examples', () => {
+  // Examples built from the user's text are shown only when they parse.
+  it.each([
+    'every 90 minutes from 9am',
+    'every 20 minutes from 9am',
+    'every 90 minutes starting at 9am',
+    'every 90 minutes at 9am',
+    'every 2 hours at 9am',
+    'every 2 days at 9am',
+    'every 400 days at 9am',
+    'every 2 weeks on monday',
+    'every 7 minutes on weekdays',
+    'nightly',
+    'three times a day on weekdays',
+    'every day at 2am and every monday at 3pm',
+    'weekdays at 9 and weekends at 11',
+    'every day at 2am and every monday',
+  ])('gives an example that parses for %j', (text) => {
+    const error = failure(() => parseSchedule(text, ctx));
+    expect(error.code).toBe('schedule_invalid');
+    expect(error.example).not.toBeNull();
+    expect(() => parseSchedule(error.example!, ctx)).not.toThrow();
+  });
+
+  it.each(['*/90 * * * *', '0 0 30 2 *', 'cron "0 3 * * 1-5', '0 9 * * 1, 3, 5'])(
+    'gives cron examples that parse for %j',
+    (text) => {
+      const error = failure(() => parseSchedule(text, ctx));
+      const examples = (error.example ?? '').split(', or ');
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) expect(() => parseSchedule(example, ctx)).not.toThrow();
+    },
+  );
+
+  it('names both halves of a two-part schedule', () => {
+    const error = failure(() => parseSchedule('every day at 2am and every monday at 3pm', ctx));
+    expect(error.message).toBe(
+      '"every day at 2am and every monday at 3pm" reads as two schedules, "every day at 2am" and "every monday at 3pm", and one cron expression cannot hold both: cron runs every listed time on every listed day. Create two monitors, one for each.',
+    );
+  });
+
+  it('keeps the repeated-part error for the same days twice', () => {
+    const error = failure(() => parseSchedule('every day at 9am and every day at 5pm', ctx));
+    expect(error.message).toBe(
+      'The schedule gives how often it runs twice: "every day" and "every day".',
+    );
   });
 });
 
@@ -96,6 +220,31 @@ describe('parseMonitorSpec', () => {
     expect(spec.timezone).toBeNull();
   });
 
+  it('keeps a cron list whole before options', () => {
+    const spec = parseMonitorSpec('0 9 * * 1,3,5 grace 30m tz Europe/Berlin', ctx);
+    expect(spec.schedule.schedule).toEqual({
+      kind: 'cron',
+      expression: '0 9 * * 1,3,5',
+      timezone: 'Europe/Berlin',
+    });
+    expect(spec.graceMs).toBe(1_800_000);
+    expect(spec.timezone).toBe('Europe/Berlin');
+  });
+
+  it('quotes the schedule as typed, commas and all', () => {
+    const error = failure(() => parseMonitorSpec('every day at 2am, sharp grace 30m', ctx));
+    expect(error.message).toBe('Drumbeat could not read "sharp" in "every day at 2am, sharp".');
+  });
+
+  it('names the option whose duration is out of range', () => {
+    const error = failure(() => parseMonitorSpec('every hour max runtime 0s', ctx));
+    expect(error.code).toBe('duration_invalid');
+    expect(error.message).toBe(
+      'The maximum run time must be at least 1 second, and "0s" is shorter.',
+    );
+    expect(error.example).toBe('max runtime 2h');
+  });
+
   it('returns the zone of the tz option', () => {
     const spec = parseMonitorSpec('cron "0 3 * * 1-5" tz Europe/Berlin', ctx);
     expect(spec.timezone).toBe('Europe/Berlin');
@@ -116,12 +265,30 @@ describe('parseDuration', () => {
     ['half an hour', 1_800_000],
     ['1.5 days', 129_600_000],
     ['2 weeks', 1_209_600_000],
+    ['1 year', 31_536_000_000],
+    ['1 yr', 31_536_000_000],
+    ['1y', 31_536_000_000],
+    ['1s', 1000],
+    ['366 days', 31_622_400_000],
   ])('reads %s', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['', 'soon', '0m', '5 parsecs', '10'])('rejects "%s"', (text) => {
-    expect(failure(() => parseDuration(text)).code).toBe('duration_invalid');
+  it.each(['', 'soon', '5 parsecs', '10', '1 month'])('rejects "%s" as no duration', (text) => {
+    const error = failure(() => parseDuration(text));
+    expect(error.code).toBe('duration_invalid');
+    expect(error.message).toBe(`"${text}" is not a duration Drumbeat understands.`);
+  });
+
+  it.each([
+    ['0m', 'A duration must be at least 1 second, and "0m" is shorter.'],
+    ['0.4s', 'A duration must be at least 1 second, and "0.4s" is shorter.'],
+    ['2 years', 'A duration must be at most 366 days, and "2 years" is longer.'],
+    ['367 days', 'A duration must be at most 366 days, and "367 days" is longer.'],
+  ])('rejects "%s" as out of range', (text, message) => {
+    const error = failure(() => parseDuration(text));
+    expect(error.code).toBe('duration_invalid');
+    expect(error.message).toBe(message);
   });
 });
 
@@ -138,7 +305,9 @@ describe('parseUntil', () => {
     expect(new Date(reading.until).toISOString()).toBe('2025-06-18T09:00:00.000Z');
   });
 
-  it('rejects a time exactly now', () => {
-    expect(failure(() => parseUntil('for 0s', ctx)).code).toBe('time_invalid');
+  it('rejects a silence of no time', () => {
+    const error = failure(() => parseUntil('for 0s', ctx));
+    expect(error.code).toBe('time_invalid');
+    expect(error.message).toBe('A silence must last at least 1 second, and "0s" is shorter.');
   });
 });

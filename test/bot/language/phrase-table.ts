@@ -187,6 +187,13 @@ const DAYS: PhraseCase[] = [
   schedule('every 15 minutes on weekdays', cron('*/15 * * * 1-5')),
   schedule('every 2 hours on weekdays', cron('0 */2 * * 1-5')),
   schedule('every hour on weekends', cron('0 * * * 0,6')),
+  schedule('every weekday at 9am and 5pm', cron('0 9,17 * * 1-5')),
+  schedule('every weekday at 9am and at 5pm', cron('0 9,17 * * 1-5')),
+  schedule('at 9am, on weekdays', cron('0 9 * * 1-5')),
+  schedule('hourly at :15, on weekdays', cron('15 * * * 1-5')),
+  schedule('every 15 minutes from 9am to 5pm, on weekdays', cron('*/15 9-16 * * 1-5')),
+  schedule('every day at 9am, except sundays', cron('0 9 * * 1-6')),
+  schedule('every day at 9am and in june', cron('0 9 * 6 *')),
   schedule(
     'every wednesday at 16:00',
     cron('0 16 * * 3', { next: ['2025-06-11T16:00:00Z', '2025-06-18T16:00:00Z'] }),
@@ -447,12 +454,65 @@ const CRON: PhraseCase[] = [
   schedule('5/15 * * * *', cron('5/15 * * * *', { next: ['2025-06-11T15:05:00Z'] }), {
     warning: ['"5/15" reads as 5-59/15. Debian cron rejects this form'],
   }),
+  schedule(
+    '0 9 * * 1,3,5',
+    cron('0 9 * * 1,3,5', { next: ['2025-06-13T09:00:00Z', '2025-06-16T09:00:00Z'] }),
+  ),
+  schedule(
+    '0,30 * * * *',
+    cron('0,30 * * * *', { next: ['2025-06-11T15:30:00Z', '2025-06-11T16:00:00Z'] }),
+  ),
+  schedule(
+    '0 0 1,15 * *',
+    cron('0 0 1,15 * *', { next: ['2025-06-15T00:00:00Z', '2025-07-01T00:00:00Z'] }),
+  ),
+  schedule('0 9 * * mon,wed', cron('0 9 * * mon,wed', { next: ['2025-06-16T09:00:00Z'] })),
+  schedule('0 8 * 1,2,3 *', cron('0 8 * 1,2,3 *', { next: ['2026-01-01T08:00:00Z'] })),
+  schedule('cron 0 9 * * 1,3,5', cron('0 9 * * 1,3,5')),
+  schedule('cron: 0 9 * * 1,3,5', cron('0 9 * * 1,3,5')),
+  schedule('0 3 * * 1–5', cron('0 3 * * 1-5')),
+  schedule('cron 0 3 * * mon—fri.', cron('0 3 * * mon-fri')),
+  schedule('@daily, in Berlin time', cron('0 0 * * *', { timezone: 'Europe/Berlin' })),
+  schedule('"0 9 * * 1,3,5"', cron('0 9 * * 1,3,5')),
+  schedule(
+    '0 9 * * 1,3,5 tz Europe/Berlin',
+    cron('0 9 * * 1,3,5', { timezone: 'Europe/Berlin', next: ['2025-06-13T07:00:00Z'] }),
+  ),
+  schedule('0 9 * * 1-5, in Berlin time', cron('0 9 * * 1-5', { timezone: 'Europe/Berlin' })),
+  schedule('0 9 1,15 * 1,3', cron('0 9 1,15 * 1,3'), {
+    warning: ['runs on the 1st and 15th of the month or on Monday and Wednesday'],
+  }),
 ];
 
 const REJECTED: PhraseCase[] = [
-  schedule('0 0 30 2 *', rejected('schedule_invalid', 'never runs')),
+  schedule(
+    '0 0 30 2 *',
+    rejected('schedule_invalid', 'February never has day 30', 'cron "0 0 L 2 *"'),
+  ),
   schedule('0 22-2 * * *', rejected('schedule_invalid', '22-23,0-2', 'cron "0 22-23,0-2 * * *"')),
-  schedule('*/90 * * * *', rejected('schedule_invalid', '"*/90"')),
+  schedule('*/90 * * * *', rejected('schedule_invalid', '"*/90"', 'cron "*/30 * * * *"')),
+  schedule(
+    'cron "0 3 * * 1-5',
+    rejected(
+      'schedule_invalid',
+      'The quote mark " before "0 3 * * 1-5" is not closed.',
+      'cron "0 3 * * 1-5"',
+    ),
+  ),
+  schedule(
+    "cron '15 4 * * * tz Europe/Berlin",
+    rejected('schedule_invalid', 'is not closed', "cron '15 4 * * *'"),
+  ),
+  schedule(
+    'every "day at 2am',
+    rejected('schedule_invalid', 'is not closed. Close it or remove it.'),
+  ),
+  schedule(
+    '0 9 * * 1, 3, 5',
+    rejected('schedule_invalid', 'no spaces after its commas', 'cron "0 9 * * 1,3,5"'),
+  ),
+  schedule('0 9 * * 1,,3', rejected('schedule_invalid', 'The day-of-week field "1,,3" is invalid')),
+  schedule('cron 0 9 * * 1,3,5 2026', rejected('schedule_invalid', '"0 9 * * 1,3,5 2026" has 6')),
   schedule('cron ""', rejected('schedule_invalid', 'The cron expression is empty.')),
   schedule('* * * *', rejected('schedule_invalid', 'has 4')),
   schedule('cron "* * * * * *"', rejected('schedule_invalid', 'A sixth field')),
@@ -475,8 +535,15 @@ const REJECTED: PhraseCase[] = [
     'weekly at 9am',
     rejected('schedule_invalid', 'needs a day of the week', 'weekly on monday at 9am'),
   ),
-  schedule('every 0 minutes', rejected('schedule_invalid', 'between 1 second and 366 days')),
-  schedule('every 400 days', rejected('schedule_invalid', '"every 400 days"')),
+  schedule(
+    'every 0 minutes',
+    rejected('schedule_invalid', 'A period must be at least 1 second, and "every 0 minutes"'),
+  ),
+  schedule('every 0s', rejected('schedule_invalid', 'A period must be at least 1 second')),
+  schedule(
+    'every 400 days',
+    rejected('schedule_invalid', 'A period must be at most 366 days, and "every 400 days"'),
+  ),
   schedule('every 0.5 seconds', rejected('schedule_invalid', 'not a whole number of seconds')),
   schedule(
     'on the 30th of february at 9am',
@@ -502,7 +569,66 @@ const REJECTED: PhraseCase[] = [
     'at 8:30am and 8pm',
     rejected('schedule_invalid', '08:30 and 20:00, which one cron line cannot hold'),
   ),
-  schedule('every 90 minutes starting at 9am', rejected('schedule_invalid', 'needs an end time')),
+  schedule(
+    'every 90 minutes starting at 9am',
+    rejected('schedule_invalid', 'the step must divide 60', 'every 90 minutes'),
+  ),
+  schedule(
+    'every 90 minutes from 9am',
+    rejected(
+      'schedule_invalid',
+      '"every 90 minutes from 9am" cannot be a cron schedule',
+      'every 90 minutes',
+    ),
+  ),
+  schedule(
+    'every 20 minutes from 9am',
+    rejected('schedule_invalid', 'needs an end time', 'every 20 minutes from 9am to 5pm'),
+  ),
+  schedule(
+    'every 90 minutes at 9am',
+    rejected('schedule_invalid', 'gives both a period and a time of day', 'every 90 minutes'),
+  ),
+  schedule(
+    'every 2 hours at 9am',
+    rejected('schedule_invalid', 'gives both', 'every 2 hours starting at 9am'),
+  ),
+  schedule(
+    'every day at 2am and every monday at 3pm',
+    rejected(
+      'schedule_invalid',
+      '"every day at 2am and every monday at 3pm" reads as two schedules, "every day at 2am" and "every monday at 3pm", and one cron expression cannot hold both',
+      'every day at 2am',
+    ),
+  ),
+  schedule(
+    'every day at 2am and on sundays at 5pm',
+    rejected('schedule_invalid', '"every day at 2am" and "on sundays at 5pm"', 'every day at 2am'),
+  ),
+  schedule(
+    'weekdays at 9 and weekends at 11',
+    rejected('schedule_invalid', '"weekdays at 9" and "weekends at 11"', 'weekdays at 9'),
+  ),
+  schedule(
+    'at 9am and every monday at 3pm',
+    rejected('schedule_invalid', '"at 9am" and "every monday at 3pm"', 'at 9am'),
+  ),
+  schedule(
+    'every day at 2am, every monday at 3pm',
+    rejected('schedule_invalid', 'reads as two schedules'),
+  ),
+  schedule(
+    'every day at 2am and every monday',
+    rejected('schedule_invalid', '"every day at 2am" and "every monday"'),
+  ),
+  schedule(
+    'on the 1st at 9am and on the 15th at 5pm',
+    rejected('schedule_invalid', '"on the 1st at 9am" and "on the 15th at 5pm"'),
+  ),
+  schedule(
+    'every 6 hours starting at 1am and on weekends at noon',
+    rejected('schedule_invalid', 'reads as two schedules'),
+  ),
   schedule(
     'every day at 9am and every day at 5pm',
     rejected('schedule_invalid', 'gives how often it runs twice'),
@@ -544,6 +670,51 @@ const OPTIONS: PhraseCase[] = [
   spec('every day at 9am PT tz Europe/Berlin', rejected('timezone_invalid', 'names two zones')),
   spec('grace 30m', rejected('schedule_invalid', 'The schedule is missing.')),
   spec('every day at 9am tz nowhere', rejected('timezone_invalid', '"nowhere"')),
+  spec('0 9 * * 1,3,5', cron('0 9 * * 1,3,5')),
+  spec(
+    '0 9 * * 1,3,5 grace 30m tz Europe/Berlin',
+    cron('0 9 * * 1,3,5', { timezone: 'Europe/Berlin', graceMs: 1_800_000 }),
+  ),
+  spec(
+    'cron 0,30 9-17 * * mon,wed in #ops max runtime 1h',
+    cron('0,30 9-17 * * mon,wed', { channel: 'ops', maxRuntimeMs: 3_600_000 }),
+  ),
+  spec(
+    'every day at 2am, grace 30m, in #ops',
+    cron('0 2 * * *', { graceMs: 1_800_000, channel: 'ops' }),
+  ),
+  spec('every hour grace 1 year', { interval: 3600, graceMs: 31_536_000_000 }),
+  spec('every hour grace 1 yr', { interval: 3600, graceMs: 31_536_000_000 }),
+  spec('every hour grace 366 days', { interval: 3600, graceMs: 31_622_400_000 }),
+  spec('every hour grace 1s', { interval: 3600, graceMs: 1000 }),
+  spec(
+    'every hour grace 0s',
+    rejected(
+      'duration_invalid',
+      'The grace period must be at least 1 second, and "0s" is shorter.',
+      'grace 10 minutes',
+    ),
+  ),
+  spec(
+    'every hour grace 2 years',
+    rejected('duration_invalid', 'The grace period must be at most 366 days, and "2 years"'),
+  ),
+  spec(
+    'every hour max runtime 400 days',
+    rejected('duration_invalid', 'The maximum run time must be at most 366 days'),
+  ),
+  spec(
+    '0 9 * * 1,3,5 sharp grace 30m',
+    rejected('schedule_invalid', 'Drumbeat could not read "sharp" in "0 9 * * 1,3,5 sharp"'),
+  ),
+  spec(
+    'cron "0 3 * * 1-5 grace 30m',
+    rejected('schedule_invalid', 'The quote mark " before "0 3 * * 1-5 grace 30m" is not closed.'),
+  ),
+  spec(
+    'every day at 2am and every monday at 3pm grace 10m',
+    rejected('schedule_invalid', 'reads as two schedules'),
+  ),
 ];
 
 const SILENCES: PhraseCase[] = [
@@ -613,7 +784,14 @@ const SILENCES: PhraseCase[] = [
   silence('2 hours', { until: '2025-06-11T17:00:00Z' }),
   silence('till 6pm', { until: '2025-06-11T18:00:00Z' }),
   silence('until 5pm', { until: '2025-06-12T15:00:00Z' }, { zone: 'Europe/Berlin' }),
-  silence('for 0 minutes', rejected('time_invalid', '"0 minutes" is not a duration')),
+  silence(
+    'for 0 minutes',
+    rejected('time_invalid', 'A silence must last at least 1 second, and "0 minutes" is shorter.'),
+  ),
+  silence('for 0s', rejected('time_invalid', 'A silence must last at least 1 second')),
+  silence('0s', rejected('time_invalid', 'A silence must last at least 1 second')),
+  silence('for 1 year', rejected('time_invalid', 'at most 90 days')),
+  silence('for soon', rejected('time_invalid', '"soon" is not a duration Drumbeat understands.')),
   silence(
     'until midnight tonight',
     { until: '2025-03-30T00:00:00Z' },

@@ -1,0 +1,33 @@
+import { DrumbeatError } from '../../domain/errors.js';
+
+// Errors quote what the user typed, so that they can see which part failed. A pasted page must
+// not come back whole, so quoted text is cut to MAX_ECHO_CHARS.
+
+export const MAX_ECHO_CHARS = 80;
+// Examples are forms to copy, so they are cut only when they grew from very long input.
+const MAX_EXAMPLE_CHARS = 160;
+
+/** Cuts `text` to `max` characters, ending with an ellipsis when it was longer. */
+export function clip(text: string, max = MAX_ECHO_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Cuts each text between double quotes in `message` that is longer than MAX_ECHO_CHARS. */
+export function clipQuotes(message: string): string {
+  return message.replace(/"([^"]*)"/g, (whole, inner: string) =>
+    inner.length > MAX_ECHO_CHARS ? `"${clip(inner)}"` : whole,
+  );
+}
+
+/** Runs `parse`, rethrowing a DrumbeatError with its quotes and example cut to size. */
+export function withClippedErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof DrumbeatError)) throw error;
+    const message = clipQuotes(error.message);
+    const example = error.example === null ? null : clip(error.example, MAX_EXAMPLE_CHARS);
+    if (message === error.message && example === error.example) throw error;
+    throw new DrumbeatError(error.code, message, example);
+  }
+}
