@@ -33,8 +33,8 @@ Prints how Drumbeat reads TEXT and when runs are expected, without creating anyt
 
 Examples:
   npx drumbeat explain every weekday at 9:30am --tz Europe/Berlin
-  drumbeat explain --json 'cron "15 3 * * *"' --tz Europe/Riga --from 2021-03-27T00:00+02:00
-  drumbeat explain --as until 'tomorrow 9am' --tz America/New_York
+  npx drumbeat explain --json 'cron "15 3 * * *"' --tz Europe/Riga --from 2021-03-27T00:00+02:00
+  npx drumbeat explain --as until 'tomorrow 9am' --tz America/New_York
 `;
 
 const MAX_COUNT = 100;
