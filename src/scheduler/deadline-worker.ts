@@ -19,6 +19,10 @@ export interface DeadlineWorkerOptions {
   heartbeat: IngestHeartbeat;
   logger: Logger;
   clock: () => number;
+  /**
+   * Jobs run at once. Default 100: each mostly waits on Redis, and deadlines that pass together
+   * (every job of a daily cron at 02:00) should not wait in line for long.
+   */
   concurrency?: number;
   /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
   lockMs?: number;
@@ -39,7 +43,7 @@ export class DeadlineWorker {
       {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
-        concurrency: options.concurrency ?? 20,
+        concurrency: options.concurrency ?? 100,
         lockDuration: options.lockMs ?? 30_000,
         stalledInterval: options.lockMs ?? 30_000,
         // Set here, not per job: per-job options make every delayed job larger in Redis.

@@ -51,8 +51,8 @@ export class DeadlineQueue extends Queue<DeadlineJobData> {
 
 /**
  * One BullMQ delayed job per monitor deadline. The job id carries the fire time
- * (`dl-<monitorId>-<fireAt>`) because BullMQ silently ignores an add whose id exists, and the
- * monitor record stores that fire time as `armedAt`. A job whose fire time is no longer the
+ * (`<monitorId>-<fireAt in base 36>`) because BullMQ silently ignores an add whose id exists,
+ * and the monitor record stores that fire time as `armedAt`. A job whose fire time is no longer the
  * monitor's `armedAt` is stale and does nothing.
  *
  * Pings only ever need to move a deadline later, and then nothing is rescheduled: the armed
@@ -74,8 +74,18 @@ export class Deadlines {
     });
   }
 
+  /**
+   * The id of the job that fires at `fireAt` (epoch ms). Base 36 keeps the id at 25 characters,
+   * which saves about 24 bytes of Redis per monitor in the job's key and the delayed set.
+   */
   static jobId(monitorId: string, fireAt: number): string {
-    return `dl-${monitorId}-${fireAt}`;
+    return `${monitorId}-${fireAt.toString(36)}`;
+  }
+
+  /** Tells whether a job armed for `armedAt` fires no later than the deadline `dueAt`. */
+  static armedInTime(armedAt: number | null, dueAt: number | null): boolean {
+    const fireAt = fireTimeFor(dueAt);
+    return fireAt === null || (armedAt !== null && armedAt <= fireAt);
   }
 
   /**
@@ -91,7 +101,7 @@ export class Deadlines {
     const fireAt = fireTimeFor(dueAt);
     let armedAt = knownArmedAt;
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (fireAt === null || (armedAt !== null && armedAt <= fireAt)) return;
+      if (fireAt === null || Deadlines.armedInTime(armedAt, dueAt)) return;
       if (await this.store.setArmed(monitorId, armedAt, fireAt)) {
         await this.addJob(monitorId, fireAt, now);
         if (armedAt !== null) await this.removeJob(monitorId, armedAt);

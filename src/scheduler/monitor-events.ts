@@ -4,7 +4,7 @@ import { type MonitorEvent, type Transition, transition } from '../domain/machin
 import type { Incident, Monitor, PingInput, StoredPing } from '../domain/types.js';
 import type { StoredMonitor } from '../store/codec.js';
 import type { MonitorStore, OutboxItem, RateCount } from '../store/monitors.js';
-import type { Deadlines } from './deadlines.js';
+import { Deadlines } from './deadlines.js';
 import { threadReplyJobId } from './delivery-order.js';
 import type { AlertSnapshot, NotificationJobData, NotificationQueue } from './notifications.js';
 
@@ -110,7 +110,7 @@ export class MonitorEvents {
    * counted against its monitor's rate window in the first compare-and-set, so that a caller
    * that passes the monitor from memory needs one round trip to Redis.
    */
-  async applyPing(
+  applyPing(
     monitorId: string,
     input: PingInput,
     at: number,
@@ -164,8 +164,10 @@ export class MonitorEvents {
         const change = { before: stored.monitor, after: result.monitor, event, transition: result };
         await this.listener.changeStored({ ...change, now });
       }
-      if (!options.fromDeadlineJob) {
-        await this.deadlines.ensureArmed(monitorId, write.armedAt, result.monitor.dueAt, now);
+      // Most pings move the deadline later, which needs no call at all.
+      const { dueAt } = result.monitor;
+      if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt)) {
+        await this.deadlines.ensureArmed(monitorId, write.armedAt, dueAt, now);
       }
       if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);
       if (outbox.length > 0) await this.drainOutbox(monitorId);

@@ -87,6 +87,10 @@ export interface NotificationWorkerOptions {
   renderer: AlertRenderer;
   logger: Logger;
   clock: () => number;
+  /**
+   * Deliveries at once. Default 50: each mostly waits on Redis and the chat API, and a chat API
+   * that limits the rate answers 429 with Retry-After, which the queue honours.
+   */
   concurrency?: number;
   /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
   lockMs?: number;
@@ -103,7 +107,7 @@ export class NotificationWorker {
       {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
-        concurrency: options.concurrency ?? 8,
+        concurrency: options.concurrency ?? 50,
         lockDuration: options.lockMs ?? 30_000,
         stalledInterval: options.lockMs ?? 30_000,
         removeOnComplete: { count: 0 },

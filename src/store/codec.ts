@@ -109,14 +109,19 @@ export class CorruptRecordError extends Error {
   override readonly name = 'CorruptRecordError';
 }
 
-export function decodeMonitor(value: string): StoredMonitor {
+/** Decodes the record stored under the key of monitor `id`. */
+export function decodeMonitor(value: string, id: string): StoredMonitor {
   const first = value.indexOf('|');
   const second = value.indexOf('|', first + 1);
   if (first < 0 || second < 0) throw new CorruptRecordError('monitor record has no header');
   const armedText = value.slice(first + 1, second);
-  const parsed = monitorSchema.safeParse(fromJson(value.slice(second + 1), monitorFromValues));
+  const json = value.slice(second + 1);
+  const parsed = monitorSchema.safeParse(fromJson(json, (values) => monitorFromValues(id, values)));
   if (!parsed.success) {
     throw new CorruptRecordError(`monitor record is invalid: ${parsed.error.message}`);
+  }
+  if (parsed.data.id !== id) {
+    throw new CorruptRecordError(`monitor record under the key of ${id} has id ${parsed.data.id}`);
   }
   return { monitor: parsed.data, armedAt: armedText === '' ? null : Number(armedText) };
 }

@@ -131,7 +131,7 @@ export class MonitorStore {
 
   async get(id: string): Promise<StoredMonitor | null> {
     const value = await this.redis.get(this.keys.monitor(id));
-    return value === null ? null : decodeMonitor(value);
+    return value === null ? null : decodeMonitor(value, id);
   }
 
   async idForToken(token: string): Promise<string | null> {
@@ -147,8 +147,7 @@ export class MonitorStore {
     if (ids.length === 0) return [];
     const values = await this.redis.mget(ids.map((id) => this.keys.monitor(id)));
     return values
-      .filter((value): value is string => value !== null)
-      .map((value) => decodeMonitor(value).monitor)
+      .flatMap((value, i) => (value === null ? [] : [decodeMonitor(value, ids[i]!).monitor]))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -165,7 +164,7 @@ export class MonitorStore {
       windowSeconds,
       limit,
     );
-    return { stored: value === null ? null : decodeMonitor(value), pingsInWindow: count };
+    return { stored: value === null ? null : decodeMonitor(value, id), pingsInWindow: count };
   }
 
   /**
@@ -208,7 +207,7 @@ export class MonitorStore {
       ],
       args,
     });
-    return parseWriteReply(reply);
+    return parseWriteReply(reply, id);
   }
 
   /** Moves the deadline job time from `expected` to `next`; false when it moved meanwhile. */
@@ -290,13 +289,13 @@ function windowOf(windowSeconds: number, now: number): number {
   return Math.floor(now / 1000 / windowSeconds);
 }
 
-function parseWriteReply(reply: unknown): WriteResult {
+function parseWriteReply(reply: unknown, id: string): WriteResult {
   const [status, value] = reply as [string, (string | number)?];
   switch (status) {
     case 'written':
       return { status, armedAt: value === undefined || value === '' ? null : Number(value) };
     case 'conflict':
-      return { status, current: decodeMonitor(String(value)) };
+      return { status, current: decodeMonitor(String(value), id) };
     case 'rate_limited':
       return { status, pingsInWindow: Number(value) };
     case 'deleted':

@@ -1,0 +1,150 @@
+// Alert lateness: many monitors whose deadlines pass at the same instant, and the time from
+// that instant to each alert's chat.postMessage call at the Slack stand-in.
+
+import { Keys } from '../src/store/keys.js';
+import { BulkLoader, idleMonitorTemplate } from './bulk-load.js';
+import { type NodeChild, type ServiceEnv, sleep, startService } from './processes.js';
+import type { BenchRedis } from './redis-server.js';
+import { SINK_BOT_TOKEN, SlackSink } from './slack-sink.js';
+import { percentile } from './stats.js';
+
+export interface LatenessSettings {
+  /** Monitors in Redis at the first measured round, the due ones included. */
+  monitors: number;
+  /** Monitors whose deadline passes at the same instant, one measured round each. */
+  due: readonly number[];
+  /** Due monitors of a first round that is not measured, so the worker's code is compiled. */
+  warmupDue: number;
+  keyPrefix: string;
+}
+
+export interface LatenessResult {
+  /** Monitors in Redis when the round ran. */
+  monitors: number;
+  due: number;
+  /** Due monitors whose alert reached the stand-in before the wait ended. */
+  received: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const PERIOD_SECONDS = 3600;
+const GRACE_MS = 300_000;
+/** How long after the due instant a round waits for the last alert. */
+const WAIT_AFTER_DUE_MS = 30_000;
+const SHAPE = {
+  platform: 'slack' as const,
+  channelId: 'C0BENCH0001',
+  periodSeconds: PERIOD_SECONDS,
+  graceMs: GRACE_MS,
+};
+
+/**
+ * Measures alert lateness on an empty Redis: starts a web and a worker process with Slack
+ * pointed at the stand-in, loads the monitors that stay quiet, then runs one round per entry of
+ * `due`, each with that many monitors whose deadline passes at the same instant.
+ */
+export async function measureLateness(
+  redis: BenchRedis,
+  settings: LatenessSettings,
+): Promise<LatenessResult[]> {
+  const sink = await SlackSink.start();
+  const processes: NodeChild[] = [];
+  const loader = new BulkLoader(redis.client, settings.keyPrefix, redis.url);
+  try {
+    await redis.flush();
+    await markIngestUpSinceLongAgo(redis, settings.keyPrefix);
+    const env: ServiceEnv = {
+      redisUrl: redis.url,
+      keyPrefix: settings.keyPrefix,
+      extra: {
+        SLACK_SIGNING_SECRET: 'bench-signing-secret',
+        SLACK_BOT_TOKEN: SINK_BOT_TOKEN,
+        SLACK_API_URL: sink.apiUrl,
+      },
+    };
+    processes.push((await startService('web', env)).child);
+    processes.push((await startService('worker', env)).child);
+
+    const first = settings.due[0] ?? 0;
+    const quiet = Math.max(0, settings.monitors - settings.warmupDue - first);
+    await loader.load(idleMonitorTemplate({ ...SHAPE, lastPingAt: Date.now() }), quiet, Date.now());
+    let total = quiet;
+    if (settings.warmupDue > 0) {
+      await runRound(loader, sink, settings.warmupDue, total + settings.warmupDue);
+      total += settings.warmupDue;
+    }
+    const results: LatenessResult[] = [];
+    for (const due of settings.due) {
+      total += due;
+      results.push(await runRound(loader, sink, due, total));
+    }
+    return results;
+  } finally {
+    await loader.close();
+    await Promise.all(processes.map((child) => child.stop()));
+    await sink.close();
+  }
+}
+
+/** Loads `due` monitors whose deadline passes at one instant, and waits for their alerts. */
+async function runRound(
+  loader: BulkLoader,
+  sink: SlackSink,
+  due: number,
+  monitors: number,
+): Promise<LatenessResult> {
+  sink.clear();
+  // The due instant leaves time to write the due monitors and their jobs before it.
+  const dueAt = Date.now() + 2000 + Math.ceil(due / 5);
+  const lastPingAt = dueAt - PERIOD_SECONDS * 1000 - GRACE_MS;
+  const loaded = await loader.load(idleMonitorTemplate({ ...SHAPE, lastPingAt }), due, Date.now());
+  if (Date.now() >= dueAt) throw new Error('loading the due monitors took past their deadline');
+
+  const dueIds = new Set(loaded.map((monitor) => monitor.id));
+  const waitUntil = dueAt + WAIT_AFTER_DUE_MS;
+  while (firstAlerts(sink, dueIds).size < due && Date.now() < waitUntil) await sleep(50);
+  return summarize(monitors, due, dueAt, firstAlerts(sink, dueIds));
+}
+
+/**
+ * Records that web processes have taken pings for two hours, as a running service would have.
+ * Without it, the worker would treat the start of the benchmark as the end of a downtime and
+ * give every monitor a fresh window instead of an alert.
+ */
+async function markIngestUpSinceLongAgo(redis: BenchRedis, keyPrefix: string): Promise<void> {
+  const now = Date.now();
+  await redis.client.hset(new Keys(keyPrefix).ingestHeartbeat(), {
+    upSince: String(now - 2 * 3_600_000),
+    lastBeatAt: String(now),
+  });
+}
+
+/** The arrival time of the first alert of each due monitor. */
+function firstAlerts(sink: SlackSink, dueIds: Set<string>): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const { monitorId, atMs } of sink.arrivals) {
+    if (monitorId !== null && dueIds.has(monitorId) && !first.has(monitorId)) {
+      first.set(monitorId, atMs);
+    }
+  }
+  return first;
+}
+
+function summarize(
+  monitors: number,
+  due: number,
+  dueAt: number,
+  alerts: Map<string, number>,
+): LatenessResult {
+  const latenessMs = [...alerts.values()].map((atMs) => atMs - dueAt).sort((a, b) => a - b);
+  return {
+    monitors,
+    due,
+    received: alerts.size,
+    p50Ms: percentile(latenessMs, 0.5),
+    p99Ms: percentile(latenessMs, 0.99),
+    maxMs: latenessMs.length === 0 ? Number.NaN : latenessMs[latenessMs.length - 1]!,
+  };
+}

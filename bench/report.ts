@@ -1,0 +1,198 @@
+// The results table, and the page that records it.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { MeasuredLoad, PingRun } from './ingest.js';
+import type { LatenessResult } from './lateness.js';
+import type { Machine } from './machine.js';
+import type { BenchOptions } from './options.js';
+import { BENCH_REDIS_SETTINGS } from './redis-server.js';
+
+export interface MemoryResult {
+  /** Monitors added between the two readings of `used_memory`. */
+  monitors: number;
+  bytesPerMonitor: number;
+  /** Ping history of the pinged monitors, sampled with MEMORY USAGE. */
+  bytesPerStoredPing: number;
+  historyCap: number;
+}
+
+export interface BenchResults {
+  /** The reference, measured before and after the service's runs. */
+  hello: [MeasuredLoad, MeasuredLoad];
+  small: PingRun;
+  large: PingRun;
+  spread: PingRun;
+  memory: MemoryResult;
+  lateness: LatenessResult[];
+}
+
+export interface Row {
+  measurement: string;
+  result: string;
+  target: string;
+  /** Whether the target holds, or null for rows without one. */
+  met: boolean | null;
+}
+
+const MIN_RATIO_TO_HELLO = 0.3;
+const MAX_P99_MS = 5;
+const MAX_FLAT_COST_CHANGE = 0.1;
+const MAX_BYTES_PER_MONITOR = 1024;
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+const micros = (n: number | null) => (n === null ? 'not measured' : `${n.toFixed(1)} µs`);
+
+export function buildRows(options: BenchOptions, results: BenchResults): Row[] {
+  const { small, large, spread, memory } = results;
+  const [before, after] = results.hello;
+  const helloRate = (before.requestsPerSecond + after.requestsPerSecond) / 2;
+  const pinged = count(options.pingedMonitors);
+  const stored = count(options.monitors);
+  const ratio = small.load.requestsPerSecond / helloRate;
+  const flatRatio = large.load.requestsPerSecond / small.load.requestsPerSecond;
+  const rows: Row[] = [
+    {
+      measurement: 'bare node:http hello-world',
+      result:
+        `${count(helloRate)} req/s (${count(before.requestsPerSecond)} before and ` +
+        `${count(after.requestsPerSecond)} after the service's runs), p50 ${ms(before.p50Ms)}, ` +
+        `p99 ${ms(before.p99Ms)}`,
+      target: 'the reference',
+      met: null,
+    },
+    {
+      measurement: `ping rate, ${pinged} monitors`,
+      result: `${count(small.load.requestsPerSecond)} pings/s, ${ratio.toFixed(2)} × hello-world`,
+      target: `≥ ${MIN_RATIO_TO_HELLO.toFixed(2)} × hello-world`,
+      met: ratio >= MIN_RATIO_TO_HELLO,
+    },
+    {
+      measurement: 'CPU of the server process per request',
+      result:
+        `${micros(small.load.serverCpuMicros)} per ping, ` +
+        `${micros(before.serverCpuMicros)} per hello-world request`,
+      target: 'none: less noisy than the rates on a shared machine',
+      met: null,
+    },
+    {
+      measurement: `ping latency, ${pinged} monitors`,
+      result: `p50 ${ms(small.load.p50Ms)}, p99 ${ms(small.load.p99Ms)}`,
+      target: `p99 ≤ ${MAX_P99_MS} ms`,
+      met: small.load.p99Ms <= MAX_P99_MS,
+    },
+    {
+      measurement: `ping rate, ${stored} monitors, the same ${pinged} pinged`,
+      result: `${count(large.load.requestsPerSecond)} pings/s, ${flatRatio.toFixed(2)} × ${pinged} monitors, p99 ${ms(large.load.p99Ms)}`,
+      target: `within ${MAX_FLAT_COST_CHANGE * 100} % of ${pinged} monitors`,
+      met: Math.abs(flatRatio - 1) <= MAX_FLAT_COST_CHANGE,
+    },
+    {
+      measurement: `ping rate, ${stored} monitors, each ping to another monitor`,
+      result: `${count(spread.load.requestsPerSecond)} pings/s, ${(spread.load.requestsPerSecond / small.load.requestsPerSecond).toFixed(2)} × ${pinged} monitors, p99 ${ms(spread.load.p99Ms)}`,
+      target: 'none: shows the cost of cache misses',
+      met: null,
+    },
+    storedRow(results),
+    ...results.lateness.map(latenessRow),
+    {
+      measurement: 'Redis memory per idle monitor',
+      result: `${count(memory.bytesPerMonitor)} B (used_memory over ${count(memory.monitors)} monitors)`,
+      target: `≤ ${MAX_BYTES_PER_MONITOR} B`,
+      met: memory.bytesPerMonitor <= MAX_BYTES_PER_MONITOR,
+    },
+    {
+      measurement: 'ping history per monitor',
+      result: `${count(memory.bytesPerStoredPing)} B per ping, ${count(memory.bytesPerStoredPing * memory.historyCap)} B at the cap of ${memory.historyCap} pings`,
+      target: 'bounded',
+      met: true,
+    },
+  ];
+  return rows;
+}
+
+function storedRow({ small, large, spread }: BenchResults): Row {
+  const runs = [small, large, spread];
+  const answered = runs.reduce((sum, run) => sum + run.load.ok, 0);
+  const stored = runs.reduce((sum, run) => sum + run.stored, 0);
+  const failed = runs.reduce((sum, run) => sum + run.load.notOk + run.load.errors, 0);
+  return {
+    measurement: 'pings stored, all three ping runs',
+    result: `${count(stored)} stored for ${count(answered)} answered 200 OK, ${count(failed)} failed`,
+    target: 'every ping answered 200 is stored',
+    met: failed === 0 && runs.every((run) => run.stored >= run.load.ok),
+  };
+}
+
+function latenessRow(result: LatenessResult): Row {
+  const many = result.due >= 10_000;
+  const target = many ? 'every alert within 3 s' : 'p99 ≤ 250 ms, max ≤ 1 s';
+  const allArrived = result.received === result.due;
+  const met = many
+    ? allArrived && result.maxMs <= 3000
+    : allArrived && result.p99Ms <= 250 && result.maxMs <= 1000;
+  return {
+    measurement: `alert lateness, ${count(result.monitors)} monitors, ${count(result.due)} due at once`,
+    result: `p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, max ${ms(result.maxMs)}; ${count(result.received)} of ${count(result.due)} alerts`,
+    target,
+    met,
+  };
+}
+
+export function renderTable(rows: readonly Row[]): string {
+  const lines = ['| measurement | result | target | met |', '| --- | --- | --- | --- |'];
+  for (const row of rows) {
+    const met = row.met === null ? '' : row.met ? 'yes' : 'no';
+    lines.push(`| ${row.measurement} | ${row.result} | ${row.target} | ${met} |`);
+  }
+  return lines.join('\n');
+}
+
+export function renderRunSection(
+  command: string,
+  options: BenchOptions,
+  machine: Machine,
+  rows: readonly Row[],
+): string {
+  const settings = Object.entries(BENCH_REDIS_SETTINGS)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  const tool =
+    options.tool === 'wrk' ? `wrk ${machine.wrk ?? ''}` : `autocannon ${machine.autocannon}`;
+  return [
+    `Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: \`${command}\``,
+    '',
+    `- Machine: ${machine.processors} processors (${machine.cpuModel}), ${machine.memoryGiB} GiB,` +
+      ` Node ${machine.node}, Redis ${machine.redis}. Load average ${machine.loadAverage.start}` +
+      ` at the start and ${machine.loadAverage.end ?? '?'} at the end.`,
+    `- Redis, started by the benchmark: ${settings}.`,
+    `- Load: ${tool}, ${options.connections} connections, ${options.durationSeconds} s per run` +
+      ` after ${options.warmupSeconds} s of warm-up, GET /ping/<token>, each request to the next` +
+      ` monitor in turn. The service ran as \`npm start\` runs it, LOG_LEVEL info,` +
+      ` PING_RATE_PER_MINUTE 100000 (counted on every ping, never reached).`,
+    '',
+    renderTable(rows),
+  ].join('\n');
+}
+
+/**
+ * Writes the run section into `path` between the markers of its load generator, so that the
+ * last run of each generator stays on the page, or creates the page.
+ */
+export function writeResultsPage(path: string, tool: BenchOptions['tool'], section: string): void {
+  const START_MARK = `<!-- bench:${tool}:start -->`;
+  const END_MARK = `<!-- bench:${tool}:end -->`;
+  const block = `${START_MARK}\n${section}\n${END_MARK}`;
+  if (!existsSync(path)) {
+    writeFileSync(path, `# Benchmarks\n\n${block}\n`);
+    return;
+  }
+  const page = readFileSync(path, 'utf8');
+  const start = page.indexOf(START_MARK);
+  const end = page.indexOf(END_MARK);
+  const next =
+    start === -1 || end === -1
+      ? `${page.trimEnd()}\n\n${block}\n`
+      : `${page.slice(0, start)}${block}${page.slice(end + END_MARK.length)}`;
+  writeFileSync(path, next);
+}

@@ -1,0 +1,89 @@
+// The recorder keeps the monitors it wrote in memory and writes the next ping with
+// compare-and-set straight away. These tests change the monitor behind its back and check that
+// the ping is applied to the current value, as when the monitor is read first.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitor } from '../../src/domain/monitor.js';
+import type { Monitor } from '../../src/domain/types.js';
+import { newMonitorId, newPingToken } from '../../src/store/ids.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
+import { type PingStack, startPingStack } from '../support/stack.js';
+
+let stack: PingStack;
+
+beforeAll(async () => {
+  stack = await startPingStack(TEST_REDIS_URL, { maxPingsPerMinute: 3 });
+});
+afterAll(() => stack.close());
+
+async function createMonitor(): Promise<Monitor> {
+  const monitor = buildMonitor(
+    {
+      id: newMonitorId(),
+      token: newPingToken(),
+      teamId: 'cli:ping-cache',
+      platform: 'cli',
+      channelId: 'C1',
+      name: `job-${Math.random().toString(36).slice(2, 8)}`,
+      schedule: { kind: 'interval', periodSeconds: 3600 },
+      graceMs: 60_000,
+      maxRuntimeMs: null,
+      createdBy: 'U1',
+    },
+    Date.now(),
+  );
+  await stack.store.create(monitor);
+  return monitor;
+}
+
+const ping = (monitor: Monitor, suffix = '') =>
+  fetch(`${stack.baseUrl}/ping/${monitor.token}${suffix}`);
+
+describe('ping after another writer', () => {
+  it('applies a ping to a monitor paused since the last ping', async () => {
+    const monitor = await createMonitor();
+    expect((await ping(monitor)).status).toBe(200);
+    await stack.events.apply(monitor.id, { type: 'pause', by: 'U1' });
+
+    expect((await ping(monitor, '/fail')).status).toBe(200);
+    const stored = await stack.store.get(monitor.id);
+    // A ping resumes a paused monitor; the failure is applied on top of the pause.
+    expect(stored?.monitor.pausedBy).toBeNull();
+    expect(stored?.monitor.state).toBe('failed');
+    expect(stored?.monitor.generation).toBe(3);
+    const pings = await stack.store.pings(monitor.id, 5);
+    expect(pings.map((p) => p.kind)).toEqual(['fail', 'success']);
+  });
+
+  it('answers 404 once the monitor is deleted', async () => {
+    const monitor = await createMonitor();
+    expect((await ping(monitor)).status).toBe(200);
+    const stored = await stack.store.get(monitor.id);
+    await stack.store.delete(stored!.monitor);
+
+    expect((await ping(monitor)).status).toBe(404);
+  });
+
+  it('counts every ping against the rate, also those written in one step', async () => {
+    const monitor = await createMonitor();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await ping(monitor)).status);
+
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(await stack.store.pings(monitor.id, 10)).toHaveLength(3);
+  });
+
+  it('stores each of many concurrent pings once', async () => {
+    const monitors = await Promise.all([1, 2, 3, 4].map(() => createMonitor()));
+    await Promise.all(monitors.map((monitor) => ping(monitor)));
+
+    // Two rounds of pings at once, so writes of several monitors share one call.
+    const answers = await Promise.all(
+      monitors.flatMap((monitor) => [ping(monitor, '/log'), ping(monitor, '/log')]),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    for (const monitor of monitors) {
+      expect(await stack.store.pings(monitor.id, 10)).toHaveLength(3);
+    }
+  });
+});
