@@ -1,16 +1,16 @@
 import type { Platform } from '../../domain/types.js';
 import type { AlertAction, ReplyView } from '../views.js';
 
-/** Who typed a command, where, and when. */
+/** The team, user, channel and time of a command. */
 export interface CommandContext {
   platform: Platform;
   /** The team id with its platform prefix: `slack:T123`, `discord:456`, `cli:local`. */
   teamId: string;
   userId: string;
-  /** The channel the command was typed in; new monitors alert it unless told otherwise. */
+  /** The channel the command was typed in; new monitors alert it unless the command names another. */
   channelId: string;
   now: number;
-  /** The user's own IANA zone when the platform knows it, used until the team sets one. */
+  /** The user's own IANA zone when the platform provides it, used until the team sets one. */
   userTimezone: string | null;
   /** Maps a channel name typed as `#name` to the platform's channel id, when it can. */
   resolveChannel?: (nameOrId: string) => Promise<string | null>;
