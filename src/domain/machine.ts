@@ -19,7 +19,7 @@ export type MonitorEvent =
   /** A silence reached its end time. */
   | { type: 'silence_expired' }
   | { type: 'acknowledge'; incidentId: string; by: string }
-  /** The monitor is about to be deleted: close its incident so the alert says so. */
+  /** The monitor is about to be deleted: close its incident so that the alert shows it. */
   | { type: 'delete'; by: string };
 
 export interface Transition {
@@ -98,7 +98,7 @@ class TransitionBuilder {
     readonly now: number,
   ) {}
 
-  /** Requests the alert message for the current incident, unless a silence holds it back. */
+  /** Requests the alert message for the current incident, unless a silence suppresses it. */
   syncAlert(incident: Incident, isNewAlert: boolean): void {
     if (isNewAlert && isSilenced(this.monitor, this.now)) return;
     this.effects.push({ type: 'sync_alert', incident });
@@ -232,7 +232,7 @@ function onLateOrMissed(builder: TransitionBuilder): void {
   const incident: Incident = { ...open, kind: 'missed', missedRuns: open.missedRuns + 1 };
   builder.monitor = { ...monitor, state: 'missed', incident, expectedAt: nextExpectedAt };
   builder.syncAlert(incident, false);
-  // The message itself says "missed" from the second run on; the thread counts the rest.
+  // The message itself reads "missed" from the second run on, and the thread counts the rest.
   if (incident.missedRuns > 2) {
     builder.thread(incident, { kind: 'missed_again', missedRuns: incident.missedRuns });
   }

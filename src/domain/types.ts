@@ -25,7 +25,7 @@ export interface OpenRun {
   startedAt: number;
 }
 
-/** Why an incident ended. */
+/** The reason an incident ended. */
 export type IncidentCloseReason = 'recovered' | 'ran_late' | 'paused' | 'deleted';
 
 export interface Incident {
@@ -51,11 +51,11 @@ export interface Incident {
   acknowledgedAt: number | null;
   closedAt: number | null;
   closeReason: IncidentCloseReason | null;
-  /** Who closed it, for a pause or a delete from chat. */
+  /** The user who closed it, for a pause or a delete from chat. */
   closedBy: string | null;
 }
 
-/** What the live deadline job of a monitor checks when it fires. */
+/** The check that a monitor's live deadline job makes when it fires. */
 export type DeadlineKind = 'late' | 'missed' | 'hung';
 
 export interface Monitor {

@@ -1,6 +1,6 @@
 import type { PingInput } from '../domain/types.js';
 
-/** Which monitor a ping names: its UUID token, or a team's ping key and the monitor's slug. */
+/** The monitor a ping names: its UUID token, or a team's ping key and the monitor's slug. */
 export type PingTarget =
   | { kind: 'token'; token: string }
   | { kind: 'slug'; pingKey: string; slug: string; create: boolean };
@@ -18,7 +18,7 @@ export interface PingRecorder {
   record(target: PingTarget, input: PingInput): Promise<RecordResult>;
 }
 
-/** Redis did not take a write; the ping API answers 503 with Retry-After. */
+/** Redis did not take a write, so the ping API returns 503 with Retry-After. */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
