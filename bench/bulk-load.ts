@@ -100,7 +100,7 @@ export class BulkLoader {
     });
   }
 
-  /** Writes `count` copies of `template`; `now` is the time the deadline jobs' delays count from. */
+  /** Writes `count` copies of `template`. The deadline jobs' delays count from `now`. */
   async load(template: Monitor, count: number, now: number): Promise<LoadedMonitor[]> {
     const loaded: LoadedMonitor[] = [];
     for (let start = 0; start < count; start += BATCH_SIZE) {

@@ -16,13 +16,13 @@ export interface LoadSettings {
 
 /** A run's results, with the CPU time the server process spent per request. */
 export interface MeasuredLoad extends LoadResult {
-  /** Microseconds of CPU per answered request, or null where /proc is missing (not Linux). */
+  /** Microseconds of CPU per request that got a response; null without /proc (not Linux). */
   serverCpuMicros: number | null;
 }
 
 export interface PingRun {
   load: MeasuredLoad;
-  /** Pings the store holds that arrived during the measured run. */
+  /** Pings in the store that arrived during the measured run. */
   stored: number;
 }
 

@@ -1,4 +1,4 @@
-// What the numbers were measured on.
+// The machine and the software versions behind a run.
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';

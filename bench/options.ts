@@ -9,7 +9,7 @@ export interface BenchOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
-  /** Monitors pinged in turn in every ping run: the store of the small run holds just these. */
+  /** Monitors pinged in turn in every ping run, and all the store contains in the first run. */
   pingedMonitors: number;
   /** Monitors in the store for the flat-cost runs. */
   monitors: number;
@@ -19,9 +19,9 @@ export interface BenchOptions {
   due: number[];
   /** Due deadlines of the unmeasured round that compiles the worker's code first. */
   warmupDue: number;
-  /** Where to write the results page, or null to print only. */
+  /** Path of the results page to write, or null to print only. */
   out: string | null;
-  /** Where to write the results as JSON, or null. */
+  /** Path of a JSON file for the results, or null. */
   json: string | null;
 }
 
@@ -44,8 +44,23 @@ against a bare node:http server, the cost of a large store, alert lateness and m
   --help                  print this text
 `;
 
+/** An invalid command line; the message names the option and what it accepts. */
+export class OptionError extends Error {
+  override readonly name = 'OptionError';
+}
+
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
-  const { values } = parseArgs({
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    throw new OptionError(error instanceof Error ? error.message : String(error));
+  }
+  return toOptions(parsed);
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       smoke: { type: 'boolean', default: false },
@@ -62,11 +77,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       help: { type: 'boolean', default: false },
     },
   });
+}
+
+function toOptions({ values }: ReturnType<typeof parseCommandLine>): BenchOptions | 'help' {
   if (values.help) return 'help';
   const smoke = values.smoke;
   const tool = values.tool ?? 'autocannon';
   if (tool !== 'autocannon' && tool !== 'wrk') {
-    throw new Error(`--tool must be autocannon or wrk, not "${tool}"`);
+    throw new OptionError(`--tool must be autocannon or wrk, not "${tool}"`);
   }
   const pingedMonitors = smoke ? 200 : 1000;
   const options: BenchOptions = {
@@ -93,7 +111,7 @@ function whole(name: string, text: string | undefined, fallback: number, min: nu
   if (text === undefined) return fallback;
   const value = Number(text.replace(/_/g, ''));
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number of at least ${min}, not "${text}"`);
+    throw new OptionError(`${name} must be a whole number of at least ${min}, not "${text}"`);
   }
   return value;
 }

@@ -9,7 +9,7 @@ import { type LoadSettings, measureHello, measureService, pingPaths } from './in
 import { measureLateness } from './lateness.js';
 import { wrkInstalled } from './load.js';
 import { currentLoad, describeMachine, wrkVersion } from './machine.js';
-import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { type BenchOptions, OptionError, parseOptions, USAGE } from './options.js';
 import { sleep, startService } from './processes.js';
 import { BenchRedis } from './redis-server.js';
 import {
@@ -161,8 +161,11 @@ function report(
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  if (error instanceof OptionError) {
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+  } else {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench failed: ${text}\n`);
+  }
   process.exitCode = 1;
 });

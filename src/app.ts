@@ -65,7 +65,6 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    enableAutoPipelining: true,
   });
   let lastError: Error | null = null;
   redis.on('error', (error) => {

@@ -89,7 +89,7 @@ export interface NotificationWorkerOptions {
   clock: () => number;
   /**
    * Deliveries at once. Default 50: each mostly waits on Redis and the chat API, and a chat API
-   * that limits the rate answers 429 with Retry-After, which the queue honours.
+   * that limits the rate responds with 429 and Retry-After, which the queue honours.
    */
   concurrency?: number;
   /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */

@@ -92,15 +92,15 @@ export interface StoredMonitor {
 }
 
 /**
- * The stored form is `<generation>|<armedAt>|<json>`, so Lua reads the header cheaply. The JSON
- * is an array of the monitor's values (see record-format.ts); records stored as JSON objects,
- * the earlier form, are still read.
+ * Encodes a monitor as `<generation>|<armedAt>|<json>`, so Lua reads the header cheaply. The
+ * JSON is an array of the monitor's values (see record-format.ts). Records stored as JSON
+ * objects, the earlier form, are still read.
  */
 export function encodeMonitor(monitor: Monitor, armedAt: number | null): string {
   return `${monitor.generation}|${armedAt ?? ''}|${encodeMonitorJson(monitor)}`;
 }
 
-/** The JSON part of a stored monitor, for writes that keep the stored header's armedAt. */
+/** Encodes the JSON part of a stored monitor, for writes that keep the stored armedAt. */
 export function encodeMonitorJson(monitor: Monitor): string {
   return JSON.stringify(monitorValues(monitor));
 }

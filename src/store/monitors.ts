@@ -11,7 +11,7 @@ import {
   type StoredMonitor,
 } from './codec.js';
 import type { Keys } from './keys.js';
-import { COMPARE_AND_SET, CREATE_MONITOR, READ_FOR_PING, SET_ARMED } from './scripts.js';
+import { defineScripts, type ScriptRedis } from './scripts.js';
 import { ScriptBatcher } from './write-batch.js';
 
 export interface StoreLimits {
@@ -58,33 +58,6 @@ export interface WriteExtras {
   /** Closed incidents to move into the history. */
   archive?: Incident[];
 }
-
-type ScriptRedis = Redis & {
-  drumbeatReadForPing(
-    k1: string,
-    k2: string,
-    window: number,
-    limit: number,
-  ): Promise<[string | null, number]>;
-  drumbeatCompareAndSet(keyCount: number, ...args: (string | number)[]): Promise<unknown[]>;
-  drumbeatSetArmed(
-    k1: string,
-    k2: string,
-    expected: string,
-    next: string,
-    id: string,
-  ): Promise<number>;
-  drumbeatCreate(
-    k1: string,
-    k2: string,
-    k3: string,
-    k4: string,
-    name: string,
-    id: string,
-    value: string,
-    token: string,
-  ): Promise<number>;
-};
 
 /** Monitors, their pings and incidents in Redis. */
 export class MonitorStore {
@@ -284,7 +257,7 @@ export class MonitorStore {
   }
 }
 
-/** The number of the rate window that `now` (epoch ms) falls in. */
+/** Returns the number of the rate window that `now` (epoch ms) falls in. */
 function windowOf(windowSeconds: number, now: number): number {
   return Math.floor(now / 1000 / windowSeconds);
 }
@@ -303,13 +276,4 @@ function parseWriteReply(reply: unknown, id: string): WriteResult {
     default:
       throw new Error(`compare-and-set failed in Redis: ${String(value)}`);
   }
-}
-
-function defineScripts(redis: Redis): void {
-  if ('drumbeatCompareAndSet' in redis) return;
-  redis.defineCommand('drumbeatReadForPing', { numberOfKeys: 2, lua: READ_FOR_PING });
-  // The number of keys comes first in each call, because one call carries several writes.
-  redis.defineCommand('drumbeatCompareAndSet', { lua: COMPARE_AND_SET });
-  redis.defineCommand('drumbeatSetArmed', { numberOfKeys: 2, lua: SET_ARMED });
-  redis.defineCommand('drumbeatCreate', { numberOfKeys: 4, lua: CREATE_MONITOR });
 }

@@ -1,7 +1,7 @@
 // Monitors and pings are stored as JSON arrays of their values in a fixed order, after a format
-// number, because the field names would take half of each record: an idle monitor's record is
+// number, because the field names would take half of each record. An idle monitor's record is
 // about 250 bytes this way and 570 as a JSON object. The monitor id is left out, because the
-// record's key holds it, and a schedule is an array too. Fields that are usually null come
+// record's key contains it, and a schedule is an array too. Fields that are usually null come
 // last, and trailing nulls are left out. New fields go at the end. The functions spell out
 // every field instead of looping over a list, which is about twice as fast and lets the
 // compiler check that none is missing.

@@ -1,5 +1,7 @@
 // Lua scripts for the steps that must be atomic. Each declares every key it touches.
 
+import type { Redis } from 'ioredis';
+
 /**
  * Reads a monitor and counts a ping against its rate window in one round trip.
  * KEYS: monitor, rate window. ARGV: window seconds, rate limit (0: count nothing).
@@ -22,10 +24,10 @@ return {value, count}
  * limit, an item first counts its ping against the monitor's rate window, as READ_FOR_PING
  * does, and writes nothing past the limit.
  * KEYS, 6 per item: monitor, pings, incidents, outbox, outbox-pending set, rate window.
- * ARGV per item: its number of values, then expected generation, new generation, new record
- *   JSON, ping ('' for none), ping cap, incident cap, monitor id, rate limit (0: count
- *   nothing), rate window seconds, number of effects, the effect JSON strings, the archived
- *   incident JSON strings. The record keeps its stored armedAt.
+ * ARGV per item: its number of values first. Then expected generation, new generation, new
+ *   record JSON, ping ('' for none), ping cap, incident cap, monitor id, rate limit (0: count
+ *   nothing) and rate window seconds. Last the number of effects, the effect JSON strings and
+ *   the archived incident JSON strings. The record keeps its stored armedAt.
  * Returns one reply per item: {'written', armedAt}, {'conflict', current value} when the
  * generation differs, {'rate_limited', count}, {'deleted'}, or {'failed', message} when the
  * item raised an error, which leaves the other items unaffected.
@@ -101,3 +103,41 @@ redis.call('HSET', KEYS[3], ARGV[4], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[2])
 return 1
 `;
+
+/** A client with the store's scripts defined on it, as `defineScripts` does. */
+export type ScriptRedis = Redis & {
+  drumbeatReadForPing(
+    k1: string,
+    k2: string,
+    window: number,
+    limit: number,
+  ): Promise<[string | null, number]>;
+  drumbeatCompareAndSet(keyCount: number, ...args: (string | number)[]): Promise<unknown[]>;
+  drumbeatSetArmed(
+    k1: string,
+    k2: string,
+    expected: string,
+    next: string,
+    id: string,
+  ): Promise<number>;
+  drumbeatCreate(
+    k1: string,
+    k2: string,
+    k3: string,
+    k4: string,
+    name: string,
+    id: string,
+    value: string,
+    token: string,
+  ): Promise<number>;
+};
+
+/** Defines the store's scripts as commands of `redis`, once per client. */
+export function defineScripts(redis: Redis): void {
+  if ('drumbeatCompareAndSet' in redis) return;
+  redis.defineCommand('drumbeatReadForPing', { numberOfKeys: 2, lua: READ_FOR_PING });
+  // The number of keys comes first in each call, because one call carries several writes.
+  redis.defineCommand('drumbeatCompareAndSet', { lua: COMPARE_AND_SET });
+  redis.defineCommand('drumbeatSetArmed', { numberOfKeys: 2, lua: SET_ARMED });
+  redis.defineCommand('drumbeatCreate', { numberOfKeys: 4, lua: CREATE_MONITOR });
+}
