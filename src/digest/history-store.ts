@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { type CounterWrites, counterWriteArgs } from '../store/counter-writes.js';
+import { defineScripts, type ScriptRedis } from '../store/scripts.js';
 import type { ChangeEntry, HistoryWrite, RunSample } from './history-updates.js';
 import type { DigestKeys } from './keys.js';
 import {
@@ -15,41 +17,6 @@ import {
 
 /** A team's change log keeps at most this many entries, newest first. */
 const MAX_CHANGES_PER_TEAM = 5000;
-
-// KEYS: day hashes and run lists of one monitor. ARGV[1..#KEYS]: each key's time to live in ms.
-// Then groups of five: key index, op, field, value, extra. `sample` keeps a reservoir of run
-// times per day: every run is kept until the list is full, then each new one replaces a random
-// entry with the probability that keeps the sample uniform. Its field is the index of the day's
-// hash, whose `n` counts the runs seen; its extra is a random number in [0, 1).
-const WRITE_HISTORY = `
-local keyCount = #KEYS
-local i = keyCount + 1
-while i <= #ARGV do
-  local key = KEYS[tonumber(ARGV[i])]
-  local op = ARGV[i + 1]
-  if op == 'add' then
-    redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3])
-  elseif op == 'max' then
-    local current = tonumber(redis.call('HGET', key, ARGV[i + 2]) or '0')
-    if tonumber(ARGV[i + 3]) > current then redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) end
-  elseif op == 'sample' then
-    local seen = redis.call('HINCRBY', KEYS[tonumber(ARGV[i + 2])], 'n', 1)
-    if seen <= ${RUN_SAMPLES_PER_DAY} then
-      redis.call('RPUSH', key, ARGV[i + 3])
-    else
-      local index = math.floor(tonumber(ARGV[i + 4]) * seen)
-      if index < ${RUN_SAMPLES_PER_DAY} then redis.call('LSET', key, index, ARGV[i + 3]) end
-    end
-  end
-  i = i + 5
-end
-for k = 1, keyCount do redis.call('PEXPIRE', KEYS[k], ARGV[k]) end
-return 1
-`;
-
-type HistoryRedis = Redis & {
-  drumbeatWriteHistory(keyCount: number, ...args: (string | number)[]): Promise<number>;
-};
 
 /** The history of one monitor over a time range. */
 export interface MonitorHistory {
@@ -81,21 +48,36 @@ class KeyList {
 
 /** Digest history in Redis: counters per monitor and 15-minute slot, run times, team changes. */
 export class HistoryStore {
-  private readonly redis: HistoryRedis;
+  private readonly redis: ScriptRedis;
 
   constructor(
     redis: Redis,
     readonly keys: DigestKeys,
     private readonly random: () => number = Math.random,
   ) {
-    this.redis = redis as HistoryRedis;
-    if (!('drumbeatWriteHistory' in redis)) {
-      redis.defineCommand('drumbeatWriteHistory', { lua: WRITE_HISTORY });
-    }
+    defineScripts(redis);
+    this.redis = redis as ScriptRedis;
   }
 
-  /** Stores a write. Counts about times older than the retention are dropped. */
+  /** Stores a write on its own. Counts about times older than the retention are dropped. */
   async write(monitorId: string, teamId: string, write: HistoryWrite, now: number): Promise<void> {
+    const counters = this.counterWrites(monitorId, write, now);
+    if (counters !== null) {
+      await this.redis.drumbeatWriteCounters(
+        counters.keys.length,
+        ...counters.keys,
+        ...counterWriteArgs(counters),
+      );
+    }
+    await this.writeChanges(teamId, write.changes, now);
+  }
+
+  /**
+   * The counters and run times of a write, for the monitor's compare-and-set to store in the
+   * same step; null when there are none. Counts about times older than the retention are
+   * dropped.
+   */
+  counterWrites(monitorId: string, write: HistoryWrite, now: number): CounterWrites | null {
     const oldest = now - HISTORY_RETENTION_MS;
     const list = new KeyList(now);
     const ops: (string | number)[] = [];
@@ -113,18 +95,14 @@ export class HistoryStore {
       const value = `${sample.runAtMs}:${sample.durationMs}`;
       ops.push(runs, 'sample', hash, value, this.random());
     }
-    if (ops.length > 0) {
-      await this.redis.drumbeatWriteHistory(
-        list.keys.length,
-        ...list.keys,
-        ...list.timesToLive,
-        ...ops,
-      );
-    }
-    if (write.changes.length > 0) await this.addChanges(teamId, write.changes, now);
+    if (ops.length === 0) return null;
+    const { keys, timesToLive } = list;
+    return { keys, timesToLiveMs: timesToLive, sampleCap: RUN_SAMPLES_PER_DAY, writes: ops };
   }
 
-  private async addChanges(teamId: string, changes: ChangeEntry[], now: number): Promise<void> {
+  /** Adds entries to a team's change log. */
+  async writeChanges(teamId: string, changes: ChangeEntry[], now: number): Promise<void> {
+    if (changes.length === 0) return;
     const key = this.keys.teamChanges(teamId);
     const members = changes.flatMap((entry) => [entry.atMs, JSON.stringify(entry)]);
     await this.redis

@@ -138,26 +138,42 @@ function closedIncident(incident: Incident, now: number, write: HistoryWrite): v
   }
 }
 
-function changeEntry(change: StoredChange): ChangeEntry | null {
+/** The entry a change adds to its team's change log, or null when it adds none. */
+export function changeEntry(change: StoredChange): ChangeEntry | null {
   const { before, after, event, transition, now } = change;
-  const base = {
+  let kind: ChangeKind;
+  let by: string | null;
+  if (event.type === 'delete') {
+    kind = 'deleted';
+    by = event.by;
+  } else if (!transition.changed) {
+    return null;
+  } else if (event.type === 'pause') {
+    kind = 'paused';
+    by = event.by;
+  } else if (event.type === 'resume') {
+    kind = 'resumed';
+    by = event.by;
+  } else if (event.type === 'unsilence') {
+    kind = 'unsilenced';
+    by = event.by;
+  } else if (event.type === 'silence') {
+    kind = 'silenced';
+    by = event.by;
+  } else if (event.type === 'ping' && before.state === 'paused' && after.state !== 'paused') {
+    kind = 'resumed';
+    by = null;
+  } else {
+    return null;
+  }
+  return {
     atMs: now,
+    kind,
     monitorId: after.id,
     name: after.name,
     channelId: after.channelId,
-    untilMs: null,
+    by,
+    untilMs: event.type === 'silence' ? event.until : null,
     createdAtMs: after.createdAt,
   };
-  if (event.type === 'delete') return { ...base, kind: 'deleted', by: event.by };
-  if (!transition.changed) return null;
-  if (event.type === 'pause') return { ...base, kind: 'paused', by: event.by };
-  if (event.type === 'resume') return { ...base, kind: 'resumed', by: event.by };
-  if (event.type === 'unsilence') return { ...base, kind: 'unsilenced', by: event.by };
-  if (event.type === 'silence') {
-    return { ...base, kind: 'silenced', by: event.by, untilMs: event.until };
-  }
-  if (event.type === 'ping' && before.state === 'paused' && after.state !== 'paused') {
-    return { ...base, kind: 'resumed', by: null };
-  }
-  return null;
 }

@@ -3,6 +3,7 @@ import type { Effect } from '../domain/effects.js';
 import { type MonitorEvent, type Transition, transition } from '../domain/machine.js';
 import type { Incident, Monitor, PingInput, StoredPing } from '../domain/types.js';
 import type { StoredMonitor } from '../store/codec.js';
+import type { CounterWrites } from '../store/counter-writes.js';
 import type { MonitorStore, OutboxItem, RateCount } from '../store/monitors.js';
 import { Deadlines } from './deadlines.js';
 import { threadReplyJobId } from './delivery-order.js';
@@ -41,8 +42,11 @@ export interface StoredChange {
   now: number;
 }
 
-/** Told of every stored change, such as the history that digests read. Must not throw. */
+/** Told of every change, such as the history that digests read. Must not throw. */
 export interface ChangeListener {
+  /** Counter writes to store in the same step as the change, or null for none. */
+  writesFor(change: StoredChange): CounterWrites | null;
+  /** Called once the change is stored. */
   changeStored(change: StoredChange): Promise<void>;
 }
 
@@ -145,7 +149,12 @@ export class MonitorEvents {
         effect.type === 'archive_incident' ? [effect.incident] : [],
       );
       const outbox = outboxFor(result.monitor, result.effects);
-      const extras = { ...(ping ? { ping } : {}), outbox, archive };
+      const change: StoredChange | null =
+        result.changed && this.listener
+          ? { before: stored.monitor, after: result.monitor, event, transition: result, now }
+          : null;
+      const counters = change && this.listener ? this.listener.writesFor(change) : null;
+      const extras = { ...(ping ? { ping } : {}), outbox, archive, counters };
       const generation = stored.monitor.generation;
       const write = await this.store.compareAndSet(result.monitor, generation, extras, rate);
       // The ping is counted once, so a retry after a conflict does not count it again.
@@ -160,10 +169,7 @@ export class MonitorEvents {
         stored = write.current;
         continue;
       }
-      if (result.changed && this.listener) {
-        const change = { before: stored.monitor, after: result.monitor, event, transition: result };
-        await this.listener.changeStored({ ...change, now });
-      }
+      if (change && this.listener) await this.listener.changeStored(change);
       // Most pings move the deadline later, which needs no call at all.
       const { dueAt } = result.monitor;
       if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt)) {

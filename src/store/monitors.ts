@@ -10,6 +10,7 @@ import {
   encodePing,
   type StoredMonitor,
 } from './codec.js';
+import { type CounterWrites, counterWriteArgs } from './counter-writes.js';
 import type { Keys } from './keys.js';
 import { defineScripts, type ScriptRedis } from './scripts.js';
 import { ScriptBatcher } from './write-batch.js';
@@ -57,6 +58,8 @@ export interface WriteExtras {
   outbox?: OutboxItem[];
   /** Closed incidents to move into the history. */
   archive?: Incident[];
+  /** Counter writes stored in the same step, such as the digest history of the change. */
+  counters?: CounterWrites | null;
 }
 
 /** Monitors, their pings and incidents in Redis. */
@@ -154,7 +157,20 @@ export class MonitorStore {
     const id = next.id;
     const keys = this.keys;
     const outbox = extras.outbox ?? [];
+    const archive = extras.archive ?? [];
+    const counters = extras.counters ?? null;
+    const rateWindow = rate === null ? 0 : windowOf(rate.windowSeconds, rate.now);
+    const itemKeys = [
+      keys.monitor(id),
+      keys.pings(id),
+      keys.incidents(id),
+      keys.outbox(id),
+      keys.outboxPending(),
+      keys.pingRate(id, rateWindow),
+    ];
+    if (counters !== null) itemKeys.push(...counters.keys);
     const args: (string | number)[] = [
+      itemKeys.length,
       expectedGeneration,
       next.generation,
       encodeMonitorJson(next),
@@ -167,19 +183,10 @@ export class MonitorStore {
       outbox.length,
     ];
     for (const item of outbox) args.push(JSON.stringify(item));
-    for (const incident of extras.archive ?? []) args.push(JSON.stringify(incident));
-    const rateWindow = rate === null ? 0 : windowOf(rate.windowSeconds, rate.now);
-    const reply = await this.writes.run({
-      keys: [
-        keys.monitor(id),
-        keys.pings(id),
-        keys.incidents(id),
-        keys.outbox(id),
-        keys.outboxPending(),
-        keys.pingRate(id, rateWindow),
-      ],
-      args,
-    });
+    args.push(archive.length);
+    for (const incident of archive) args.push(JSON.stringify(incident));
+    args.push(...counterWriteArgs(counters));
+    const reply = await this.writes.run({ keys: itemKeys, args });
     return parseWriteReply(reply, id);
   }
 
