@@ -146,6 +146,9 @@ async function recordPing(
     case 'not_found':
       sendText(context, req, res, 404, 'not found');
       return;
+    case 'not_created':
+      sendText(context, req, res, 403, `monitor not created: ${result.reason}`);
+      return;
     case 'rate_limited': {
       const retryAfter = String(Math.max(1, Math.ceil(result.retryAfterSeconds)));
       const reason = 'rate limited: too many pings for this monitor, retry later';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DrumbeatError } from '../domain/errors.js';
 import { buildMonitor } from '../domain/monitor.js';
 import type { PingInput } from '../domain/types.js';
 import type { MonitorEvents } from '../scheduler/monitor-events.js';
@@ -8,6 +9,8 @@ import type { MonitorStore } from '../store/monitors.js';
 import type { TeamStore } from '../store/teams.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
+
+type NotCreated = Extract<RecordResult, { status: 'not_created' }>;
 import { StoreUnavailableError } from './recorder.js';
 
 export interface PingRateLimit {
@@ -53,6 +56,7 @@ export class RedisPingRecorder implements PingRecorder {
     const { store, events, clock, rateLimit } = this.options;
     const id = await this.resolve(target);
     if (id === null) return { status: 'not_found' };
+    if (typeof id !== 'string') return id;
     const now = clock();
 
     // Without the monitor in memory, one round trip reads it and counts the ping's rate.
@@ -90,7 +94,8 @@ export class RedisPingRecorder implements PingRecorder {
     return { status: 'not_found' };
   }
 
-  private async resolve(target: PingTarget): Promise<string | null> {
+  /** Finds the id of the monitor a ping names, creating it for `?create=1` where it can. */
+  private async resolve(target: PingTarget): Promise<string | null | NotCreated> {
     const { store, teams } = this.options;
     if (target.kind === 'token') {
       const cached = this.tokenCache.get(target.token);
@@ -107,10 +112,13 @@ export class RedisPingRecorder implements PingRecorder {
   }
 
   /** Creates a monitor named by a `?create=1` ping: daily, with one hour of grace. */
-  private async createFromPing(teamId: string, slug: string): Promise<string | null> {
+  private async createFromPing(teamId: string, slug: string): Promise<string | NotCreated> {
     const { store, teams, clock, logger } = this.options;
     const settings = await teams.get(teamId);
-    if (settings.defaultChannelId === null) return null;
+    if (settings.defaultChannelId === null) {
+      const reason = 'the team has no alert channel yet; create a monitor with /drumbeat new first';
+      return { status: 'not_created', reason };
+    }
     const monitor = buildMonitor(
       {
         id: newMonitorId(),
@@ -128,9 +136,16 @@ export class RedisPingRecorder implements PingRecorder {
     );
     try {
       await store.create(monitor);
-    } catch {
-      // Another ping created it first, or the team is at its limit.
-      return store.idForName(teamId, slug);
+    } catch (error) {
+      if (error instanceof DrumbeatError && error.code === 'limit_reached') {
+        const limit = store.limits.monitorsPerTeam;
+        const reason = `the team has ${limit} monitors, the most it may have; delete one first`;
+        return { status: 'not_created', reason };
+      }
+      if (!(error instanceof DrumbeatError && error.code === 'name_taken')) throw error;
+      // Another ping created it first.
+      const id = await store.idForName(teamId, slug);
+      return id ?? { status: 'not_created', reason: 'its name was taken and freed meanwhile' };
     }
     logger.info({ monitorId: monitor.id, teamId }, 'monitor created by a ping');
     return monitor.id;

@@ -8,6 +8,8 @@ export type PingTarget =
 export type RecordResult =
   | { status: 'stored' }
   | { status: 'not_found' }
+  /** A `?create=1` ping whose monitor could not be created; `reason` says why, in one line. */
+  | { status: 'not_created'; reason: string }
   | { status: 'rate_limited'; retryAfterSeconds: number };
 
 /**

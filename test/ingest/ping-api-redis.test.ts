@@ -135,6 +135,41 @@ describe('ping API on Redis', () => {
   });
 });
 
+describe('monitors created by a ping', () => {
+  let stack: PingStack;
+  beforeAll(async () => {
+    stack = await startPingStack(TEST_REDIS_URL, { monitorsPerTeam: 2 });
+  });
+  afterAll(() => stack.close());
+
+  it('answers 403 with the reason when the team has no alert channel yet', async () => {
+    const pingKey = await stack.teams.ensurePingKey('cli:ping-api');
+    const response = await fetch(`${stack.baseUrl}/ping/${pingKey}/no-channel?create=1`);
+    expect(response.status).toBe(403);
+    expect(await response.text()).toBe(
+      'monitor not created: the team has no alert channel yet; create a monitor with /drumbeat new first',
+    );
+    expect(await stack.store.idForName('cli:ping-api', 'no-channel')).toBeNull();
+  });
+
+  it('answers 403 with the reason past the team limit, and creates nothing', async () => {
+    const pingKey = await stack.teams.ensurePingKey('cli:ping-api');
+    await stack.teams.setDefaultChannel('cli:ping-api', 'cli', 'C9');
+    await createMonitor(stack, 'first');
+    const second = await fetch(`${stack.baseUrl}/ping/${pingKey}/second?create=1`);
+    expect(second.status).toBe(200);
+
+    const third = await fetch(`${stack.baseUrl}/ping/${pingKey}/third?create=1`);
+    expect(third.status).toBe(403);
+    expect(await third.text()).toBe(
+      'monitor not created: the team has 2 monitors, the most it may have; delete one first',
+    );
+    expect(await stack.store.idForName('cli:ping-api', 'third')).toBeNull();
+    // A ping to a monitor that exists is stored as before.
+    expect((await fetch(`${stack.baseUrl}/ping/${pingKey}/second?create=1`)).status).toBe(200);
+  });
+});
+
 describe('ping rate limit', () => {
   let stack: PingStack;
   beforeAll(async () => {

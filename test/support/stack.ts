@@ -7,7 +7,7 @@ import { Deadlines } from '../../src/scheduler/deadlines.js';
 import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
 import { NotificationQueue } from '../../src/scheduler/notifications.js';
 import { Keys } from '../../src/store/keys.js';
-import { MonitorStore } from '../../src/store/monitors.js';
+import { DEFAULT_STORE_LIMITS, MonitorStore } from '../../src/store/monitors.js';
 import { TeamStore } from '../../src/store/teams.js';
 import { deletePrefix, uniquePrefix } from './redis.js';
 
@@ -25,7 +25,7 @@ export interface PingStack {
 /** The web role's ping path on a real Redis: store, events, recorder and HTTP server. */
 export async function startPingStack(
   redisUrl: string,
-  options: { maxPingsPerMinute?: number; bodyLimitBytes?: number } = {},
+  options: { maxPingsPerMinute?: number; bodyLimitBytes?: number; monitorsPerTeam?: number } = {},
 ): Promise<PingStack> {
   const logger = pino({ level: 'silent' });
   const prefix = uniquePrefix('ping');
@@ -34,7 +34,10 @@ export async function startPingStack(
   await new Promise((resolve) => redis.once('ready', resolve));
   const keys = new Keys(prefix);
   const connection = { url: redisUrl, maxRetriesPerRequest: null };
-  const store = new MonitorStore(redis, keys);
+  const store = new MonitorStore(redis, keys, {
+    ...DEFAULT_STORE_LIMITS,
+    ...(options.monitorsPerTeam === undefined ? {} : { monitorsPerTeam: options.monitorsPerTeam }),
+  });
   const teams = new TeamStore(redis, keys);
   const deadlines = new Deadlines(connection, keys, store, logger);
   const notifications = new NotificationQueue(connection, keys);
