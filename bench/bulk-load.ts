@@ -1,7 +1,7 @@
 // Creates many idle monitors fast. Each one is written as the service writes it: the store's
-// own create and set-armed scripts (record, token key, name index, set and sorted-set
-// memberships) and a delayed BullMQ deadline job with the options `Deadlines.addJob` uses,
-// only pipelined in batches instead of one round trip at a time.
+// own create and set-armed scripts (record, token index, name index, armed sorted set) and a
+// delayed BullMQ deadline job with the name, data and options `Deadlines.addJob` uses, only
+// pipelined in batches instead of one round trip at a time.
 
 import type { ChainableCommander, Redis } from 'ioredis';
 import { transition } from '../src/domain/machine.js';
@@ -142,7 +142,6 @@ export class BulkLoader {
         keys.teamNames(monitor.teamId),
         keys.monitor(monitor.id),
         keys.tokenIndex(monitor.token),
-        keys.allMonitors(),
         monitor.name,
         monitor.id,
         encodeMonitor(monitor, null),

@@ -15,12 +15,15 @@ export interface LatenessSettings {
   due: readonly number[];
   /** Due monitors of a first round that is not measured, so the worker's code is compiled. */
   warmupDue: number;
+  /** Worker processes that take the deadline and delivery jobs. */
+  workers: number;
   keyPrefix: string;
 }
 
 export interface LatenessResult {
   /** Monitors in Redis when the round ran. */
   monitors: number;
+  workers: number;
   due: number;
   /** Due monitors whose alert reached the stand-in before the wait ended. */
   received: number;
@@ -65,7 +68,9 @@ export async function measureLateness(
       },
     };
     processes.push((await startService('web', env)).child);
-    processes.push((await startService('worker', env)).child);
+    for (let i = 0; i < settings.workers; i++) {
+      processes.push((await startService('worker', env)).child);
+    }
 
     const first = settings.due[0] ?? 0;
     const quiet = Math.max(0, settings.monitors - settings.warmupDue - first);
@@ -78,7 +83,7 @@ export async function measureLateness(
     const results: LatenessResult[] = [];
     for (const due of settings.due) {
       total += due;
-      results.push(await runRound(loader, sink, due, total));
+      results.push({ ...(await runRound(loader, sink, due, total)), workers: settings.workers });
     }
     return results;
   } finally {
@@ -94,7 +99,7 @@ async function runRound(
   sink: SlackSink,
   due: number,
   monitors: number,
-): Promise<LatenessResult> {
+): Promise<Omit<LatenessResult, 'workers'>> {
   sink.clear();
   // The due instant leaves time to write the due monitors and their jobs before it.
   const dueAt = Date.now() + 2000 + Math.ceil(due / 5);
@@ -137,7 +142,7 @@ function summarize(
   due: number,
   dueAt: number,
   alerts: Map<string, number>,
-): LatenessResult {
+): Omit<LatenessResult, 'workers'> {
   const latenessMs = [...alerts.values()].map((atMs) => atMs - dueAt).sort((a, b) => a - b);
   return {
     monitors,

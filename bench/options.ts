@@ -19,6 +19,8 @@ export interface BenchOptions {
   due: number[];
   /** Due deadlines of the unmeasured round that compiles the worker's code first. */
   warmupDue: number;
+  /** Worker processes (DRUMBEAT_ROLES=worker) during alert lateness. */
+  workers: number;
   /** Path of the results page to write, or null to print only. */
   out: string | null;
   /** Path of a JSON file for the results, or null. */
@@ -38,6 +40,7 @@ against a bare node:http server, the cost of a large store, alert lateness and m
   --monitors <n>          monitors in the store for the flat-cost runs (default 1000000)
   --lateness-monitors <n> monitors in the store during alert lateness (default 100000)
   --due <n,n,...>         deadlines due at one instant, one round each (default 1000,10000)
+  --workers <n>           worker processes during alert lateness (default 1)
   --out <file>            results page to write (default BENCHMARKS.md; smoke: none)
   --no-write              print the results without writing the page
   --json <file>           also write the results as JSON
@@ -71,6 +74,7 @@ function parseCommandLine(argv: string[]) {
       monitors: { type: 'string' },
       'lateness-monitors': { type: 'string' },
       due: { type: 'string' },
+      workers: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       json: { type: 'string' },
@@ -100,6 +104,7 @@ function toOptions({ values }: ReturnType<typeof parseCommandLine>): BenchOption
       .split(',')
       .map((n) => whole('--due', n, 0, 1)),
     warmupDue: smoke ? 50 : 1000,
+    workers: whole('--workers', values.workers, 1, 1),
     out: values['no-write'] ? null : (values.out ?? (smoke ? null : 'BENCHMARKS.md')),
     json: values.json ?? null,
   };

@@ -144,7 +144,9 @@ function latenessRow(result: LatenessResult): Row {
     : allArrived && result.p99Ms <= 250 && result.maxMs <= 1000;
   const due = count(result.due);
   return {
-    measurement: `alert lateness, ${count(result.monitors)} monitors, ${due} due at once`,
+    measurement:
+      `alert lateness, ${count(result.monitors)} monitors, ${due} due at once, ` +
+      `${result.workers === 1 ? '1 worker process' : `${result.workers} worker processes`}`,
     result:
       `p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, max ${ms(result.maxMs)}; ` +
       `${count(result.received)} of ${due} alerts`,

@@ -111,6 +111,7 @@ async function runAll(redis: BenchRedis, options: BenchOptions): Promise<BenchRe
     monitors: options.latenessMonitors,
     due: options.due,
     warmupDue: options.warmupDue,
+    workers: options.workers,
     keyPrefix: KEY_PREFIX,
   });
   return { ...ping, lateness };

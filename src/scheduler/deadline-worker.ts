@@ -2,7 +2,12 @@ import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
-import { DEADLINE_QUEUE, type DeadlineJobData, type Deadlines } from './deadlines.js';
+import {
+  DEADLINE_QUEUE,
+  type DeadlineJobData,
+  type Deadlines,
+  deadlineTarget,
+} from './deadlines.js';
 import type { IngestHeartbeat } from './ingest-heartbeat.js';
 import type { MonitorEvents } from './monitor-events.js';
 
@@ -52,10 +57,8 @@ export class DeadlineWorker {
       },
     );
     this.worker.on('failed', (job, error) => {
-      options.logger.error(
-        { jobId: job?.id, monitorId: job?.data.monitorId, err: error },
-        'deadline job failed',
-      );
+      const monitorId = job ? deadlineTarget(job.id, job.data)?.monitorId : undefined;
+      options.logger.error({ jobId: job?.id, monitorId, err: error }, 'deadline job failed');
     });
     this.worker.on('error', (error) =>
       options.logger.error({ err: error }, 'deadline worker error'),
@@ -63,9 +66,16 @@ export class DeadlineWorker {
   }
 
   async process(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {
-    const { monitorId, fireAt } = job.data;
+    const target = deadlineTarget(job.id, job.data);
+    if (target === null) {
+      throw new Error(
+        `invalid deadline job ${job.id}: its data has no monitorId and fireAt, and its id ` +
+          'is not <monitor id>-<fire time in base 36>',
+      );
+    }
+    const { monitorId, fireAt } = target;
     const { store, events, deadlines, heartbeat, clock } = this.options;
-    if (job.data.silenceEnd) {
+    if (target.silenceEnd) {
       await events.apply(monitorId, { type: 'silence_expired' });
       return 'checked';
     }

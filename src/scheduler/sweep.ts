@@ -59,15 +59,21 @@ export class Sweep {
   }
 
   /**
-   * Walks every monitor and arms those whose deadline has no job, as after a crash between a
-   * write and its arming, or a Redis that lost BullMQ's keys. Run at start and now and then.
+   * Walks every monitor record and arms those whose deadline has no job, as after a crash
+   * between a write and its arming, or a Redis that lost BullMQ's keys. Run at start. Also
+   * deletes the set of monitor ids that earlier versions kept for this walk.
    */
   async rebuildAll(): Promise<number> {
     const { store, deadlines, logger, clock } = this.options;
+    if (await store.deleteLegacyMonitorSet()) {
+      logger.info('deleted the set of monitor ids that earlier versions kept');
+    }
     let cursor = '0';
     let armed = 0;
     do {
-      const [next, ids] = await store.allIds(cursor, 500);
+      // COUNT is in keys visited, not ids returned, and most keys of a large store are not
+      // monitor records but BullMQ jobs, indexes and histories.
+      const [next, ids] = await store.scanIds(cursor, 1000);
       cursor = next;
       for (const monitorId of ids) {
         const stored = await store.get(monitorId);

@@ -1,13 +1,28 @@
 // Redis key layout. Every key of one monitor carries the monitor id as a hash tag, so that
 // the Lua scripts that touch several of them run on one Redis Cluster slot.
-// NOTE: the global indexes (`monitors`, `armed`, `outbox`) are cross-slot with the monitor
-// keys, so Drumbeat runs on a single Redis (or a primary with replicas), not yet on Cluster.
+// NOTE: the global indexes (`armed`, `outbox-pending`) are cross-slot with the monitor keys,
+// and the start-up sweep SCANs one server's keyspace, so Drumbeat runs on a single Redis (or a
+// primary with replicas), not yet on Cluster.
 
 export class Keys {
   constructor(readonly prefix: string) {}
 
   monitor(id: string): string {
     return `${this.prefix}:m:{${id}}`;
+  }
+  /**
+   * SCAN MATCH pattern of the monitor record keys. It also matches any other key of a monitor
+   * whose name ends in `}`, which `monitorIdOf` rejects.
+   */
+  monitorPattern(): string {
+    return `${escapeGlob(this.prefix)}:m:{*}`;
+  }
+  /** Returns the monitor id of a monitor record key, or null for any other key. */
+  monitorIdOf(key: string): string | null {
+    const start = `${this.prefix}:m:{`;
+    if (!key.startsWith(start) || !key.endsWith('}')) return null;
+    const id = key.slice(start.length, -1);
+    return id.length > 0 && !id.includes('}') ? id : null;
   }
   pings(id: string): string {
     return `${this.prefix}:m:{${id}}:pings`;
@@ -55,8 +70,11 @@ export class Keys {
   pingKey(key: string): string {
     return `${this.prefix}:ping-key:${key}`;
   }
-  /** Set of every monitor id. */
-  allMonitors(): string {
+  /**
+   * Set of every monitor id, which earlier versions kept for the start-up sweep. The sweep now
+   * SCANs for monitor records instead, and deletes this set at start.
+   */
+  legacyMonitorSet(): string {
     return `${this.prefix}:monitors`;
   }
   /** Sorted set of monitor ids by the time their deadline job should fire. */
@@ -75,4 +93,9 @@ export class Keys {
   queuePrefix(): string {
     return `${this.prefix}:bull`;
   }
+}
+
+/** Escapes the characters that SCAN MATCH and KEYS patterns treat as glob syntax. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

@@ -91,7 +91,6 @@ export class MonitorStore {
       this.keys.teamNames(monitor.teamId),
       this.keys.monitor(monitor.id),
       this.keys.tokenIndex(monitor.token),
-      this.keys.allMonitors(),
       monitor.name,
       monitor.id,
       encodeMonitor(monitor, null),
@@ -207,8 +206,37 @@ export class MonitorStore {
     return this.redis.zrangebyscore(this.keys.armed(), '-inf', before, 'LIMIT', 0, count);
   }
 
-  async allIds(cursor: string, count: number): Promise<[string, string[]]> {
-    return this.redis.sscan(this.keys.allMonitors(), cursor, 'COUNT', count);
+  /**
+   * Walks the monitor records with SCAN, one page per call. Returns the next cursor, which is
+   * '0' when the walk is done, and the ids of the page. As with SCAN, an id may come twice, and
+   * a monitor created or deleted during the walk may or may not come.
+   */
+  async scanIds(cursor: string, count: number): Promise<[string, string[]]> {
+    const [next, keys] = await this.redis.scan(
+      cursor,
+      'MATCH',
+      this.keys.monitorPattern(),
+      'COUNT',
+      count,
+      'TYPE',
+      'string',
+    );
+    const ids: string[] = [];
+    for (const key of keys) {
+      const id = this.keys.monitorIdOf(key);
+      if (id !== null) ids.push(id);
+    }
+    return [next, ids];
+  }
+
+  /**
+   * Deletes the set of monitor ids that earlier versions kept. UNLINK frees it in the
+   * background, because a set of a million ids would block Redis for a while. Processes of an
+   * earlier version that still run during a deploy re-create it, and the next start deletes it
+   * again. Returns whether the set existed.
+   */
+  async deleteLegacyMonitorSet(): Promise<boolean> {
+    return (await this.redis.unlink(this.keys.legacyMonitorSet())) === 1;
   }
 
   async readOutbox(id: string): Promise<{ raw: string; item: OutboxItem }[]> {
@@ -257,7 +285,6 @@ export class MonitorStore {
         this.keys.incidents(id),
         this.keys.outbox(id),
       )
-      .srem(this.keys.allMonitors(), id)
       .zrem(this.keys.armed(), id)
       .srem(this.keys.outboxPending(), id)
       .exec();

@@ -143,14 +143,13 @@ return 1
 
 /**
  * Creates a monitor unless its name is taken in the team.
- * KEYS: team names, monitor, token index, all monitors. ARGV: name, id, value, token.
+ * KEYS: team names, monitor, token index. ARGV: name, id, value, token.
  * Returns 1, or 0 when the name is taken.
  */
 export const CREATE_MONITOR = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('SET', KEYS[2], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[2])
-redis.call('SADD', KEYS[4], ARGV[2])
 return 1
 `;
 
@@ -175,7 +174,6 @@ export type ScriptRedis = Redis & {
     k1: string,
     k2: string,
     k3: string,
-    k4: string,
     name: string,
     id: string,
     value: string,
@@ -191,5 +189,5 @@ export function defineScripts(redis: Redis): void {
   redis.defineCommand('drumbeatCompareAndSet', { lua: COMPARE_AND_SET });
   redis.defineCommand('drumbeatWriteCounters', { lua: WRITE_COUNTERS });
   redis.defineCommand('drumbeatSetArmed', { numberOfKeys: 2, lua: SET_ARMED });
-  redis.defineCommand('drumbeatCreate', { numberOfKeys: 4, lua: CREATE_MONITOR });
+  redis.defineCommand('drumbeatCreate', { numberOfKeys: 3, lua: CREATE_MONITOR });
 }

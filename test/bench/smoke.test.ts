@@ -32,8 +32,8 @@ const ROW_LABELS = [
   'ping rate, 5,000 monitors, the same 200 pinged',
   'ping rate, 5,000 monitors, each ping to another monitor',
   'pings stored, all three ping runs',
-  'alert lateness, 2,000 monitors, 50 due at once',
-  'alert lateness, 2,200 monitors, 200 due at once',
+  'alert lateness, 2,000 monitors, 50 due at once, 1 worker process',
+  'alert lateness, 2,200 monitors, 200 due at once, 1 worker process',
   'Redis memory per idle monitor',
   'ping history per monitor',
 ];

@@ -30,11 +30,11 @@ describe('deadline job from a skewed clock', () => {
     try {
       await queue.remove(jobId);
       const now = Date.now();
-      await queue.add(
-        'deadline',
-        { monitorId: monitor.id, fireAt: armedAt! },
-        { jobId, delay: armedAt! - now, timestamp: now - PRODUCER_SKEW_MS },
-      );
+      const skewed = Deadlines.jobFor(monitor.id, armedAt!, now);
+      await queue.add(skewed.name, skewed.data, {
+        ...skewed.opts,
+        timestamp: now - PRODUCER_SKEW_MS,
+      });
 
       // BullMQ runs it at once; it raises nothing and waits, under its id, for its fire time.
       await sleep(1000);

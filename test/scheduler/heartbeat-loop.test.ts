@@ -6,7 +6,7 @@ import type { AlertView } from '../../src/bot/views.js';
 import { buildMonitor } from '../../src/domain/monitor.js';
 import type { Monitor } from '../../src/domain/types.js';
 import { DeadlineWorker } from '../../src/scheduler/deadline-worker.js';
-import { Deadlines } from '../../src/scheduler/deadlines.js';
+import { type DeadlineJobData, Deadlines, deadlineTarget } from '../../src/scheduler/deadlines.js';
 import { IngestHeartbeat } from '../../src/scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from '../../src/scheduler/notifications.js';
@@ -111,6 +111,10 @@ async function createMonitor(periodSeconds: number, graceMs: number): Promise<Mo
   return monitor;
 }
 
+function targetOf(job: { id?: string; data: DeadlineJobData }) {
+  return deadlineTarget(job.id, job.data);
+}
+
 async function ping(monitor: Monitor, kind: 'success' | 'fail' | 'start' = 'success') {
   const input = pingFixture(kind);
   return events.apply(
@@ -171,10 +175,10 @@ describe('heartbeat loop on Redis and BullMQ', () => {
     const monitor = await createMonitor(3600, 60_000);
     for (let i = 0; i < 5; i++) await ping(monitor);
     const delayed = await deadlines.queue.getDelayed();
-    const mine = delayed.filter((job) => job.data.monitorId === monitor.id);
+    const mine = delayed.filter((job) => targetOf(job)?.monitorId === monitor.id);
     expect(mine).toHaveLength(1);
     const stored = await store.get(monitor.id);
-    expect(mine[0]?.data.fireAt).toBe(stored?.armedAt);
+    expect(targetOf(mine[0]!)?.fireAt).toBe(stored?.armedAt);
   });
 
   it('moves the deadline earlier for a start with a short run time', async () => {
@@ -188,9 +192,9 @@ describe('heartbeat loop on Redis and BullMQ', () => {
     );
     expect(post.view.kind).toBe('hung');
     const delayed = await deadlines.queue.getDelayed();
-    expect(delayed.filter((job) => job.data.monitorId === monitor.id).length).toBeLessThanOrEqual(
-      1,
-    );
+    expect(
+      delayed.filter((job) => targetOf(job)?.monitorId === monitor.id).length,
+    ).toBeLessThanOrEqual(1);
   });
 
   it('does nothing when a stale deadline job fires', async () => {
@@ -225,6 +229,91 @@ describe('heartbeat loop on Redis and BullMQ', () => {
       5000,
       'late alert after sweep',
     );
+  });
+});
+
+describe('deadline job data', () => {
+  it('alerts from a job without data', async () => {
+    const monitor = await createMonitor(1, 300);
+    await ping(monitor);
+    const { armedAt } = (await store.get(monitor.id))!;
+    const jobKey = deadlines.queue.toKey(Deadlines.jobId(monitor.id, armedAt!));
+    expect(await redis.hget(jobKey, 'data')).toBe('{}');
+    expect(await redis.hget(jobKey, 'name')).toBe('deadline');
+    // A job hash past `hash-max-listpack-value` or `-entries` takes about twice the memory.
+    expect(await redis.object('ENCODING', jobKey)).toBe('listpack');
+
+    const post = await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      8000,
+      'late alert',
+    );
+    expect(post.view.title).toContain('is late');
+  });
+
+  it('alerts from the data of an older job', async () => {
+    const monitor = await createMonitor(2, 300);
+    await ping(monitor);
+    const { armedAt } = (await store.get(monitor.id))!;
+    await deadlines.queue.remove(Deadlines.jobId(monitor.id, armedAt!));
+    // Earlier versions stored both in the data. Read as base 36, the decimal fire time in this
+    // id is past 2^53, so the job alerts only if the worker reads the data.
+    const jobId = `${monitor.id}-${armedAt}`;
+    expect(Deadlines.parseJobId(jobId)).toBeNull();
+    await deadlines.queue.add(
+      'deadline',
+      { monitorId: monitor.id, fireAt: armedAt! },
+      { jobId, delay: armedAt! - Date.now() },
+    );
+
+    const post = await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      8000,
+      'late alert',
+    );
+    expect(post.view.title).toContain('is late');
+    // A failed job stays in Redis for a day, and a completed one is removed.
+    await waitFor(
+      async () => ((await deadlines.queue.getJob(jobId)) === undefined ? true : undefined),
+      2000,
+      'the job to complete',
+    );
+  });
+
+  it('posts a held incident at silence end', async () => {
+    const monitor = await createMonitor(1, 300);
+    const until = Date.now() + 2500;
+    await events.apply(monitor.id, { type: 'silence', until, by: 'U1' });
+    await ping(monitor);
+    const silenceJob = await deadlines.queue.getJob(`silence-${monitor.id}-${until}`);
+    expect(silenceJob?.data).toEqual({ monitorId: monitor.id, fireAt: until, silenceEnd: true });
+
+    // The deadline passes during the silence: the incident opens, and no alert is posted.
+    await waitFor(
+      async () => ((await store.get(monitor.id))?.monitor.incident ? true : undefined),
+      until - Date.now(),
+      'incident during the silence',
+    );
+    expect(notifier.posts.some((p) => p.view.monitorId === monitor.id)).toBe(false);
+
+    const post = await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      8000,
+      'alert after the silence',
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(until);
+    expect(post.view.monitorId).toBe(monitor.id);
+    const stored = await store.get(monitor.id);
+    expect(stored?.monitor.silencedUntil).toBeNull();
+  });
+
+  it('parses deadline job ids', () => {
+    const fireAt = 1_796_405_450_303;
+    const jobId = Deadlines.jobId('vbhjeerqcuguteek', fireAt);
+    expect(Deadlines.parseJobId(jobId)).toEqual({ monitorId: 'vbhjeerqcuguteek', fireAt });
+    for (const invalid of ['', 'vbhjeerqcuguteek', '-mx9bqtsn', 'abc-', 'abc-MX9', 'abc-0mx9']) {
+      expect(Deadlines.parseJobId(invalid), invalid).toBeNull();
+    }
   });
 });
 
