@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { CommandCore } from '../bot/commands/core.js';
 import { replyToText } from '../bot/text-reply.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { Digests } from '../digest/digests.js';
 import { createLogger } from '../logger.js';
 import { Deadlines } from '../scheduler/deadlines.js';
 import { IngestHeartbeat } from '../scheduler/ingest-heartbeat.js';
@@ -61,6 +62,8 @@ async function runCommand(text: string): Promise<number> {
   try {
     await redis.connect();
   } catch {
+    // Without this the client keeps reconnecting, and the command never exits.
+    redis.disconnect();
     process.stderr.write(
       `Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}. Start Drumbeat with npm start, or set REDIS_URL.\n`,
     );
@@ -71,13 +74,23 @@ async function runCommand(text: string): Promise<number> {
   const store = new MonitorStore(redis, keys);
   const deadlines = new Deadlines(connection, keys, store, logger);
   const notifications = new NotificationQueue(connection, keys);
-  const events = new MonitorEvents(store, deadlines, notifications, logger, Date.now);
+  const teams = new TeamStore(redis, keys);
+  const digests = new Digests({ redis, connection, keys, store, teams, logger, clock: Date.now });
+  const events = new MonitorEvents(
+    store,
+    deadlines,
+    notifications,
+    logger,
+    Date.now,
+    digests.recorder,
+  );
   const core = new CommandCore({
     store,
-    teams: new TeamStore(redis, keys),
+    teams,
     events,
     logger,
     publicUrl: config.publicUrl,
+    digests: digests.commands,
   });
   try {
     const reply = await core.run(text, {
@@ -95,7 +108,7 @@ async function runCommand(text: string): Promise<number> {
     await warnWithoutService(redis, keys);
     return reply.isError ? 2 : 0;
   } finally {
-    await Promise.allSettled([deadlines.close(), notifications.close()]);
+    await Promise.allSettled([deadlines.close(), notifications.close(), digests.close()]);
     await redis.quit();
   }
 }
