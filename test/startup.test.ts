@@ -43,6 +43,8 @@ describe('start failures', () => {
     expect(output).toContain(`Cannot connect to Redis at redis://127.0.0.1:${port}`);
     expect(output).toContain('set REDIS_URL');
     expect(fatalLine(output)).not.toHaveProperty('err');
+    // The refused connection appears once, in the fatal line, without a stack trace.
+    expect(output).not.toContain('    at ');
   });
 
   it('names PORT when the port is taken', async () => {
@@ -69,3 +71,67 @@ describe('start failures', () => {
     expect(output).toContain('PORT: must be a whole number from 1 to 65535, got "abc"');
   });
 });
+
+describe('npm start', () => {
+  it('stops the service when only npm gets SIGTERM', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const child = spawn(npm, ['start'], {
+      env: {
+        ...process.env,
+        REDIS_URL: TEST_REDIS_URL,
+        DRUMBEAT_KEY_PREFIX: 'test-startup-npm',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own, so that the test can stop all of it when the check fails.
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await stopsOnSigterm(child, exited, port, () => output);
+    } finally {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    }
+  });
+});
+
+/** Waits for `npm start` to serve, sends SIGTERM to npm alone, and checks that node stopped. */
+async function stopsOnSigterm(
+  child: ReturnType<typeof spawn>,
+  exited: Promise<void>,
+  port: number,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  while (!output().includes('"msg":"drumbeat started"') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+  // A process manager that signals only the process it started reaches npm, not node.
+  child.kill('SIGTERM');
+  await exited;
+  let answered = true;
+  for (let attempt = 0; attempt < 50 && answered; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    answered = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      () => true,
+      () => false,
+    );
+  }
+  expect(answered).toBe(false);
+  expect(output()).toContain('"msg":"drumbeat stopped"');
+}
