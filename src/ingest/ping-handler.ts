@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { PingInput } from '../domain/types.js';
+import { RepeatLimitedLog } from '../logger.js';
 import { readPingBody } from './ping-body.js';
 import { type ParsedPing, parsePingUrl } from './ping-parse.js';
 import { type PingRecorder, StoreUnavailableError } from './recorder.js';
@@ -45,7 +46,8 @@ interface HandlerContext {
 }
 
 /**
- * Creates the `node:http` handler for requests under `/ping/`. It accepts any method and sends
+ * Creates the `node:http` handler for requests under `/ping/`. It takes GET, HEAD, POST and PUT,
+ * responds to CORS preflights, and sends
  * plain-text responses. Its promise never rejects, because failures of the store or of this code
  * become a 503.
  */
@@ -87,6 +89,11 @@ async function handlePing(
     sendText(context, req, res, parsed.status, parsed.reason);
     return;
   }
+  if (!PING_METHODS.has(req.method ?? '')) {
+    const reason = 'method not allowed: send pings with GET, HEAD, POST or PUT';
+    sendText(context, req, res, 405, reason, ['Allow', 'GET, HEAD, POST, PUT, OPTIONS']);
+    return;
+  }
 
   const body = hasBody(req) ? await readPingBody(req, context.bodyLimitBytes) : EMPTY_BODY;
   if (body === null) {
@@ -109,6 +116,10 @@ async function handlePing(
 }
 
 const EMPTY_BODY = { body: '', bodyBytesCut: 0 };
+
+// The methods a ping may use. Others, such as a DELETE, get 405 and store nothing, so that a
+// request that was not meant as a run report is never counted as one.
+const PING_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT']);
 
 /**
  * Tells whether a request carries a body. An HTTP/1.1 request has one only with a
@@ -241,26 +252,4 @@ function remoteAddressOf(req: IncomingMessage, trustProxy: boolean): string | nu
   if (address === undefined) return null;
   // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d, so the IPv4 form is stored.
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
-
-/** Runs a log call at most once per interval, passing how many calls were skipped since. */
-class RepeatLimitedLog {
-  private lastAt = Number.NEGATIVE_INFINITY;
-  private skipped = 0;
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  run(log: (suppressed: number) => void): void {
-    const at = this.now();
-    if (at - this.lastAt < this.intervalMs) {
-      this.skipped += 1;
-      return;
-    }
-    log(this.skipped);
-    this.lastAt = at;
-    this.skipped = 0;
-  }
 }

@@ -63,7 +63,9 @@ export function parsePingUrl(rawUrl: string): PingParseResult {
     : parseSlugRoute(first, second, third, params.get('create') === '1');
   if (!route.ok) return route;
 
-  const rid = parseRid(params.get('rid'));
+  const rids = params.getAll('rid');
+  if (rids.length > 1) return reject(400, 'invalid rid: give it once');
+  const rid = parseRid(rids[0] ?? null);
   if (rid === undefined) return reject(400, 'invalid rid: expected a UUID');
   return { ok: true, target: route.target, ...route.action, rid };
 }

@@ -128,6 +128,14 @@ describe('parsePingUrl rid', () => {
     },
   );
 
+  it('rejects a rid given twice, even the same one, with 400', () => {
+    for (const second of [RUN_ID, '00000000-0000-4000-8000-000000000009']) {
+      const result = rejected(`/ping/${TOKEN}/start?rid=${RUN_ID}&rid=${second}`);
+      expect(result.status).toBe(400);
+      expect(result.reason).toBe('invalid rid: give it once');
+    }
+  });
+
   it('answers 404 before it checks the rid', () => {
     expect(rejected('/ping/not-a-uuid?rid=bad').status).toBe(404);
     expect(rejected(`/ping/${TOKEN}/start/x?rid=bad`).status).toBe(404);

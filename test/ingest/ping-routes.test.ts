@@ -97,16 +97,25 @@ describe('ping routes by ping key and slug', () => {
 });
 
 describe('ping methods', () => {
-  it.each(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'])(
-    'records a %s ping as success',
-    async (method) => {
-      const answer = await send(server.port, `/ping/${TOKEN}`, { method });
+  it.each(['GET', 'HEAD', 'POST', 'PUT'])('records a %s ping as success', async (method) => {
+    const answer = await send(server.port, `/ping/${TOKEN}`, { method });
 
-      expect(answer.status).toBe(200);
-      expect(answer.body).toBe('OK');
-      expect(server.recorder.calls).toHaveLength(1);
-      expect(server.recorder.calls[0]?.input.method).toBe(method);
-      expect(server.recorder.calls[0]?.input.kind).toBe('success');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe(method === 'HEAD' ? '' : 'OK');
+    expect(server.recorder.calls).toHaveLength(1);
+    expect(server.recorder.calls[0]?.input.method).toBe(method);
+    expect(server.recorder.calls[0]?.input.kind).toBe('success');
+  });
+
+  it.each(['DELETE', 'PATCH', 'OPTIONS', 'PROPFIND'])(
+    'answers a %s request 405 and records nothing',
+    async (method) => {
+      const answer = await send(server.port, `/ping/${TOKEN}/1`, { method });
+
+      expect(answer.status).toBe(405);
+      expect(answer.body).toBe('method not allowed: send pings with GET, HEAD, POST or PUT');
+      expect(answer.headers.allow).toBe('GET, HEAD, POST, PUT, OPTIONS');
+      expect(server.recorder.calls).toHaveLength(0);
     },
   );
 
