@@ -9,6 +9,7 @@ import { Digests } from './digest/digests.js';
 import type { Platform } from './domain/types.js';
 import { RedisPingRecorder } from './ingest/record-ping.js';
 import { createHttpServer, type HttpServer } from './ingest/server.js';
+import { connectionErrorLog } from './logger.js';
 import { mountChatPlatforms } from './platforms.js';
 import { checkReadiness, type ReadinessParts } from './readiness.js';
 import { DeadlineWorker } from './scheduler/deadline-worker.js';
@@ -67,9 +68,16 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
     maxRetriesPerRequest: 1,
   });
   let lastError: Error | null = null;
+  let wasReady = false;
+  const logError = connectionErrorLog(logger, 'redis connection error');
   redis.on('error', (error) => {
     lastError = error;
-    logger.warn({ err: error }, 'redis connection error');
+    // A failure of the first connect ends the start with a message of its own.
+    if (wasReady) logError(error);
+  });
+  redis.on('ready', () => {
+    if (wasReady) logger.info('redis connection back');
+    wasReady = true;
   });
   try {
     await redis.connect();

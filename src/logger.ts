@@ -78,3 +78,69 @@ export function createLogger(options: LoggerOptions): Logger {
 export function createSilentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** Runs a log call at most once per interval, passing how many calls were skipped since. */
+export class RepeatLimitedLog {
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private skipped = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  run(log: (suppressed: number) => void): void {
+    const at = this.now();
+    if (at - this.lastAt < this.intervalMs) {
+      this.skipped += 1;
+      return;
+    }
+    log(this.skipped);
+    this.lastAt = at;
+    this.skipped = 0;
+  }
+}
+
+// While Redis is unreachable, clients and workers report an error several times a second.
+const REPEATED_ERROR_INTERVAL_MS = 10_000;
+
+/**
+ * Returns a handler for the `error` events of a Redis client, which are about its connection.
+ * It logs the message and code without a stack trace, which adds nothing here, at most
+ * once per 10 s, with the count of those it left out.
+ */
+export function connectionErrorLog(
+  logger: Logger,
+  message: string,
+  now: () => number = Date.now,
+): (error: Error) => void {
+  const limit = new RepeatLimitedLog(REPEATED_ERROR_INTERVAL_MS, now);
+  return (error) => {
+    limit.run((suppressed) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      logger.warn({ error: error.message, ...(code ? { code } : {}), suppressed }, message);
+    });
+  };
+}
+
+/**
+ * Returns a handler for the `error` events of a BullMQ worker. These may be bugs as well as
+ * lost connections, so each keeps its stack, but the same message is logged at most once per
+ * 10 s, with the count of those left out.
+ */
+export function workerErrorLog(
+  logger: Logger,
+  message: string,
+  now: () => number = Date.now,
+): (error: Error) => void {
+  const limits = new Map<string, RepeatLimitedLog>();
+  return (error) => {
+    let limit = limits.get(error.message);
+    if (limit === undefined) {
+      if (limits.size >= 100) limits.clear();
+      limit = new RepeatLimitedLog(REPEATED_ERROR_INTERVAL_MS, now);
+      limits.set(error.message, limit);
+    }
+    limit.run((suppressed) => logger.error({ err: error, suppressed }, message));
+  };
+}

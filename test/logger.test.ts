@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED } from '../src/logger.js';
+import { connectionErrorLog, createLogger, REDACTED, workerErrorLog } from '../src/logger.js';
 
 /** Creates a logger that writes its JSON lines into an array. */
 function capture(level: 'info' | 'warn' = 'info') {
@@ -59,5 +59,53 @@ describe('createLogger level', () => {
     logger.info('quiet');
     logger.warn('loud');
     expect(lines.map((line) => line.msg)).toEqual(['loud']);
+  });
+});
+
+describe('repeated errors', () => {
+  function refused(): Error {
+    return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
+      code: 'ECONNREFUSED',
+    });
+  }
+
+  it('logs a lost connection once per 10 s without a stack, with the count left out', () => {
+    const { logger, lines } = capture();
+    let now = 0;
+    const log = connectionErrorLog(logger, 'redis connection error', () => now);
+    for (let i = 0; i < 5; i++) {
+      log(refused());
+      now += 1000;
+    }
+    expect(lines).toHaveLength(1);
+    now = 10_000;
+    log(refused());
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({
+      level: 40,
+      msg: 'redis connection error',
+      error: 'connect ECONNREFUSED 127.0.0.1:6379',
+      code: 'ECONNREFUSED',
+      suppressed: 4,
+    });
+    expect(JSON.stringify(lines)).not.toContain('    at ');
+  });
+
+  it('keeps the stack of worker errors and limits each message on its own', () => {
+    const { logger, lines } = capture();
+    let now = 0;
+    const log = workerErrorLog(logger, 'deadline worker error', () => now);
+    log(refused());
+    log(refused());
+    log(new Error('Missing lock for job 7'));
+    now = 10_000;
+    log(refused());
+    expect(lines.map((line) => (line.err as { message: string }).message)).toEqual([
+      'connect ECONNREFUSED 127.0.0.1:6379',
+      'Missing lock for job 7',
+      'connect ECONNREFUSED 127.0.0.1:6379',
+    ]);
+    expect(lines[2]).toMatchObject({ level: 50, suppressed: 1 });
+    expect(JSON.stringify(lines[0]?.err)).toContain('    at ');
   });
 });

@@ -1,5 +1,6 @@
 import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { workerErrorLog } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
 import {
@@ -60,9 +61,7 @@ export class DeadlineWorker {
       const monitorId = job ? deadlineTarget(job.id, job.data)?.monitorId : undefined;
       options.logger.error({ jobId: job?.id, monitorId, err: error }, 'deadline job failed');
     });
-    this.worker.on('error', (error) =>
-      options.logger.error({ err: error }, 'deadline worker error'),
-    );
+    this.worker.on('error', workerErrorLog(options.logger, 'deadline worker error'));
   }
 
   async process(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {

@@ -17,6 +17,7 @@ import type { DigestSettingsStore } from '../digest/settings-store.js';
 import { digestView } from '../digest/view.js';
 import { nextCronRun } from '../domain/cron.js';
 import { PLATFORMS, type Platform } from '../domain/types.js';
+import { workerErrorLog } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { TeamStore } from '../store/teams.js';
 import { DeliveryError, type DigestNotifier } from './notifier.js';
@@ -199,7 +200,7 @@ export class DigestWorker {
       const fields = { jobId: job?.id, teamId: job?.data.teamId, err: error };
       options.logger.warn(fields, 'digest job failed');
     });
-    this.worker.on('error', (error) => options.logger.error({ err: error }, 'digest worker error'));
+    this.worker.on('error', workerErrorLog(options.logger, 'digest worker error'));
   }
 
   /** Returns the time the job was scheduled for, in the clock's frame. */

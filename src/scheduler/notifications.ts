@@ -11,6 +11,7 @@ import type { AlertMonitor } from '../bot/alert-view.js';
 import type { AlertView } from '../bot/views.js';
 import type { ThreadNote } from '../domain/effects.js';
 import type { Incident, Monitor, Platform } from '../domain/types.js';
+import { workerErrorLog } from '../logger.js';
 import type { DeliveryStore } from '../store/deliveries.js';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
@@ -136,9 +137,7 @@ export class NotificationWorker {
           );
       }
     });
-    this.worker.on('error', (error) =>
-      options.logger.error({ err: error }, 'notification worker error'),
-    );
+    this.worker.on('error', workerErrorLog(options.logger, 'notification worker error'));
   }
 
   private notifierFor(platform: Platform): Notifier {
