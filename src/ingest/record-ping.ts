@@ -9,9 +9,9 @@ import type { MonitorStore } from '../store/monitors.js';
 import type { TeamStore } from '../store/teams.js';
 import { BoundedCache } from './bounded-cache.js';
 import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
+import { StoreUnavailableError } from './recorder.js';
 
 type NotCreated = Extract<RecordResult, { status: 'not_created' }>;
-import { StoreUnavailableError } from './recorder.js';
 
 export interface PingRateLimit {
   windowSeconds: number;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertRenderer } from '../../src/bot/renderer.js';
 import type { AlertView } from '../../src/bot/views.js';
 import { buildMonitor } from '../../src/domain/monitor.js';
@@ -233,8 +233,18 @@ describe('heartbeat loop on Redis and BullMQ', () => {
 });
 
 describe('deadline job data', () => {
+  // The monitors here have periods of a second or two and would go on alerting every second,
+  // which keeps the notification worker busy in the tests after these. Each is paused at the end.
+  const quick: Monitor[] = [];
+  afterEach(async () => {
+    for (const monitor of quick.splice(0)) {
+      await events.apply(monitor.id, { type: 'pause', by: 'U1' });
+    }
+  });
+
   it('alerts from a job without data', async () => {
     const monitor = await createMonitor(1, 300);
+    quick.push(monitor);
     await ping(monitor);
     const { armedAt } = (await store.get(monitor.id))!;
     const jobKey = deadlines.queue.toKey(Deadlines.jobId(monitor.id, armedAt!));
@@ -253,6 +263,7 @@ describe('deadline job data', () => {
 
   it('alerts from the data of an older job', async () => {
     const monitor = await createMonitor(2, 300);
+    quick.push(monitor);
     await ping(monitor);
     const { armedAt } = (await store.get(monitor.id))!;
     await deadlines.queue.remove(Deadlines.jobId(monitor.id, armedAt!));
@@ -282,6 +293,7 @@ describe('deadline job data', () => {
 
   it('posts a held incident at silence end', async () => {
     const monitor = await createMonitor(1, 300);
+    quick.push(monitor);
     const until = Date.now() + 2500;
     await events.apply(monitor.id, { type: 'silence', until, by: 'U1' });
     await ping(monitor);
