@@ -121,9 +121,22 @@ export function renderAlert(
     title: title(monitor, incident, options.now),
     fields: fields(monitor, incident, options),
     notes: notes(monitor, incident, options),
-    output: incident.kind === 'failed' ? incident.bodyExcerpt : null,
+    output: incident.kind === 'failed' ? shownOutput(incident.bodyExcerpt) : null,
     buttons: buttons(monitor, incident),
   };
+}
+
+/**
+ * Makes a job's output safe to show in chat. A body is stored as it came, and may be binary:
+ * CRLF line ends become newlines, and other control characters but newline and tab become
+ * U+FFFD, so that a NUL byte or an escape sequence neither garbles the message nor gets it
+ * refused by the chat API.
+ */
+export function shownOutput(body: string | null): string | null {
+  if (body === null) return null;
+  const lines = body.replaceAll('\r\n', '\n');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced.
+  return lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 /** Builds the text of a follow-up in an alert's thread. */
