@@ -123,7 +123,7 @@ export class MonitorStore {
     const values = await this.redis.mget(ids.map((id) => this.keys.monitor(id)));
     return values
       .flatMap((value, i) => (value === null ? [] : [decodeMonitor(value, ids[i]!).monitor]))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   }
 
   /** Reads a monitor for a ping and counts the ping in the monitor's rate window. */

@@ -128,6 +128,17 @@ describe('other commands', () => {
     expect(await text('list', outsider)).not.toContain('listed-job');
   });
 
+  it('lists names with numbers in number order', async () => {
+    const ctx = { ...owner, teamId: 'slack:TNUMBERS' };
+    for (const name of ['job10', 'job2', 'job1', 'job100']) {
+      await core.run(`new ${name} every 1 hour`, ctx);
+    }
+    const listed = await text('list', ctx);
+    const order = ['job1', 'job2', 'job10', 'job100'].map((name) => listed.indexOf(`${name}:`));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
   it('shows status with state and pings', async () => {
     await core.run('new status-job every 1 hour', owner);
     const id = (await store.idForName(owner.teamId, 'status-job'))!;
