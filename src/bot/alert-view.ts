@@ -127,9 +127,9 @@ export function renderAlert(
 }
 
 /**
- * Makes a job's output safe to show in chat. A body is stored as it came, and may be binary:
- * CRLF line ends become newlines, and other control characters but newline and tab become
- * U+FFFD, so that a NUL byte or an escape sequence neither garbles the message nor gets it
+ * Makes a job's output safe to show in chat. A body is stored as it came, and may be binary.
+ * CRLF line ends become newlines. Other control characters but newline and tab become
+ * U+FFFD, so that a NUL byte or an escape sequence can neither garble the message nor get it
  * refused by the chat API.
  */
 export function shownOutput(body: string | null): string | null {
