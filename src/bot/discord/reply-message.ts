@@ -78,11 +78,28 @@ function cutNote(colour: number, hiddenParts: number): APIEmbed {
 /** Splits a section into lines that each fit one embed description. */
 function sectionTexts(section: ReplySection): string[] {
   const lines = section.lines.map((line) =>
-    escapeAndTruncate(line, DISCORD_LIMITS.embedDescription),
+    escapeAndTruncate(discordExample(line), DISCORD_LIMITS.embedDescription),
   );
   if (section.title !== null) lines.unshift(`**${escapeText(section.title)}**`);
   if (section.code !== null) lines.push(codeBlock(section.code, DISCORD_LIMITS.embedDescription));
   return lines;
+}
+
+// An example of `new` in a reply: after "Try: ", or after /drumbeat.
+const NEW_EXAMPLE = /(^Try: |\/drumbeat )new ([a-z0-9][a-z0-9._-]*) (.+)$/;
+
+/**
+ * Rewrites an example of `new` in a reply, written as the text typed after /drumbeat in Slack,
+ * into the options of the Discord command: `new backup every day at 2am grace 30m` becomes
+ * `/drumbeat new name:backup schedule:every day at 2am grace 30m`. The core reads the whole
+ * schedule option as it reads Slack's text, so options such as grace can stay in it.
+ */
+export function discordExample(line: string): string {
+  const match = NEW_EXAMPLE.exec(line);
+  if (match === null) return line;
+  const [, prefix, name, schedule] = match;
+  const lead = prefix === 'Try: ' ? 'Try: ' : '';
+  return `${line.slice(0, match.index)}${lead}/drumbeat new name:${name} schedule:${schedule}`;
 }
 
 /** Joins texts with newlines into as few strings of at most `maxLength` as they fit. */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS } from '../../../src/bot/discord/markdown.js';
-import { ephemeralReply, replyEmbeds } from '../../../src/bot/discord/reply-message.js';
+import {
+  discordExample,
+  ephemeralReply,
+  replyEmbeds,
+} from '../../../src/bot/discord/reply-message.js';
 import type { ReplyView } from '../../../src/bot/views.js';
 
 const CREATED: ReplyView = {
@@ -72,5 +76,36 @@ describe('reply message', () => {
       expect(embed.description?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
     }
     expect(embeds.at(-1)?.description).toMatch(/more parts? of this reply not shown/);
+  });
+});
+
+describe('examples of new', () => {
+  it('are shown as the options of the Discord command', () => {
+    expect(discordExample('Try: new backup every day at 2am grace 30m')).toBe(
+      'Try: /drumbeat new name:backup schedule:every day at 2am grace 30m',
+    );
+    expect(discordExample('Create one: /drumbeat new backup every 1 day')).toBe(
+      'Create one: /drumbeat new name:backup schedule:every 1 day',
+    );
+  });
+
+  it('leave other lines as they are', () => {
+    for (const line of [
+      'Try: every day at 9am tz America/Los_Angeles',
+      'A new monitor starts when its first ping arrives.',
+      'Try: silence backup for 2 hours',
+    ]) {
+      expect(discordExample(line)).toBe(line);
+    }
+  });
+
+  it('are rewritten in a reply', () => {
+    const reply: ReplyView = {
+      summary: 'The schedule is missing.',
+      sections: [{ title: null, lines: ['Try: new backup every 1 hour'], code: null }],
+      isError: true,
+    };
+    const [embed] = replyEmbeds(reply);
+    expect(embed?.description).toContain('/drumbeat new name:backup schedule:every 1 hour');
   });
 });
