@@ -188,6 +188,13 @@ export class Deadlines {
     };
   }
 
+  /** Returns the ids of those of `jobs` whose deadline job is in Redis, in one round trip. */
+  async jobsExist(jobs: readonly { monitorId: string; fireAt: number }[]): Promise<Set<string>> {
+    const ids = jobs.map(({ monitorId, fireAt }) => Deadlines.jobId(monitorId, fireAt));
+    const exist = await this.store.keysExist(ids.map((id) => this.queue.toKey(id)));
+    return new Set(ids.filter((_, i) => exist[i]));
+  }
+
   async addJob(monitorId: string, fireAt: number, now: number): Promise<void> {
     const job = Deadlines.jobFor(monitorId, fireAt, now);
     await this.queue.add(job.name, job.data, job.opts);

@@ -109,6 +109,25 @@ export class MonitorStore {
     return value === null ? null : decodeMonitor(value, id);
   }
 
+  /** Reads several monitors in one round trip; null where one is gone. */
+  async getMany(ids: readonly string[]): Promise<(StoredMonitor | null)[]> {
+    if (ids.length === 0) return [];
+    const values = await this.redis.mget(ids.map((id) => this.keys.monitor(id)));
+    return values.map((value, i) => (value === null ? null : decodeMonitor(value, ids[i]!)));
+  }
+
+  /** Tells for each key whether it exists, in one round trip; for keys outside the store too. */
+  async keysExist(keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.exists(key);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, count]) => {
+      if (error) throw error;
+      return count === 1;
+    });
+  }
+
   async idForToken(token: string): Promise<string | null> {
     return this.redis.hget(this.keys.tokenIndex(token), token);
   }

@@ -127,6 +127,21 @@ describe('start-up sweep', () => {
     for (const monitor of monitors) await expectArmed(service, monitor);
     // Nothing is missing now, so a second walk arms nothing.
     expect(await service.sweep.rebuildAll()).toBe(0);
+
+    // Jobs lost from Redis, as after a restore without BullMQ's keys: only those come back.
+    const lost = [monitors[3]!, monitors[500]!, monitors[MONITOR_COUNT - 1]!];
+    for (const monitor of lost) {
+      const jobId = Deadlines.jobId(monitor.id, fireTimeFor(monitor.dueAt)!);
+      await redis.del(service.deadlines.queue.toKey(jobId));
+    }
+    expect(await service.sweep.rebuildAll()).toBe(lost.length);
+    for (const monitor of lost) {
+      const stored = await service.store.get(monitor.id);
+      const job = await service.deadlines.queue.getJob(
+        Deadlines.jobId(monitor.id, stored!.armedAt!),
+      );
+      expect(job, monitor.id).toBeDefined();
+    }
   });
 
   it('scans only its own glob prefix', async () => {
