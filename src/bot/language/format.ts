@@ -17,5 +17,8 @@ export function formatLocalTime(instantMs: number, timezone: string): string {
   const weekday = WEEKDAY_NAMES[local.weekday]!.slice(0, 3);
   const month = MONTH_NAMES[local.month - 1]!.slice(0, 3);
   const offset = formatOffset(offsetMsAt(timezone, instantMs));
-  return `${weekday} ${local.day} ${month} ${local.year} ${clock(local.hour, local.minute)} ${offset}`;
+  // Seconds only when there are some, so that runs of a sub-minute interval stay apart.
+  const seconds = local.second === 0 ? '' : `:${String(local.second).padStart(2, '0')}`;
+  const time = `${clock(local.hour, local.minute)}${seconds}`;
+  return `${weekday} ${local.day} ${month} ${local.year} ${time} ${offset}`;
 }

@@ -76,6 +76,15 @@ describe('formatLocalTime', () => {
     );
   });
 
+  it('shows seconds only when there are some', () => {
+    expect(formatLocalTime(Date.parse('2025-06-15T22:00:30Z'), 'Europe/Berlin')).toBe(
+      'Mon 16 Jun 2025 00:00:30 +02:00',
+    );
+    expect(formatLocalTime(Date.parse('2025-06-15T22:00:05.900Z'), 'UTC')).toBe(
+      'Sun 15 Jun 2025 22:00:05 +00:00',
+    );
+  });
+
   it('tells the two passes of a repeated hour apart', () => {
     const first = formatLocalTime(Date.parse('2026-11-01T05:30:00Z'), 'America/New_York');
     const second = formatLocalTime(Date.parse('2026-11-01T06:30:00Z'), 'America/New_York');
