@@ -73,8 +73,8 @@ export class HistoryStore {
   }
 
   /**
-   * The counters and run times of a write, for the monitor's compare-and-set to store in the
-   * same step; null when there are none. Counts about times older than the retention are
+   * Returns the counters and run times of a write, for the monitor's compare-and-set to store
+   * in the same step; null when there are none. Counts about times older than the retention are
    * dropped.
    */
   counterWrites(monitorId: string, write: HistoryWrite, now: number): CounterWrites | null {

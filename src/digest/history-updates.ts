@@ -138,7 +138,7 @@ function closedIncident(incident: Incident, now: number, write: HistoryWrite): v
   }
 }
 
-/** The entry a change adds to its team's change log, or null when it adds none. */
+/** Returns the entry a change adds to its team's change log, or null when it adds none. */
 export function changeEntry(change: StoredChange): ChangeEntry | null {
   const { before, after, event, transition, now } = change;
   let kind: ChangeKind;
