@@ -79,7 +79,7 @@ export function createSilentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/** Runs a log call at most once per interval, passing how many calls were skipped since. */
+/** Runs a log call at most once per interval and passes it the number of calls skipped since. */
 export class RepeatLimitedLog {
   private lastAt = Number.NEGATIVE_INFINITY;
   private skipped = 0;
@@ -105,9 +105,8 @@ export class RepeatLimitedLog {
 const REPEATED_ERROR_INTERVAL_MS = 10_000;
 
 /**
- * Returns a handler for the `error` events of a Redis client, which are about its connection.
- * It logs the message and code without a stack trace, which adds nothing here, at most
- * once per 10 s, with the count of those it left out.
+ * Returns a handler for a Redis client's `error` events, which report its connection. It logs
+ * the message and code without a stack, at most once per 10 s, with the number skipped.
  */
 export function connectionErrorLog(
   logger: Logger,
@@ -124,9 +123,8 @@ export function connectionErrorLog(
 }
 
 /**
- * Returns a handler for the `error` events of a BullMQ worker. These may be bugs as well as
- * lost connections, so each keeps its stack, but the same message is logged at most once per
- * 10 s, with the count of those left out.
+ * Returns a handler for a BullMQ worker's `error` events. They may be bugs as well as lost
+ * connections, so each keeps its stack. Each message is logged at most once per 10 s.
  */
 export function workerErrorLog(
   logger: Logger,

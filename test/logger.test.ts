@@ -63,23 +63,23 @@ describe('createLogger level', () => {
 });
 
 describe('repeated errors', () => {
-  function refused(): Error {
+  function connectionRefused(): Error {
     return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
       code: 'ECONNREFUSED',
     });
   }
 
-  it('logs a lost connection once per 10 s without a stack, with the count left out', () => {
+  it('limits connection errors without stacks', () => {
     const { logger, lines } = capture();
     let now = 0;
     const log = connectionErrorLog(logger, 'redis connection error', () => now);
     for (let i = 0; i < 5; i++) {
-      log(refused());
+      log(connectionRefused());
       now += 1000;
     }
     expect(lines).toHaveLength(1);
     now = 10_000;
-    log(refused());
+    log(connectionRefused());
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({
       level: 40,
@@ -91,15 +91,15 @@ describe('repeated errors', () => {
     expect(JSON.stringify(lines)).not.toContain('    at ');
   });
 
-  it('keeps the stack of worker errors and limits each message on its own', () => {
+  it('limits each worker error message', () => {
     const { logger, lines } = capture();
     let now = 0;
     const log = workerErrorLog(logger, 'deadline worker error', () => now);
-    log(refused());
-    log(refused());
+    log(connectionRefused());
+    log(connectionRefused());
     log(new Error('Missing lock for job 7'));
     now = 10_000;
-    log(refused());
+    log(connectionRefused());
     expect(lines.map((line) => (line.err as { message: string }).message)).toEqual([
       'connect ECONNREFUSED 127.0.0.1:6379',
       'Missing lock for job 7',

@@ -15,7 +15,7 @@ export interface HistoryRecorderOptions {
  * Keeps the digest history of every change that `MonitorEvents.apply` stores. The counters and
  * run times go into the monitor's compare-and-set, so they are stored in the same step as the
  * change or not at all. The team's change log is written after it, so a crash in between loses
- * that one entry (a pause, a silence). A failure here is logged and never fails the change.
+ * that one entry (a pause, a silence). A failure here is logged and does not fail the change.
  */
 export class HistoryRecorder implements ChangeListener {
   private readonly teamsSeen = new Set<string>();

@@ -116,8 +116,10 @@ export class RedisPingRecorder implements PingRecorder {
     const { store, teams, clock, logger } = this.options;
     const settings = await teams.get(teamId);
     if (settings.defaultChannelId === null) {
-      const reason = 'the team has no alert channel yet; create a monitor with /drumbeat new first';
-      return { status: 'not_created', reason };
+      return this.notCreated(
+        teamId,
+        'the team has no alert channel yet; create a monitor with /drumbeat new first',
+      );
     }
     const monitor = buildMonitor(
       {
@@ -139,15 +141,25 @@ export class RedisPingRecorder implements PingRecorder {
     } catch (error) {
       if (error instanceof DrumbeatError && error.code === 'limit_reached') {
         const limit = store.limits.monitorsPerTeam;
-        const reason = `the team has ${limit} monitors, the most it may have; delete one first`;
-        return { status: 'not_created', reason };
+        return this.notCreated(
+          teamId,
+          `the team is at its limit of ${limit} monitors; delete one first`,
+        );
       }
       if (!(error instanceof DrumbeatError && error.code === 'name_taken')) throw error;
       // Another ping created it first.
       const id = await store.idForName(teamId, slug);
-      return id ?? { status: 'not_created', reason: 'its name was taken and freed meanwhile' };
+      return (
+        id ??
+        this.notCreated(teamId, 'another monitor took the name and was deleted; retry the ping')
+      );
     }
     logger.info({ monitorId: monitor.id, teamId }, 'monitor created by a ping');
     return monitor.id;
+  }
+
+  private notCreated(teamId: string, reason: string): NotCreated {
+    this.options.logger.info({ teamId, reason }, 'monitor not created by a ping');
+    return { status: 'not_created', reason };
   }
 }

@@ -8,7 +8,7 @@ export type PingTarget =
 export type RecordResult =
   | { status: 'stored' }
   | { status: 'not_found' }
-  /** A `?create=1` ping whose monitor could not be created; `reason` says why, in one line. */
+  /** A `?create=1` ping whose monitor could not be created, with the cause in one line. */
   | { status: 'not_created'; reason: string }
   | { status: 'rate_limited'; retryAfterSeconds: number };
 

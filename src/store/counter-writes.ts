@@ -8,7 +8,7 @@ export interface CounterWrites {
   keys: string[];
   /** Each key's time to live from now, in ms, in the order of `keys`. */
   timesToLiveMs: number[];
-  /** The most values a sampled list keeps. */
+  /** The maximum number of values a sampled list keeps. */
   sampleCap: number;
   /** Five values per write: key number (1 for the first key), op, field, value, extra. */
   writes: (string | number)[];

@@ -20,7 +20,7 @@ return {value, count}
 /**
  * Applies counter writes to hashes and lists, such as the digest history. A Lua function that
  * COMPARE_AND_SET and WRITE_COUNTERS share. `keyBase` is the index before the first of its keys
- * in KEYS. ARGV from `a` holds the number of keys h, h times to live in ms, the cap of a sampled
+ * in KEYS. ARGV from `a` contains the number of keys h, h times to live in ms, the cap of a sampled
  * list and the number of writes. Then come five values per write: key number (1 to h), op,
  * field, value, extra. `add` adds to a hash field and `max` raises one. `sample` keeps a
  * uniform sample of at most the cap in a list: each value is kept until the list is full, then

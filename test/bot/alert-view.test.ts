@@ -3,16 +3,17 @@
 
 import { describe, expect, it } from 'vitest';
 import { renderAlert, shownOutput } from '../../src/bot/alert-view.js';
-import { monitorFixture } from '../support/monitors.js';
+import { transition } from '../../src/domain/machine.js';
+import { monitorFixture, pingFixture } from '../support/monitors.js';
 
 describe('shownOutput', () => {
-  it('keeps text, newlines and tabs as they are', () => {
+  it('keeps text, newlines and tabs', () => {
     expect(shownOutput('Error: disk full\n\tat /var/backups ✗')).toBe(
       'Error: disk full\n\tat /var/backups ✗',
     );
   });
 
-  it('turns CRLF into newlines and replaces other control characters', () => {
+  it('replaces CRLF and control characters', () => {
     expect(shownOutput('a\r\nb\u0000c\u001b[31mred\u007f\rd')).toBe(
       'a\nb\ufffdc\ufffd[31mred\ufffd\ufffdd',
     );
@@ -24,26 +25,15 @@ describe('shownOutput', () => {
 });
 
 describe('renderAlert output', () => {
-  it('shows the body of a failed run without its NUL bytes', () => {
-    const monitor = monitorFixture();
-    const incident = {
-      id: 'inc1',
-      kind: 'failed' as const,
-      openedAt: 1000,
-      expectedAt: null,
-      missedRuns: 0,
-      lastPingAt: 1000,
-      exitStatus: 3,
-      bodyExcerpt: 'PK\u0003\u0004binary\u0000zip',
-      runningSince: null,
-      repeats: 0,
-      acknowledgedBy: null,
-      acknowledgedAt: null,
-      closedAt: null,
-      closeReason: null,
-      closedBy: null,
-    };
-    const view = renderAlert(monitor, incident, { timezone: 'UTC', now: 2000 });
+  it('replaces NUL bytes in failed output', () => {
+    const body = 'PK\u0003\u0004binary\u0000zip';
+    const ping = pingFixture('fail', { exitStatus: 3, body });
+    const failed = transition(monitorFixture(), { type: 'ping', ping }, 1000).monitor;
+    const incident = failed.incident!;
+    expect(incident.bodyExcerpt).toBe(body);
+
+    const view = renderAlert(failed, incident, { timezone: 'UTC', now: 2000 });
+
     expect(view.output).toBe('PK\ufffd\ufffdbinary\ufffdzip');
   });
 });

@@ -162,7 +162,7 @@ describe('monitors created by a ping', () => {
     const third = await fetch(`${stack.baseUrl}/ping/${pingKey}/third?create=1`);
     expect(third.status).toBe(403);
     expect(await third.text()).toBe(
-      'monitor not created: the team has 2 monitors, the most it may have; delete one first',
+      'monitor not created: the team is at its limit of 2 monitors; delete one first',
     );
     expect(await stack.store.idForName('cli:ping-api', 'third')).toBeNull();
     // A ping to a monitor that exists is stored as before.
