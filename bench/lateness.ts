@@ -18,6 +18,8 @@ export interface LatenessSettings {
   /** Worker processes that take the deadline and delivery jobs. */
   workers: number;
   keyPrefix: string;
+  /** Extra options for the worker processes' node, such as `--cpu-prof`. */
+  workerNodeArgs?: readonly string[];
 }
 
 export interface LatenessResult {
@@ -69,7 +71,8 @@ export async function measureLateness(
     };
     processes.push((await startService('web', env)).child);
     for (let i = 0; i < settings.workers; i++) {
-      processes.push((await startService('worker', env)).child);
+      const nodeArgs = settings.workerNodeArgs ?? [];
+      processes.push((await startService('worker', { ...env, nodeArgs })).child);
     }
 
     const first = settings.due[0] ?? 0;

@@ -186,6 +186,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       clock,
       lockMs: config.jobLockMs,
     });
+    // Deadline jobs in this process post the first message of an incident themselves.
+    events.setFirstPoster(notificationWorker);
     const deadlineWorker = new DeadlineWorker({
       connection,
       keys,

@@ -50,6 +50,33 @@ export interface ChangeListener {
   changeStored(change: StoredChange): Promise<void>;
 }
 
+/**
+ * Posts an incident's first message in the job that opened it, instead of through the
+ * notification queue. This saves a queue job per alert when many deadlines pass at once.
+ */
+export interface FirstPoster {
+  /**
+   * Posts the first message of the incident that `item` (a `sync_alert`) opened, and takes the
+   * item out of the monitor's outbox. Resolves false when it did not post, and then the item
+   * goes through the queue as any other. Never rejects.
+   */
+  postFirst(monitor: Monitor, item: OutboxItem): Promise<boolean>;
+}
+
+/**
+ * Returns the item of `outbox` that a first poster can deliver: its only item, when that is the
+ * first message of an open incident that this change opened. Otherwise returns null.
+ */
+export function firstPostOf(before: Monitor, outbox: OutboxItem[]): OutboxItem | null {
+  if (outbox.length !== 1) return null;
+  const item = outbox[0]!;
+  const data = item.data as NotificationJobData;
+  if (data.type !== 'sync_alert') return null;
+  const { incident } = data.snapshot;
+  if (incident.closedAt !== null || before.incident?.id === incident.id) return null;
+  return item;
+}
+
 // Compare-and-set attempts before giving up; each retry starts from the value that won.
 const MAX_ATTEMPTS = 10;
 
@@ -89,6 +116,8 @@ export function outboxFor(monitor: Monitor, effects: Effect[]): OutboxItem[] {
  * deadline and hands the effects to the notification queue through the monitor's outbox.
  */
 export class MonitorEvents {
+  private firstPoster: FirstPoster | null = null;
+
   constructor(
     private readonly store: MonitorStore,
     private readonly deadlines: Deadlines,
@@ -97,6 +126,11 @@ export class MonitorEvents {
     private readonly clock: () => number,
     private readonly listener: ChangeListener | null = null,
   ) {}
+
+  /** Lets deadline jobs post the first message of the incidents they open. */
+  setFirstPoster(poster: FirstPoster | null): void {
+    this.firstPoster = poster;
+  }
 
   async apply(
     monitorId: string,
@@ -176,7 +210,12 @@ export class MonitorEvents {
         await this.deadlines.ensureArmed(monitorId, write.armedAt, dueAt, now);
       }
       if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);
-      if (outbox.length > 0) await this.drainOutbox(monitorId);
+      if (outbox.length > 0) {
+        // Only deadline jobs post directly, so that a ping's response never waits for the chat API.
+        const first = options.fromDeadlineJob ? firstPostOf(stored.monitor, outbox) : null;
+        const posted = first !== null && (await this.firstPoster?.postFirst(result.monitor, first));
+        if (!posted) await this.drainOutbox(monitorId);
+      }
       return {
         status: 'applied',
         monitor: result.monitor,

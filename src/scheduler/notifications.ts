@@ -14,7 +14,7 @@ import type { Incident, Monitor, Platform } from '../domain/types.js';
 import { workerErrorLog } from '../logger.js';
 import type { DeliveryStore } from '../store/deliveries.js';
 import type { Keys } from '../store/keys.js';
-import type { MonitorStore } from '../store/monitors.js';
+import { encodeOutboxItem, type MonitorStore, type OutboxItem } from '../store/monitors.js';
 import {
   anyUnfinished,
   DeliveryWaitError,
@@ -231,10 +231,51 @@ export class NotificationWorker {
     if (keepOrder && (await earlierPostPending(store, deliveries, monitor.id, incident))) {
       throw new DeliveryWaitError(`an earlier incident of ${monitor.id} is not posted yet`);
     }
-    await this.postFirst(jobId, monitor.id, team, incident, view);
+    await this.postFirstMessage(jobId, monitor.id, team, incident, view);
   }
 
-  private async postFirst(
+  /**
+   * Posts the first message of an incident that a deadline job just opened (see FirstPoster),
+   * with the same lock and attempt record as a queued delivery. Anything but a plain first
+   * post (a silence, an earlier incident still to be posted, a lock held elsewhere, a failed
+   * call) leaves the delivery to the queue.
+   */
+  async postFirst(monitor: Monitor, item: OutboxItem): Promise<boolean> {
+    const { deliveries, renderer, logger, clock } = this.options;
+    const data = item.data as NotificationJobData;
+    if (data.type !== 'sync_alert') return false;
+    const { incident } = data.snapshot;
+    const now = clock();
+    if (monitor.silencedUntil !== null && monitor.silencedUntil > now) return false;
+    const fields = { monitorId: monitor.id, incidentId: incident.id, channelId: monitor.channelId };
+    let locked = false;
+    try {
+      const view = await renderer.alert(monitor, incident, monitor.teamId, now);
+      const start = await deliveries.beginFirstPost(
+        monitor.id,
+        incident,
+        item.jobId,
+        POSTING_LOCK_MS,
+      );
+      if (start !== 'first' && start !== 'again') return false;
+      locked = true;
+      const mayExist = start === 'again';
+      const notifier = this.notifierFor(monitor.platform);
+      const posted = await notifier.postAlert(monitor.channelId, view, { mayExist });
+      await deliveries.finishFirstPost(monitor.id, incident.id, posted, encodeOutboxItem(item));
+      locked = false;
+      logger.info({ ...fields, mayExist }, 'alert posted');
+      return true;
+    } catch (error) {
+      logger.debug({ ...fields, err: error }, 'first post left to the notification queue');
+      if (locked) {
+        await deliveries.unlockPosting(monitor.id, incident.id).catch(() => {});
+      }
+      return false;
+    }
+  }
+
+  private async postFirstMessage(
     jobId: string,
     monitorId: string,
     team: AlertSnapshot['team'],

@@ -5,6 +5,66 @@ import type { Keys } from './keys.js';
 // Delivery records outlive a deleted monitor by this long, so its last edit can still land.
 const DELIVERY_TTL_SECONDS = 90 * 86_400;
 const ABANDONED = 'abandoned';
+// Archived incidents looked at for an earlier one whose message is still to come.
+const EARLIER_INCIDENTS_CHECKED = 5;
+
+/**
+ * Runs the checks before an incident's first post in one step. It returns `posted` when the
+ * message exists, `earlier` when the monitor's previous incident was tried and is not posted
+ * yet, and `busy` when another owner holds the posting lock. Otherwise it takes the lock,
+ * records the attempt and returns `first`, or `again` when an attempt was recorded before.
+ *
+ * KEYS: the delivery record, the posting lock, the attempt record, the monitor's incidents.
+ * ARGV: lock owner, lock ms, record TTL in seconds, incident id, its opening time, and the
+ * key prefixes of delivery and attempt records, to which the previous incident's id is added
+ * (the same monitor's keys, so the same hash slot).
+ */
+const BEGIN_FIRST_POST = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'posted' end
+local archived = redis.call('LRANGE', KEYS[4], 0, ${EARLIER_INCIDENTS_CHECKED - 1})
+local openedAt = tonumber(ARGV[5])
+for _, raw in ipairs(archived) do
+  local ok, incident = pcall(cjson.decode, raw)
+  if ok and type(incident) == 'table' and incident.id ~= ARGV[4]
+      and tonumber(incident.openedAt) ~= nil and tonumber(incident.openedAt) < openedAt then
+    local attempt = redis.call('GET', ARGV[7] .. incident.id)
+    if attempt and attempt ~= '${ABANDONED}'
+        and redis.call('EXISTS', ARGV[6] .. incident.id) == 0 then
+      return 'earlier'
+    end
+    break
+  end
+end
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[1] then return 'busy' end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+if redis.call('SET', KEYS[3], '1', 'EX', ARGV[3], 'NX') then return 'first' end
+return 'again'
+`;
+
+/**
+ * Stores a first post's message, frees its lock and takes its delivery out of the monitor's
+ * outbox, in one step.
+ *
+ * KEYS: the delivery record, the posting lock, the outbox, the set of monitors with a
+ * non-empty outbox. ARGV: the message reference JSON, record TTL in seconds, the outbox
+ * item as stored, the monitor id.
+ */
+const FINISH_FIRST_POST = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('DEL', KEYS[2])
+redis.call('LREM', KEYS[3], 1, ARGV[3])
+if redis.call('LLEN', KEYS[3]) == 0 then redis.call('SREM', KEYS[4], ARGV[4]) end
+return 1
+`;
+
+/** The result of `beginFirstPost`. With `first` or `again`, the caller holds the posting lock. */
+export type FirstPostStart = 'posted' | 'earlier' | 'busy' | 'first' | 'again';
+
+interface DeliveryScripts {
+  drumbeatBeginFirstPost(...args: (string | number)[]): Promise<FirstPostStart>;
+  drumbeatFinishFirstPost(...args: (string | number)[]): Promise<number>;
+}
 
 /**
  * Where each incident's alert was posted. The record decides between posting and editing,
@@ -14,7 +74,16 @@ export class DeliveryStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+  ) {
+    if (!('drumbeatBeginFirstPost' in redis)) {
+      redis.defineCommand('drumbeatBeginFirstPost', { numberOfKeys: 4, lua: BEGIN_FIRST_POST });
+      redis.defineCommand('drumbeatFinishFirstPost', { numberOfKeys: 4, lua: FINISH_FIRST_POST });
+    }
+  }
+
+  private get scripts(): DeliveryScripts {
+    return this.redis as unknown as DeliveryScripts;
+  }
 
   async get(monitorId: string, incidentId: string): Promise<MessageRef | null> {
     const value = await this.redis.get(this.keys.delivery(monitorId, incidentId));
@@ -57,6 +126,52 @@ export class DeliveryStore {
     const key = this.keys.deliveryAttempt(monitorId, incidentId);
     const result = await this.redis.set(key, '1', 'EX', DELIVERY_TTL_SECONDS, 'NX');
     return result !== 'OK';
+  }
+
+  /**
+   * Runs the checks of a first post and takes its lock in one round trip, for a caller that has
+   * the incident at hand. BEGIN_FIRST_POST lists the results.
+   */
+  beginFirstPost(
+    monitorId: string,
+    incident: { id: string; openedAt: number },
+    owner: string,
+    ttlMs: number,
+  ): Promise<FirstPostStart> {
+    const keys = this.keys;
+    return this.scripts.drumbeatBeginFirstPost(
+      keys.delivery(monitorId, incident.id),
+      keys.deliveryLock(monitorId, incident.id),
+      keys.deliveryAttempt(monitorId, incident.id),
+      keys.incidents(monitorId),
+      owner,
+      ttlMs,
+      DELIVERY_TTL_SECONDS,
+      incident.id,
+      incident.openedAt,
+      keys.delivery(monitorId, ''),
+      keys.deliveryAttempt(monitorId, ''),
+    );
+  }
+
+  /** Saves the posted message, unlocks, and removes `outboxItem` (as stored) from the outbox. */
+  async finishFirstPost(
+    monitorId: string,
+    incidentId: string,
+    ref: MessageRef,
+    outboxItem: string,
+  ): Promise<void> {
+    const keys = this.keys;
+    await this.scripts.drumbeatFinishFirstPost(
+      keys.delivery(monitorId, incidentId),
+      keys.deliveryLock(monitorId, incidentId),
+      keys.outbox(monitorId),
+      keys.outboxPending(),
+      JSON.stringify(ref),
+      DELIVERY_TTL_SECONDS,
+      outboxItem,
+      monitorId,
+    );
   }
 
   async unlockPosting(monitorId: string, incidentId: string): Promise<void> {

@@ -36,6 +36,11 @@ export interface OutboxItem {
   data: unknown;
 }
 
+/** An outbox item as the outbox list stores it, to find it there again. */
+export function encodeOutboxItem(item: OutboxItem): string {
+  return JSON.stringify(item);
+}
+
 export type WriteResult =
   /** `armedAt` is the deadline job time the record kept, read in the same step. */
   | { status: 'written'; armedAt: number | null }
@@ -200,7 +205,7 @@ export class MonitorStore {
       rate?.windowSeconds ?? 0,
       outbox.length,
     ];
-    for (const item of outbox) args.push(JSON.stringify(item));
+    for (const item of outbox) args.push(encodeOutboxItem(item));
     args.push(archive.length);
     for (const incident of archive) args.push(JSON.stringify(incident));
     args.push(...counterWriteArgs(counters));

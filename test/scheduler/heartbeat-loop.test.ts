@@ -10,7 +10,7 @@ import { type DeadlineJobData, Deadlines, deadlineTarget } from '../../src/sched
 import { IngestHeartbeat } from '../../src/scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from '../../src/scheduler/notifications.js';
-import type { MessageRef, Notifier } from '../../src/scheduler/notifier.js';
+import { DeliveryError, type MessageRef, type Notifier } from '../../src/scheduler/notifier.js';
 import { Sweep } from '../../src/scheduler/sweep.js';
 import { DeliveryStore } from '../../src/store/deliveries.js';
 import { newMonitorId, newPingToken } from '../../src/store/ids.js';
@@ -30,10 +30,18 @@ import {
 class RecordingNotifier implements Notifier {
   readonly platform = 'cli' as const;
   readonly posts: { channelId: string; view: AlertView; ref: MessageRef }[] = [];
+  /** Posts to fail with a transient error before posting again, as Slack's 503 would. */
+  failPosts = 0;
+  failedPosts = 0;
   readonly updates: { ref: MessageRef; view: AlertView }[] = [];
   readonly replies: { ref: MessageRef; text: string }[] = [];
 
   async postAlert(channelId: string, view: AlertView): Promise<MessageRef> {
+    if (this.failPosts > 0) {
+      this.failPosts -= 1;
+      this.failedPosts += 1;
+      throw new DeliveryError('the stand-in failed this post', false, 'http_503');
+    }
     const ref = { platform: this.platform, channelId, messageId: `m${this.posts.length + 1}` };
     this.posts.push({ channelId, view, ref });
     return ref;
@@ -55,6 +63,8 @@ let notifications: NotificationQueue;
 let events: MonitorEvents;
 let notifier: RecordingNotifier;
 let workers: { close(): Promise<void> }[];
+/** Ids of the notification jobs that ran, in order. */
+const ranJobs: string[] = [];
 
 beforeAll(async () => {
   redis = connectTestRedis();
@@ -67,6 +77,16 @@ beforeAll(async () => {
   events = new MonitorEvents(store, deadlines, notifications, logger, Date.now);
   notifier = new RecordingNotifier();
   const shared = { connection, keys, store, logger, clock: Date.now };
+  const notificationWorker = new NotificationWorker({
+    ...shared,
+    deliveries: new DeliveryStore(redis, keys),
+    notifiers: new Map([['cli', notifier]]),
+    fallback: notifier,
+    renderer: createAlertRenderer(teams),
+  });
+  notificationWorker.worker.on('active', (job) => ranJobs.push(job.id ?? ''));
+  // As in the service: deadline jobs post the first message of the incidents they open.
+  events.setFirstPoster(notificationWorker);
   workers = [
     new DeadlineWorker({
       ...shared,
@@ -74,13 +94,7 @@ beforeAll(async () => {
       events,
       heartbeat: new IngestHeartbeat(redis, keys, Date.now),
     }),
-    new NotificationWorker({
-      ...shared,
-      deliveries: new DeliveryStore(redis, keys),
-      notifiers: new Map([['cli', notifier]]),
-      fallback: notifier,
-      renderer: createAlertRenderer(teams),
-    }),
+    notificationWorker,
   ];
 });
 
@@ -124,6 +138,25 @@ function targetOf(job: { id?: string; data: DeadlineJobData }) {
   return deadlineTarget(job.id, job.data);
 }
 
+function lateAlertOf(monitor: Monitor) {
+  return waitFor(
+    () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+    8000,
+    'late alert',
+  );
+}
+
+function missedEditOf(post: { ref: MessageRef }) {
+  return waitFor(
+    () =>
+      notifier.updates.find(
+        (u) => u.ref.messageId === post.ref.messageId && u.view.kind === 'missed',
+      ),
+    8000,
+    'missed edit',
+  );
+}
+
 async function ping(monitor: Monitor, kind: 'success' | 'fail' | 'start' = 'success') {
   const input = pingFixture(kind);
   return events.apply(
@@ -137,20 +170,9 @@ describe('heartbeat loop on Redis and BullMQ', () => {
   it('alerts late, then missed in place, then recovers', async () => {
     const monitor = await createMonitor(1, 500);
     await ping(monitor);
-    const post = await waitFor(
-      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
-      8000,
-      'late alert',
-    );
+    const post = await lateAlertOf(monitor);
     expect(post.view.title).toContain('is late');
-    await waitFor(
-      () =>
-        notifier.updates.find(
-          (u) => u.ref.messageId === post.ref.messageId && u.view.kind === 'missed',
-        ),
-      8000,
-      'missed edit',
-    );
+    await missedEditOf(post);
     const postsForMonitor = notifier.posts.filter((p) => p.view.monitorId === monitor.id);
     expect(postsForMonitor).toHaveLength(1);
 
@@ -252,11 +274,7 @@ describe('deadline job data', () => {
     // A job hash past `hash-max-listpack-value` or `-entries` takes about twice the memory.
     expect(await redis.object('ENCODING', jobKey)).toBe('listpack');
 
-    const post = await waitFor(
-      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
-      8000,
-      'late alert',
-    );
+    const post = await lateAlertOf(monitor);
     expect(post.view.title).toContain('is late');
   });
 
@@ -275,11 +293,7 @@ describe('deadline job data', () => {
       { jobId, delay: armedAt! - Date.now() },
     );
 
-    const post = await waitFor(
-      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
-      8000,
-      'late alert',
-    );
+    const post = await lateAlertOf(monitor);
     expect(post.view.title).toContain('is late');
     // A failed job stays in Redis for a day, and a completed one is removed.
     await waitFor(
@@ -351,6 +365,43 @@ describe('delivery that runs twice', () => {
       'both deliveries',
     );
     const posts = notifier.posts.filter((p) => p.view.incidentId === incident.id);
+    expect(posts).toHaveLength(1);
+  });
+});
+
+describe('first post from the deadline job', () => {
+  it('posts the alert without a notification job, and edits it later through the queue', async () => {
+    const monitor = await createMonitor(1, 500);
+    await ping(monitor);
+    const post = await lateAlertOf(monitor);
+    const incidentId = post.view.incidentId;
+    expect(ranJobs.filter((id) => id.includes(incidentId))).toEqual([]);
+    expect(await redis.llen(new Keys(prefix).outbox(monitor.id))).toBe(0);
+    expect(await redis.sismember(new Keys(prefix).outboxPending(), monitor.id)).toBe(0);
+    const deliveries = new DeliveryStore(redis, new Keys(prefix));
+    expect(await deliveries.get(monitor.id, incidentId)).toEqual(post.ref);
+
+    const missed = await missedEditOf(post);
+    expect(missed.view.incidentId).toBe(incidentId);
+    expect(ranJobs.some((id) => id.startsWith(`sync-${incidentId}-`))).toBe(true);
+    expect(notifier.posts.filter((p) => p.view.monitorId === monitor.id)).toHaveLength(1);
+  });
+
+  it('leaves a failed first post to the queue, which posts it once', async () => {
+    const failedBefore = notifier.failedPosts;
+    notifier.failPosts = 1;
+    const monitor = await createMonitor(1, 500);
+    await ping(monitor);
+    const post = await waitFor(
+      () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+      10_000,
+      'late alert through the queue',
+    );
+    expect(notifier.failedPosts).toBe(failedBefore + 1);
+    expect(ranJobs.some((id) => id.startsWith(`sync-${post.view.incidentId}-`))).toBe(true);
+    // The queue's post after a failed attempt is the only message of the incident.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const posts = notifier.posts.filter((p) => p.view.incidentId === post.view.incidentId);
     expect(posts).toHaveLength(1);
   });
 });

@@ -81,12 +81,24 @@ export function mayHaveReachedSlack(error: DeliveryError): boolean {
 }
 
 function fromPlatformError(error: InstanceType<typeof webApi.WebAPIPlatformError>, method: string) {
-  const code = error.data.error;
+  const { needed } = error.data as { needed?: unknown };
+  return platformDeliveryError(
+    error.data.error,
+    typeof needed === 'string' ? needed : undefined,
+    method,
+  );
+}
+
+/** Returns the DeliveryError for a response `{ ok: false, error: code }`, naming a missing scope. */
+export function platformDeliveryError(
+  code: string,
+  neededScope: string | undefined,
+  method: string,
+): DeliveryError {
   if (TRANSIENT_PLATFORM_ERRORS.has(code)) {
     return new DeliveryError(`Slack could not run ${method} (${code}).`, false, code);
   }
-  const { needed: neededScope } = error.data as { needed?: unknown };
-  const needed = typeof neededScope === 'string' ? ` (needed: ${neededScope})` : '';
+  const needed = neededScope === undefined ? '' : ` (needed: ${neededScope})`;
   const hint = PERMANENT_HINTS[code];
   const advice = hint === undefined ? '' : ` ${hint}`;
   return new DeliveryError(`Slack rejected ${method} with ${code}${needed}.${advice}`, true, code);

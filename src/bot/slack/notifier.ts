@@ -15,7 +15,9 @@ import type { AlertView } from '../views.js';
 import { renderAlertMessage } from './alert-blocks.js';
 import { mayHaveReachedSlack, toDeliveryError } from './delivery-errors.js';
 import { renderDigestBlocks } from './digest-blocks.js';
+import { type MessageAnswer, MessageClient, type MessageMethod } from './message-client.js';
 import { escapeAndTruncate, SLACK_LIMITS } from './mrkdwn.js';
+import { REQUEST_TIMEOUT_MS } from './web-client.js';
 
 /** `event_type` of the message metadata attached to every alert. */
 export const ALERT_METADATA_TYPE = 'drumbeat_alert';
@@ -47,10 +49,33 @@ export class SlackNotifier implements Notifier, DigestNotifier {
   /** Incidents, as `channel:incident`, whose last post attempt may have reached Slack. */
   private readonly uncertainPosts = new Set<string>();
 
+  /** Alerts are posted and edited through this lean client, with the WebClient's URL and token. */
+  private readonly messages: MessageClient | null;
+
   constructor(
     private readonly client: webApi.WebClient,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.messages =
+      client.token === undefined
+        ? null
+        : new MessageClient({
+            apiUrl: client.slackApiUrl,
+            token: client.token,
+            timeoutMs: REQUEST_TIMEOUT_MS,
+          });
+  }
+
+  /** Sends a chat.postMessage or chat.update of an alert, once. */
+  private message(method: MessageMethod, args: Record<string, unknown>): Promise<MessageAnswer> {
+    if (this.messages !== null) return this.messages.call(method, args);
+    return this.call(method, () => this.client.apiCall(method, args) as Promise<MessageAnswer>);
+  }
+
+  /** Closes the keep-alive connections of alert delivery. */
+  close(): void {
+    this.messages?.close();
+  }
 
   async postAlert(
     channelId: string,
@@ -83,25 +108,21 @@ export class SlackNotifier implements Notifier, DigestNotifier {
 
   async updateAlert(ref: MessageRef, view: AlertView): Promise<void> {
     const message = renderAlertMessage(view);
-    await this.call('chat.update', () =>
-      this.client.chat.update({
-        channel: ref.channelId,
-        ts: ref.messageId,
-        text: message.text,
-        blocks: message.blocks,
-        metadata: alertMetadata(view),
-      }),
-    );
+    await this.message('chat.update', {
+      channel: ref.channelId,
+      ts: ref.messageId,
+      text: message.text,
+      blocks: message.blocks,
+      metadata: alertMetadata(view),
+    });
   }
 
   async postThreadReply(ref: MessageRef, text: string): Promise<void> {
-    await this.call('chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel: ref.channelId,
-        thread_ts: ref.messageId,
-        text: escapeAndTruncate(text, SLACK_LIMITS.fallbackText),
-      }),
-    );
+    await this.message('chat.postMessage', {
+      channel: ref.channelId,
+      thread_ts: ref.messageId,
+      text: escapeAndTruncate(text, SLACK_LIMITS.fallbackText),
+    });
   }
 
   /**
@@ -156,16 +177,14 @@ export class SlackNotifier implements Notifier, DigestNotifier {
 
   private async sendAlert(channelId: string, view: AlertView): Promise<MessageRef> {
     const message = renderAlertMessage(view);
-    const result = await this.call('chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel: channelId,
-        text: message.text,
-        blocks: message.blocks,
-        metadata: alertMetadata(view),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    const result = await this.message('chat.postMessage', {
+      channel: channelId,
+      text: message.text,
+      blocks: message.blocks,
+      metadata: alertMetadata(view),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     if (result.ts === undefined) {
       throw toDeliveryError(new Error('the response contained no message ts'), 'chat.postMessage');
     }

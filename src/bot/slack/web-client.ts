@@ -4,7 +4,7 @@ import { type Logger as BoltLogger, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 /** Per-call limit, so a Slack call that hangs cannot hold a queue worker or a command. */
-const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Options for every WebClient of the app. The client does not retry by itself and rejects
