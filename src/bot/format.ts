@@ -5,20 +5,17 @@ export function formatTime(ms: number, timezone: string, now?: number): string {
   const date = new Date(ms);
   const withSeconds = ms % 60_000 !== 0;
   const time = formatter(timezone, withSeconds ? 'time-seconds' : 'time').format(date);
-  const withYear = !sameYear(ms, now ?? ms, timezone);
-  const day = formatter(timezone, withYear ? 'day-year' : 'day').format(date);
-  if (now !== undefined && day === formatDay(now, timezone)) return `today, ${time}`;
+  const sameYearAsNow = now === undefined || sameYear(ms, now, timezone);
+  const day = formatter(timezone, sameYearAsNow ? 'day' : 'day-year').format(date);
+  if (now !== undefined && sameYearAsNow && day === formatter(timezone, 'day').format(now)) {
+    return `today, ${time}`;
+  }
   return `${day}, ${time}`;
-}
-
-function formatDay(ms: number, timezone: string): string {
-  const withYear = !sameYear(ms, ms, timezone);
-  return formatter(timezone, withYear ? 'day-year' : 'day').format(new Date(ms));
 }
 
 function sameYear(a: number, b: number, timezone: string): boolean {
   const year = formatter(timezone, 'year');
-  return year.format(new Date(a)) === year.format(new Date(b));
+  return year.format(a) === year.format(b);
 }
 
 const FORMATS = {

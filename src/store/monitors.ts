@@ -12,6 +12,7 @@ import {
 } from './codec.js';
 import { type CounterWrites, counterWriteArgs } from './counter-writes.js';
 import type { Keys } from './keys.js';
+import { GetBatcher } from './read-batch.js';
 import { defineScripts, type ScriptRedis } from './scripts.js';
 import { ScriptBatcher } from './write-batch.js';
 
@@ -36,9 +37,17 @@ export interface OutboxItem {
   data: unknown;
 }
 
-/** An outbox item as the outbox list stores it, to find it there again. */
+// Items encoded for a write, so that taking one out of the outbox again does not encode it twice.
+const encodedItems = new WeakMap<OutboxItem, string>();
+
+/** Returns an outbox item as the outbox list stores it, to find it there again. */
 export function encodeOutboxItem(item: OutboxItem): string {
-  return JSON.stringify(item);
+  let encoded = encodedItems.get(item);
+  if (encoded === undefined) {
+    encoded = JSON.stringify(item);
+    encodedItems.set(item, encoded);
+  }
+  return encoded;
 }
 
 export type WriteResult =
@@ -71,6 +80,7 @@ export interface WriteExtras {
 export class MonitorStore {
   private readonly redis: ScriptRedis;
   private readonly writes: ScriptBatcher;
+  private readonly reads: GetBatcher;
 
   constructor(
     redis: Redis,
@@ -82,6 +92,7 @@ export class MonitorStore {
     this.writes = new ScriptBatcher((keys, args) =>
       this.redis.drumbeatCompareAndSet(keys.length, ...keys, ...args),
     );
+    this.reads = new GetBatcher((keys) => this.redis.mget(keys));
   }
 
   async create(monitor: Monitor): Promise<void> {
@@ -110,7 +121,7 @@ export class MonitorStore {
   }
 
   async get(id: string): Promise<StoredMonitor | null> {
-    const value = await this.redis.get(this.keys.monitor(id));
+    const value = await this.reads.get(this.keys.monitor(id));
     return value === null ? null : decodeMonitor(value, id);
   }
 
