@@ -21,19 +21,55 @@ const SECRET_FIELDS = [
   'redisUrl',
 ];
 
-/** Top-level fields and fields one object deep (`req.url`, `slack.botToken`), plus headers. */
-export const REDACTED_PATHS = [
-  ...SECRET_FIELDS,
-  ...SECRET_FIELDS.map((field) => `*.${field}`),
-  'headers.authorization',
-  'headers.Authorization',
-  'headers.cookie',
-  '*.headers.authorization',
-  '*.headers.Authorization',
-  '*.headers.cookie',
-];
+const SECRETS = new Set(SECRET_FIELDS);
+/** Header names whose values are secrets, in `headers` at the top level or one object deep. */
+const SECRET_HEADERS = ['authorization', 'Authorization', 'cookie'];
 
 export const REDACTED = '[redacted]';
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof Error)
+  );
+}
+
+function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const name of SECRET_HEADERS) {
+    if (headers[name] === undefined) continue;
+    copy ??= { ...headers };
+    copy[name] = REDACTED;
+  }
+  return copy ?? headers;
+}
+
+/**
+ * Returns `fields` with the secret fields at the top level and one object deep replaced by
+ * `[redacted]`, and the secret headers of a `headers` object at either level. Copies only the
+ * objects that change, so the caller's objects stay as they are. Errors are left to the error
+ * serializer, which redacts what it writes.
+ */
+export function redactFields(
+  fields: Record<string, unknown>,
+  nested = false,
+): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    let next = value;
+    if (SECRETS.has(key)) next = REDACTED;
+    else if (key === 'headers' && isPlainRecord(value)) next = redactHeaders(value);
+    else if (!nested && isPlainRecord(value)) next = redactFields(value, true);
+    if (next === value) continue;
+    copy ??= { ...fields };
+    copy[key] = next;
+  }
+  return copy ?? fields;
+}
 
 type SerializedError = ReturnType<typeof pino.stdSerializers.err> & Record<string, unknown>;
 
@@ -42,7 +78,7 @@ type SerializedError = ReturnType<typeof pino.stdSerializers.err> & Record<strin
  * its arguments hold the whole monitor record, ping token included.
  */
 function serializeError(error: Error): SerializedError {
-  const serialized = pino.stdSerializers.err(error) as SerializedError;
+  const serialized = redactFields(pino.stdSerializers.err(error)) as SerializedError;
   for (let level: Record<string, unknown> | undefined = serialized; level; ) {
     if ('command' in level) level.command = REDACTED;
     const cause: unknown = level.cause;
@@ -59,16 +95,24 @@ export interface LoggerOptions {
 }
 
 /**
- * Creates the service's pino logger. Secret fields (see `REDACTED_PATHS`) and the Redis
- * command of a logged error are replaced by `[redacted]` in every line, also in child
- * loggers' bindings. Redaction covers fields only: a secret written into the message string
- * itself is logged as it is.
+ * Creates the service's pino logger. Secret fields (see `SECRET_FIELDS`) and the Redis
+ * command of a logged error are replaced by `[redacted]` in every line. In child loggers'
+ * bindings, only top-level fields are redacted. Redaction covers fields only: a secret written
+ * into the message string itself is logged as it is.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const settings = {
     level: options.level,
-    redact: { paths: REDACTED_PATHS, censor: REDACTED },
-    serializers: { err: serializeError },
+    // Our own redaction instead of pino's `redact` paths, because those with wildcards took
+    // about 10 µs per line in a worker's profile with thousands of alerts due at once.
+    // Serializers cover top-level fields, also in child loggers' bindings, and the formatter
+    // covers nested ones.
+    formatters: { log: (fields: Record<string, unknown>) => redactFields(fields) },
+    serializers: {
+      ...Object.fromEntries(SECRET_FIELDS.map((field) => [field, () => REDACTED])),
+      headers: (headers: unknown) => (isPlainRecord(headers) ? redactHeaders(headers) : headers),
+      err: serializeError,
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);

@@ -45,6 +45,26 @@ describe('createLogger redaction', () => {
     expect(lines[0]?.monitorId).toBe('m1');
   });
 
+  it('redacts secrets of a logged error', () => {
+    const { logger, lines } = capture();
+    const error = Object.assign(new Error('request failed'), {
+      token: 'xoxb-hidden',
+      config: { url: '/ping/0b6e2a52', headers: { authorization: 'Bearer hidden' } },
+    });
+    logger.error({ err: error }, 'failed');
+    expect(JSON.stringify(lines[0])).not.toContain('hidden');
+    expect(JSON.stringify(lines[0])).not.toContain('0b6e2a52');
+    expect(lines[0]?.err).toMatchObject({ message: 'request failed' });
+  });
+
+  it('leaves the logged objects unchanged', () => {
+    const { logger, lines } = capture();
+    const fields = { token: 't1', req: { headers: { cookie: 'sid=1' }, method: 'GET' } };
+    logger.info(fields, 'request');
+    expect(fields).toEqual({ token: 't1', req: { headers: { cookie: 'sid=1' }, method: 'GET' } });
+    expect(lines[0]).toMatchObject({ token: REDACTED, req: { headers: { cookie: REDACTED } } });
+  });
+
   it('keeps fields that are not secret', () => {
     const { logger, lines } = capture();
     logger.info({ monitorId: 'm1', teamId: 'T1', jobId: 'deadline:m1' }, 'scheduled');
