@@ -21,7 +21,7 @@ export interface MessageClientOptions {
   /** The Web API base URL, ending in a slash, such as `https://slack.com/api/`. */
   apiUrl: string;
   token: string;
-  /** Time allowed for one call, from sending the request to the end of the response. */
+  /** Time allowed for one call, from sending the request to the end of the response, in ms. */
   timeoutMs: number;
 }
 
@@ -34,6 +34,8 @@ export class MessageClient {
   private readonly agent: http.Agent;
   private readonly request: typeof http.request;
   private readonly base: URL;
+  /** The request target of each method, parsed once. */
+  private readonly targets = new Map<MessageMethod, http.RequestOptions>();
 
   constructor(private readonly options: MessageClientOptions) {
     this.base = new URL(options.apiUrl);
@@ -45,34 +47,51 @@ export class MessageClient {
     this.request = secure ? https.request : http.request;
   }
 
+  private targetOf(method: MessageMethod): http.RequestOptions {
+    let target = this.targets.get(method);
+    if (target === undefined) {
+      const url = new URL(method, this.base);
+      target = {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port === '' ? undefined : Number(url.port),
+        path: `${url.pathname}${url.search}`,
+      };
+      this.targets.set(method, target);
+    }
+    return target;
+  }
+
   call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageAnswer> {
     const body = JSON.stringify(args);
-    const url = new URL(method, this.base);
     return new Promise((resolve, reject) => {
-      const req = this.request(url, {
+      const req = this.request({
+        ...this.targetOf(method),
         method: 'POST',
         agent: this.agent,
-        timeout: this.options.timeoutMs,
         headers: {
           authorization: `Bearer ${this.options.token}`,
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(body),
         },
       });
+      const timer = setTimeout(
+        () => req.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)),
+        this.options.timeoutMs,
+      );
       const fail = (reason: string) => {
+        clearTimeout(timer);
         reject(
           new DeliveryError(`The request for ${method} failed: ${reason}`, false, 'request_failed'),
         );
       };
-      req.on('timeout', () =>
-        req.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)),
-      );
       req.on('error', (error) => fail(error.message));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => fail(error.message));
         res.on('end', () => {
+          clearTimeout(timer);
           try {
             resolve(readResponse(method, res, Buffer.concat(chunks).toString('utf8')));
           } catch (error) {

@@ -144,6 +144,17 @@ describe('MessageClient', () => {
     expect(error.message).toContain('timed out after 200 ms');
   });
 
+  it('timeout covers a slow response body', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      const drip = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(drip));
+    };
+    const error = await failure(client(300).call('chat.postMessage', { channel: 'C1' }));
+    expect(error.code).toBe('request_failed');
+    expect(error.message).toContain('timed out after 300 ms');
+  });
+
   it('closed port is a failed request', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
