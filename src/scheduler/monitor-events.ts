@@ -57,11 +57,14 @@ export interface ChangeListener {
 export interface FirstPoster {
   /**
    * Posts the first message of the incident that `item` (a `sync_alert`) opened, and takes the
-   * item out of the monitor's outbox. Resolves false when it did not post, and then the item
-   * goes through the queue as any other. Never rejects.
+   * item out of the monitor's outbox. When it did not post, the item goes through the queue,
+   * after `retryInMs` when a call failed (a 429's Retry-After, or the first backoff step).
+   * Never rejects.
    */
-  postFirst(monitor: Monitor, item: OutboxItem): Promise<boolean>;
+  postFirst(monitor: Monitor, item: OutboxItem): Promise<FirstPostResult>;
 }
+
+export type FirstPostResult = { posted: true } | { posted: false; retryInMs: number };
 
 /**
  * Returns the item of `outbox` that a first poster can deliver: its only item, when that is the
@@ -213,8 +216,13 @@ export class MonitorEvents {
       if (outbox.length > 0) {
         // Only deadline jobs post directly, so that a ping's response never waits for the chat API.
         const first = options.fromDeadlineJob ? firstPostOf(stored.monitor, outbox) : null;
-        const posted = first !== null && (await this.firstPoster?.postFirst(result.monitor, first));
-        if (!posted) await this.drainOutbox(monitorId);
+        const direct =
+          first !== null && this.firstPoster !== null
+            ? await this.firstPoster.postFirst(result.monitor, first)
+            : null;
+        if (direct === null || !direct.posted) {
+          await this.drainOutbox(monitorId, direct?.retryInMs ?? 0);
+        }
       }
       return {
         status: 'applied',
@@ -232,10 +240,10 @@ export class MonitorEvents {
    * Moves a monitor's queued effects into the notification queue. Job ids are derived from the
    * effect, so a drain that runs twice (a crash, the sweep) queues each delivery once.
    */
-  async drainOutbox(monitorId: string): Promise<void> {
+  async drainOutbox(monitorId: string, delayMs = 0): Promise<void> {
     const items = await this.store.readOutbox(monitorId);
     for (const { raw, item } of items) {
-      await this.notifications.add(item.jobId, item.data as NotificationJobData);
+      await this.notifications.add(item.jobId, item.data as NotificationJobData, delayMs);
       await this.store.removeFromOutbox(monitorId, raw);
     }
     await this.store.finishOutbox(monitorId);

@@ -21,6 +21,7 @@ import {
   earlierPostPending,
   earlierReplyJobIds,
 } from './delivery-order.js';
+import type { FirstPostResult } from './monitor-events.js';
 import { DeliveryError, type MessageRef, type Notifier } from './notifier.js';
 
 export const NOTIFICATION_QUEUE = 'notifications';
@@ -51,6 +52,15 @@ const ORDER_WAIT_RETRY_MS = 1000;
 const MAX_ORDER_WAIT_MS = 30 * 60_000;
 const MAX_BACKOFF_MS = 60_000;
 
+/** Returns the wait before a delivery's next attempt: 1 s, doubling up to 60 s. */
+function backoffMs(attemptsMade: number): number {
+  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attemptsMade - 1));
+}
+
+function firstBackoffMs(): number {
+  return backoffMs(1);
+}
+
 export function notificationJobOptions(jobId: string) {
   return {
     jobId,
@@ -69,8 +79,10 @@ export class NotificationQueue {
     });
   }
 
-  async add(jobId: string, data: NotificationJobData): Promise<void> {
-    await this.queue.add(data.type, data, notificationJobOptions(jobId));
+  /** Queues a delivery; with `delayMs`, its first attempt waits that long. */
+  async add(jobId: string, data: NotificationJobData, delayMs = 0): Promise<void> {
+    const options = notificationJobOptions(jobId);
+    await this.queue.add(data.type, data, delayMs > 0 ? { ...options, delay: delayMs } : options);
   }
 
   async close(): Promise<void> {
@@ -113,10 +125,7 @@ export class NotificationWorker {
         stalledInterval: options.lockMs ?? 30_000,
         removeOnComplete: { count: 0 },
         removeOnFail: { age: 7 * 86_400 },
-        settings: {
-          backoffStrategy: (attemptsMade: number) =>
-            Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attemptsMade - 1)),
-        },
+        settings: { backoffStrategy: backoffMs },
       },
     );
     this.worker.on('failed', (job, error) => {
@@ -240,24 +249,23 @@ export class NotificationWorker {
    * post (a silence, an earlier incident still to be posted, a lock held elsewhere, a failed
    * call) leaves the delivery to the queue.
    */
-  async postFirst(monitor: Monitor, item: OutboxItem): Promise<boolean> {
+  async postFirst(monitor: Monitor, item: OutboxItem): Promise<FirstPostResult> {
     const { deliveries, renderer, logger, clock } = this.options;
+    const skipped = { posted: false, retryInMs: 0 } as const;
     const data = item.data as NotificationJobData;
-    if (data.type !== 'sync_alert') return false;
+    if (data.type !== 'sync_alert') return skipped;
     const { incident } = data.snapshot;
     const now = clock();
-    if (monitor.silencedUntil !== null && monitor.silencedUntil > now) return false;
+    if (monitor.silencedUntil !== null && monitor.silencedUntil > now) return skipped;
     const fields = { monitorId: monitor.id, incidentId: incident.id, channelId: monitor.channelId };
     let locked = false;
     try {
       const view = await renderer.alert(monitor, incident, monitor.teamId, now);
-      const start = await deliveries.beginFirstPost(
-        monitor.id,
-        incident,
-        item.jobId,
-        POSTING_LOCK_MS,
-      );
-      if (start !== 'first' && start !== 'again') return false;
+      // The lock gets an owner of its own, because the queued delivery of the same item (which
+      // the sweep drains while a slow call runs) must wait for it, not take it over as a rerun.
+      const owner = `direct-${item.jobId}`;
+      const start = await deliveries.beginFirstPost(monitor.id, incident, owner, POSTING_LOCK_MS);
+      if (start !== 'first' && start !== 'again') return skipped;
       locked = true;
       const mayExist = start === 'again';
       const notifier = this.notifierFor(monitor.platform);
@@ -265,13 +273,20 @@ export class NotificationWorker {
       await deliveries.finishFirstPost(monitor.id, incident.id, posted, encodeOutboxItem(item));
       locked = false;
       logger.info({ ...fields, mayExist }, 'alert posted');
-      return true;
+      return { posted: true };
     } catch (error) {
-      logger.debug({ ...fields, err: error }, 'first post left to the notification queue');
+      // The queued delivery retries as after its own first attempt: after a 429's Retry-After,
+      // or after the first step of the backoff.
+      const retryInMs =
+        error instanceof DeliveryError && error.retryAfterMs !== null
+          ? error.retryAfterMs
+          : firstBackoffMs();
+      const code = error instanceof DeliveryError ? error.code : undefined;
+      logger.warn({ ...fields, err: error, code, retryInMs }, 'alert delivery failed; retrying');
       if (locked) {
         await deliveries.unlockPosting(monitor.id, incident.id).catch(() => {});
       }
-      return false;
+      return { posted: false, retryInMs };
     }
   }
 

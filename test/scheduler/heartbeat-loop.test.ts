@@ -33,6 +33,13 @@ class RecordingNotifier implements Notifier {
   /** Posts to fail with a transient error before posting again, as Slack's 503 would. */
   failPosts = 0;
   failedPosts = 0;
+  /** The Retry-After of the failures, as Slack's 429 would give, or null for a 503. */
+  failRetryAfterMs: number | null = null;
+  /** When each failed post was made, and when each post went out. */
+  readonly failedAt: number[] = [];
+  readonly postedAt = new Map<string, number>();
+  /** How long the next posts take, as a slow Slack would. */
+  postDelayMs = 0;
   readonly updates: { ref: MessageRef; view: AlertView }[] = [];
   readonly replies: { ref: MessageRef; text: string }[] = [];
 
@@ -40,8 +47,13 @@ class RecordingNotifier implements Notifier {
     if (this.failPosts > 0) {
       this.failPosts -= 1;
       this.failedPosts += 1;
-      throw new DeliveryError('the stand-in failed this post', false, 'http_503');
+      this.failedAt.push(Date.now());
+      const retryAfter = this.failRetryAfterMs;
+      const code = retryAfter === null ? 'http_503' : 'rate_limited';
+      throw new DeliveryError('the stand-in failed this post', false, code, retryAfter);
     }
+    if (this.postDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.postDelayMs));
+    this.postedAt.set(view.incidentId, Date.now());
     const ref = { platform: this.platform, channelId, messageId: `m${this.posts.length + 1}` };
     this.posts.push({ channelId, view, ref });
     return ref;
@@ -390,7 +402,9 @@ describe('first post from the deadline job', () => {
   it('leaves a failed first post to the queue, which posts it once', async () => {
     const failedBefore = notifier.failedPosts;
     notifier.failPosts = 1;
-    const monitor = await createMonitor(1, 500);
+    notifier.failRetryAfterMs = null;
+    // The next run is missed 3 s after the late alert, well after the retry.
+    const monitor = await createMonitor(3, 500);
     await ping(monitor);
     const post = await waitFor(
       () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
@@ -399,9 +413,59 @@ describe('first post from the deadline job', () => {
     );
     expect(notifier.failedPosts).toBe(failedBefore + 1);
     expect(ranJobs.some((id) => id.startsWith(`sync-${post.view.incidentId}-`))).toBe(true);
+    // The queued delivery waits out the first step of the backoff, 1 s.
+    const waited = notifier.postedAt.get(post.view.incidentId)! - notifier.failedAt.at(-1)!;
+    expect(waited).toBeGreaterThanOrEqual(950);
     // The queue's post after a failed attempt is the only message of the incident.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const posts = notifier.posts.filter((p) => p.view.incidentId === post.view.incidentId);
     expect(posts).toHaveLength(1);
+  });
+
+  it('waits out the Retry-After of a failed first post', async () => {
+    notifier.failPosts = 1;
+    notifier.failRetryAfterMs = 2500;
+    try {
+      // The next run is missed 5 s after the late alert, after the Retry-After has passed.
+      const monitor = await createMonitor(5, 500);
+      await ping(monitor);
+      const post = await waitFor(
+        () => notifier.posts.find((p) => p.view.monitorId === monitor.id),
+        15_000,
+        'late alert after Retry-After',
+      );
+      const waited = notifier.postedAt.get(post.view.incidentId)! - notifier.failedAt.at(-1)!;
+      expect(waited).toBeGreaterThanOrEqual(2450);
+    } finally {
+      notifier.failRetryAfterMs = null;
+    }
+  });
+
+  it('posts once when the outbox is drained during a slow post', async () => {
+    notifier.postDelayMs = 1500;
+    try {
+      const monitor = await createMonitor(1, 500);
+      await ping(monitor);
+      // The sweep drains outboxes while the first post is still waiting for the chat API.
+      await waitFor(
+        async () =>
+          (await redis.llen(new Keys(prefix).outbox(monitor.id))) > 0 ? true : undefined,
+        8000,
+        'first post under way',
+      );
+      await events.drainOutbox(monitor.id);
+      const post = await lateAlertOf(monitor);
+      notifier.postDelayMs = 0;
+      // The drained delivery waits for the posting lock, then edits the posted message.
+      await waitFor(
+        () => notifier.updates.find((u) => u.ref.messageId === post.ref.messageId),
+        10_000,
+        'edit by the drained delivery',
+      );
+      const posts = notifier.posts.filter((p) => p.view.incidentId === post.view.incidentId);
+      expect(posts).toHaveLength(1);
+    } finally {
+      notifier.postDelayMs = 0;
+    }
   });
 });

@@ -210,8 +210,13 @@ export class SlackNotifier implements Notifier, DigestNotifier {
       if (match?.ts === undefined) return null;
       return { platform: 'slack', channelId, messageId: match.ts };
     } catch (error) {
+      // A lookup that may work later (a 5xx, a 429, a lost connection) fails the delivery, so
+      // that it retries instead of posting a second message. Only a lookup that cannot work,
+      // such as one without the history scopes, leads to posting again.
+      const failure = toDeliveryError(error, 'conversations.history');
+      if (!failure.permanent) throw failure;
       this.logger.warn(
-        { err: error, channelId, incidentId },
+        { err: error, channelId, incidentId, code: failure.code },
         'Could not read the channel history to check for an earlier alert; posting it again',
       );
       return null;

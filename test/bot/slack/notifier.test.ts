@@ -225,6 +225,21 @@ describe('Slack notifier', () => {
 
     expect(slackApi.messagesIn(channel).map((message) => message.ts)).toEqual([ref.messageId]);
   });
+
+  it('retries instead of posting twice when the lookup fails', async () => {
+    slackApi.failNext('chat.postMessage', { kind: 'drop_response' });
+    await deliveryErrorOf(notifier.postAlert(channel, alertView({ incidentId: 'inc-10' })));
+    slackApi.failNext('conversations.history', { kind: 'http_error', status: 500 });
+
+    const error = await deliveryErrorOf(
+      notifier.postAlert(channel, alertView({ incidentId: 'inc-10' })),
+    );
+    expect(error.permanent).toBe(false);
+    expect(slackApi.messagesIn(channel)).toHaveLength(1);
+
+    const ref = await notifier.postAlert(channel, alertView({ incidentId: 'inc-10' }));
+    expect(slackApi.messagesIn(channel).map((message) => message.ts)).toEqual([ref.messageId]);
+  });
 });
 
 describe('Slack client options', () => {
