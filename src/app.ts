@@ -60,6 +60,9 @@ export function maskRedisUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
+/** Time for one command of the store's client before it fails; pings then get 503. */
+const REDIS_COMMAND_TIMEOUT_MS = 5000;
+
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   // Commands fail at once while Redis is unreachable, so a ping gets 503 instead of waiting.
   const redis = new Redis(url, {
@@ -69,6 +72,9 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
     // Commands made in the same turn of the event loop share one socket write. Deadline jobs
     // running at once each make several, and the writes were a quarter of a worker's CPU.
     enableAutoPipelining: true,
+    // A Redis that takes the connection but does not answer (paused, swapping, stuck in a
+    // slow script) fails commands after this long instead of holding each request forever.
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
   });
   let lastError: Error | null = null;
   let wasReady = false;

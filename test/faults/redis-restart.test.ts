@@ -138,3 +138,36 @@ describe('deadline jobs lost from Redis', () => {
     expect(firstText(late)).toContain('is late');
   });
 });
+
+describe('Redis that stops answering', () => {
+  let stack: FaultStack;
+
+  beforeAll(async () => {
+    stack = await FaultStack.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    stack?.redis.thaw();
+    await stack?.close();
+  });
+
+  it('answers pings with 503 instead of waiting', { timeout: 40_000 }, async () => {
+    const monitor = await stack.createMonitor('frozen-redis', 'every 1 hour');
+    expect((await fetch(monitor.pingUrl)).status).toBe(200);
+
+    // Paused with SIGSTOP, Redis keeps its connections open and answers nothing.
+    stack.redis.freeze();
+    const started = Date.now();
+    const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    stack.redis.thaw();
+    await waitFor(
+      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
+      15_000,
+      'a stored ping after Redis answers again',
+    );
+  });
+});

@@ -70,6 +70,16 @@ export class PrivateRedis {
     throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
+  /** Pauses the server with SIGSTOP: connections stay open and no command is answered. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Resumes a server paused by `freeze`. */
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
