@@ -5,6 +5,7 @@ import { RepeatLimitedLog } from '../logger.js';
 import { readPingBody } from './ping-body.js';
 import { type ParsedPing, parsePingUrl } from './ping-parse.js';
 import { type PingRecorder, StoreUnavailableError } from './recorder.js';
+import { StallGuard } from './stall-guard.js';
 
 /** Default for the stored part of a ping body, in bytes. */
 export const DEFAULT_PING_BODY_LIMIT_BYTES = 100_000;
@@ -31,7 +32,11 @@ export interface PingHandlerOptions {
   trustProxy?: boolean;
   /** Clock for spacing repeated error logs, in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /** Time without any answer from the store after which waiting pings get 503. Default 5 s. */
+  storeTimeoutMs?: number;
 }
+
+const DEFAULT_STORE_TIMEOUT_MS = 5000;
 
 export type PingRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -41,6 +46,7 @@ interface HandlerContext {
   bodyLimitBytes: number;
   trustProxy: boolean;
   failureLog: RepeatLimitedLog;
+  stall: StallGuard;
   /** The headers of every answer, as a flat name-value list for `writeHead`. */
   commonHeaders: readonly string[];
 }
@@ -62,6 +68,7 @@ export function createPingHandler(options: PingHandlerOptions): PingRequestHandl
     bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     failureLog: new RepeatLimitedLog(FAILURE_LOG_INTERVAL_MS, options.now ?? Date.now),
+    stall: new StallGuard(options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
     commonHeaders: commonHeaders(bodyLimitBytes),
   };
 
@@ -139,7 +146,7 @@ async function recordPing(
 ): Promise<void> {
   let result: Awaited<ReturnType<PingRecorder['record']>>;
   try {
-    result = await context.recorder.record(parsed.target, input);
+    result = await context.stall.guard(context.recorder.record(parsed.target, input));
   } catch (error) {
     logStoreFailure(context, error, parsed, input);
     const reason =

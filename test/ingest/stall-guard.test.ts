@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/ingest/recorder.js';
+import { StallGuard } from '../../src/ingest/stall-guard.js';
+
+const never = () => new Promise<never>(() => {});
+const after = (ms: number, value: string) =>
+  new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
+
+describe('StallGuard', () => {
+  it('passes results and errors through', async () => {
+    const guard = new StallGuard(200);
+    expect(await guard.guard(Promise.resolve('stored'))).toBe('stored');
+    await expect(guard.guard(Promise.reject(new Error('script failed')))).rejects.toThrow(
+      'script failed',
+    );
+  });
+
+  it('fails every waiting call once the store stalls', async () => {
+    const guard = new StallGuard(200);
+    const started = Date.now();
+    const results = await Promise.allSettled([guard.guard(never()), guard.guard(never())]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    const reason = (results[0] as PromiseRejectedResult).reason;
+    expect(reason).toBeInstanceOf(StoreUnavailableError);
+    expect(String(reason)).toMatch(/answered no call for \d+ ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('keeps a slow call while others finish', async () => {
+    const guard = new StallGuard(300);
+    const slow = guard.guard(after(600, 'slow'));
+    for (let i = 0; i < 6; i++) await guard.guard(after(100, 'quick'));
+    expect(await slow).toBe('slow');
+  });
+});
