@@ -3,7 +3,7 @@ import { StoreUnavailableError } from '../../src/ingest/recorder.js';
 import { StallGuard } from '../../src/ingest/stall-guard.js';
 
 const never = () => new Promise<never>(() => {});
-const after = (ms: number, value: string) =>
+const resolveAfter = (ms: number, value: string) =>
   new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe('StallGuard', () => {
@@ -28,8 +28,8 @@ describe('StallGuard', () => {
 
   it('keeps a slow call while others finish', async () => {
     const guard = new StallGuard(300);
-    const slow = guard.guard(after(600, 'slow'));
-    for (let i = 0; i < 6; i++) await guard.guard(after(100, 'quick'));
+    const slow = guard.guard(resolveAfter(600, 'slow'));
+    for (let i = 0; i < 6; i++) await guard.guard(resolveAfter(100, 'quick'));
     expect(await slow).toBe('slow');
   });
 });
