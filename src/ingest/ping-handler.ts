@@ -32,7 +32,7 @@ export interface PingHandlerOptions {
   trustProxy?: boolean;
   /** Clock for spacing repeated error logs, in epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Time without any answer from the store after which waiting pings get 503. Default 5 s. */
+  /** Time without any response from the store after which waiting pings get 503. Default 5 s. */
   storeTimeoutMs?: number;
 }
 

@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from './recorder.js';
 
 /**
- * Fails the store calls of pings when Redis keeps its connection but stops answering (paused,
+ * Fails the store calls of pings when Redis keeps its connection but stops responding (paused,
  * stuck in a slow script, swapping). While calls wait and none has finished for `timeoutMs`,
  * every waiting call rejects with StoreUnavailableError, so its ping gets 503. One timer for
  * all calls, instead of one per Redis command as ioredis's `commandTimeout` sets, which cost
@@ -56,7 +56,7 @@ export class StallGuard {
     }
     const silentMs = this.clock() - this.lastSettledAt;
     if (silentMs < this.timeoutMs) return;
-    const error = new StoreUnavailableError(`Redis answered no call for ${silentMs} ms`);
+    const error = new StoreUnavailableError(`Redis did not respond for ${silentMs} ms`);
     for (const reject of this.waiting) reject(error);
     this.waiting.clear();
   }

@@ -155,7 +155,7 @@ describe('Redis that stops answering', () => {
     const monitor = await stack.createMonitor('frozen-redis', 'every 1 hour');
     expect((await fetch(monitor.pingUrl)).status).toBe(200);
 
-    // Paused with SIGSTOP, Redis keeps its connections open and answers nothing.
+    // Paused with SIGSTOP, Redis keeps its connections open and responds to nothing.
     stack.redis.freeze();
     const started = Date.now();
     const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });

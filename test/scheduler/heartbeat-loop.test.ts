@@ -382,7 +382,7 @@ describe('delivery that runs twice', () => {
 });
 
 describe('first post from the deadline job', () => {
-  it('posts the alert without a notification job, and edits it later through the queue', async () => {
+  it('posts without a notification job', async () => {
     const monitor = await createMonitor(1, 500);
     await ping(monitor);
     const post = await lateAlertOf(monitor);

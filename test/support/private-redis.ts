@@ -70,7 +70,7 @@ export class PrivateRedis {
     throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
-  /** Pauses the server with SIGSTOP: connections stay open and no command is answered. */
+  /** Pauses the server with SIGSTOP, so connections stay open and no command gets a response. */
   freeze(): void {
     this.process?.kill('SIGSTOP');
   }
