@@ -98,7 +98,8 @@ async function handlePing(
   }
   if (!PING_METHODS.has(req.method ?? '')) {
     const reason = 'method not allowed: send pings with GET, HEAD, POST or PUT';
-    sendText(context, req, res, 405, reason, ['Allow', 'GET, HEAD, POST, PUT, OPTIONS']);
+    // OPTIONS is left out: only a CORS preflight, with Access-Control-Request-Method, gets 204.
+    sendText(context, req, res, 405, reason, ['Allow', 'GET, HEAD, POST, PUT']);
     return;
   }
 
@@ -198,7 +199,7 @@ function commonHeaders(bodyLimitBytes: number): string[] {
   ];
 }
 
-/** Detects a browser's CORS preflight, which gets 204 and no ping. A plain OPTIONS is a ping. */
+/** Detects a browser's CORS preflight, which gets 204 and no ping. A plain OPTIONS gets 405. */
 function isCorsPreflight(req: IncomingMessage): boolean {
   return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
 }
