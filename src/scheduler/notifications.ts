@@ -57,10 +57,6 @@ function backoffMs(attemptsMade: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attemptsMade - 1));
 }
 
-function firstBackoffMs(): number {
-  return backoffMs(1);
-}
-
 export function notificationJobOptions(jobId: string) {
   return {
     jobId,
@@ -263,6 +259,7 @@ export class NotificationWorker {
       const view = await renderer.alert(monitor, incident, monitor.teamId, now);
       // The lock gets an owner of its own, because the queued delivery of the same item (which
       // the sweep drains while a slow call runs) must wait for it, not take it over as a rerun.
+      // NOTE: after a crash during this post, the queued delivery waits out the lock (30 s).
       const owner = `direct-${item.jobId}`;
       const start = await deliveries.beginFirstPost(monitor.id, incident, owner, POSTING_LOCK_MS);
       if (start !== 'first' && start !== 'again') return skipped;
@@ -280,7 +277,7 @@ export class NotificationWorker {
       const retryInMs =
         error instanceof DeliveryError && error.retryAfterMs !== null
           ? error.retryAfterMs
-          : firstBackoffMs();
+          : backoffMs(1);
       const code = error instanceof DeliveryError ? error.code : undefined;
       logger.warn({ ...fields, err: error, code, retryInMs }, 'alert delivery failed; retrying');
       if (locked) {

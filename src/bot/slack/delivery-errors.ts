@@ -36,26 +36,12 @@ export function toDeliveryError(error: unknown, method: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
 
   if (error instanceof webApi.WebAPIRateLimitedError) {
-    const retryAfterMs = error.retryAfter * 1000;
-    return new DeliveryError(
-      `Slack rate-limited ${method}; retry after ${error.retryAfter} s.`,
-      false,
-      'rate_limited',
-      retryAfterMs,
-    );
+    return rateLimitedDeliveryError(error.retryAfter, method);
   }
 
   if (error instanceof webApi.WebAPIPlatformError) return fromPlatformError(error, method);
 
-  if (error instanceof webApi.WebAPIHTTPError) {
-    // Slack itself returns only 200 and 429, so other codes come from its edge or a proxy.
-    const transient = error.statusCode >= 500 || error.statusCode === 408;
-    return new DeliveryError(
-      `Slack returned HTTP ${error.statusCode} for ${method}.`,
-      !transient,
-      `http_${error.statusCode}`,
-    );
-  }
+  if (error instanceof webApi.WebAPIHTTPError) return httpDeliveryError(error.statusCode, method);
 
   if (error instanceof webApi.WebAPIRequestError) {
     return new DeliveryError(
@@ -86,6 +72,27 @@ function fromPlatformError(error: InstanceType<typeof webApi.WebAPIPlatformError
     error.data.error,
     typeof needed === 'string' ? needed : undefined,
     method,
+  );
+}
+
+/** Returns the DeliveryError for a 429 whose Retry-After is `seconds`. */
+export function rateLimitedDeliveryError(seconds: number, method: string): DeliveryError {
+  return new DeliveryError(
+    `Slack rate-limited ${method}; retry after ${seconds} s.`,
+    false,
+    'rate_limited',
+    seconds * 1000,
+  );
+}
+
+/** Returns the DeliveryError for an HTTP status other than 200 and 429. */
+export function httpDeliveryError(status: number, method: string): DeliveryError {
+  // Slack itself returns only 200 and 429, so other codes come from its edge or a proxy.
+  const transient = status >= 500 || status === 408;
+  return new DeliveryError(
+    `Slack returned HTTP ${status} for ${method}.`,
+    !transient,
+    `http_${status}`,
   );
 }
 

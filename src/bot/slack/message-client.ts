@@ -7,12 +7,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import { DeliveryError } from '../../scheduler/notifier.js';
-import { platformDeliveryError } from './delivery-errors.js';
+import {
+  httpDeliveryError,
+  platformDeliveryError,
+  rateLimitedDeliveryError,
+} from './delivery-errors.js';
 
 export type MessageMethod = 'chat.postMessage' | 'chat.update';
 
 /** The fields of a successful response that alert delivery reads. */
-export interface MessageAnswer {
+export interface MessageResponse {
   channel?: string;
   ts?: string;
 }
@@ -62,7 +66,7 @@ export class MessageClient {
     return target;
   }
 
-  call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageAnswer> {
+  call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageResponse> {
     const body = JSON.stringify(args);
     return new Promise((resolve, reject) => {
       const req = this.request({
@@ -112,33 +116,18 @@ function readResponse(
   method: MessageMethod,
   res: http.IncomingMessage,
   text: string,
-): MessageAnswer {
+): MessageResponse {
   const status = res.statusCode ?? 0;
   if (status === 429) {
     const seconds = Number(res.headers['retry-after']);
-    if (Number.isFinite(seconds) && seconds >= 0) {
-      throw new DeliveryError(
-        `Slack rate-limited ${method}; retry after ${seconds} s.`,
-        false,
-        'rate_limited',
-        seconds * 1000,
-      );
-    }
+    if (Number.isFinite(seconds) && seconds >= 0) throw rateLimitedDeliveryError(seconds, method);
     throw new DeliveryError(
       `Slack rate-limited ${method} without a Retry-After.`,
       false,
       'unknown',
     );
   }
-  if (status !== 200) {
-    // Slack itself returns only 200 and 429, so other codes come from its edge or a proxy.
-    const transient = status >= 500 || status === 408;
-    throw new DeliveryError(
-      `Slack returned HTTP ${status} for ${method}.`,
-      !transient,
-      `http_${status}`,
-    );
-  }
+  if (status !== 200) throw httpDeliveryError(status, method);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -162,5 +151,5 @@ function readResponse(
     const needed = typeof fields.needed === 'string' ? fields.needed : undefined;
     throw platformDeliveryError(code, needed, method);
   }
-  return parsed as MessageAnswer;
+  return parsed as MessageResponse;
 }

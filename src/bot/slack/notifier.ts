@@ -15,7 +15,7 @@ import type { AlertView } from '../views.js';
 import { renderAlertMessage } from './alert-blocks.js';
 import { mayHaveReachedSlack, toDeliveryError } from './delivery-errors.js';
 import { renderDigestBlocks } from './digest-blocks.js';
-import { type MessageAnswer, MessageClient, type MessageMethod } from './message-client.js';
+import { MessageClient, type MessageMethod, type MessageResponse } from './message-client.js';
 import { escapeAndTruncate, SLACK_LIMITS } from './mrkdwn.js';
 import { REQUEST_TIMEOUT_MS } from './web-client.js';
 
@@ -67,9 +67,9 @@ export class SlackNotifier implements Notifier, DigestNotifier {
   }
 
   /** Sends a chat.postMessage or chat.update of an alert, once. */
-  private message(method: MessageMethod, args: Record<string, unknown>): Promise<MessageAnswer> {
+  private message(method: MessageMethod, args: Record<string, unknown>): Promise<MessageResponse> {
     if (this.messages !== null) return this.messages.call(method, args);
-    return this.call(method, () => this.client.apiCall(method, args) as Promise<MessageAnswer>);
+    return this.call(method, () => this.client.apiCall(method, args) as Promise<MessageResponse>);
   }
 
   /** Closes the keep-alive connections of alert delivery. */
