@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { MessageRef } from '../scheduler/notifier.js';
 import type { Keys } from './keys.js';
+import { ItemScriptBatcher, perItemScript } from './write-batch.js';
 
 // Delivery records outlive a deleted monitor by this long, so its last edit can still land.
 const DELIVERY_TTL_SECONDS = 90 * 86_400;
@@ -62,8 +63,8 @@ return 1
 export type FirstPostStart = 'posted' | 'earlier' | 'busy' | 'first' | 'again';
 
 interface DeliveryScripts {
-  drumbeatBeginFirstPost(...args: (string | number)[]): Promise<FirstPostStart>;
-  drumbeatFinishFirstPost(...args: (string | number)[]): Promise<number>;
+  drumbeatBeginFirstPosts(keyCount: number, ...args: (string | number)[]): Promise<unknown[]>;
+  drumbeatFinishFirstPosts(keyCount: number, ...args: (string | number)[]): Promise<unknown[]>;
 }
 
 /**
@@ -71,18 +72,29 @@ interface DeliveryScripts {
  * so a retried or re-run delivery job never posts a second message.
  */
 export class DeliveryStore {
+  // The first posts of many alerts due at once share their calls to Redis.
+  private readonly begins: ItemScriptBatcher<FirstPostStart>;
+  private readonly finishes: ItemScriptBatcher<number>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    if (!('drumbeatBeginFirstPost' in redis)) {
-      redis.defineCommand('drumbeatBeginFirstPost', { numberOfKeys: 4, lua: BEGIN_FIRST_POST });
-      redis.defineCommand('drumbeatFinishFirstPost', { numberOfKeys: 4, lua: FINISH_FIRST_POST });
+    if (!('drumbeatBeginFirstPosts' in redis)) {
+      redis.defineCommand('drumbeatBeginFirstPosts', {
+        lua: perItemScript(BEGIN_FIRST_POST, 4, 7),
+      });
+      redis.defineCommand('drumbeatFinishFirstPosts', {
+        lua: perItemScript(FINISH_FIRST_POST, 4, 4),
+      });
     }
-  }
-
-  private get scripts(): DeliveryScripts {
-    return this.redis as unknown as DeliveryScripts;
+    const scripts = redis as unknown as DeliveryScripts;
+    this.begins = new ItemScriptBatcher((keys, args) =>
+      scripts.drumbeatBeginFirstPosts(keys.length, ...keys, ...args),
+    );
+    this.finishes = new ItemScriptBatcher((keys, args) =>
+      scripts.drumbeatFinishFirstPosts(keys.length, ...keys, ...args),
+    );
   }
 
   async get(monitorId: string, incidentId: string): Promise<MessageRef | null> {
@@ -139,19 +151,23 @@ export class DeliveryStore {
     ttlMs: number,
   ): Promise<FirstPostStart> {
     const keys = this.keys;
-    return this.scripts.drumbeatBeginFirstPost(
-      keys.delivery(monitorId, incident.id),
-      keys.deliveryLock(monitorId, incident.id),
-      keys.deliveryAttempt(monitorId, incident.id),
-      keys.incidents(monitorId),
-      owner,
-      ttlMs,
-      DELIVERY_TTL_SECONDS,
-      incident.id,
-      incident.openedAt,
-      keys.delivery(monitorId, ''),
-      keys.deliveryAttempt(monitorId, ''),
-    );
+    return this.begins.run({
+      keys: [
+        keys.delivery(monitorId, incident.id),
+        keys.deliveryLock(monitorId, incident.id),
+        keys.deliveryAttempt(monitorId, incident.id),
+        keys.incidents(monitorId),
+      ],
+      args: [
+        owner,
+        ttlMs,
+        DELIVERY_TTL_SECONDS,
+        incident.id,
+        incident.openedAt,
+        keys.delivery(monitorId, ''),
+        keys.deliveryAttempt(monitorId, ''),
+      ],
+    });
   }
 
   /** Saves the posted message, unlocks, and removes `outboxItem` (as stored) from the outbox. */
@@ -162,16 +178,15 @@ export class DeliveryStore {
     outboxItem: string,
   ): Promise<void> {
     const keys = this.keys;
-    await this.scripts.drumbeatFinishFirstPost(
-      keys.delivery(monitorId, incidentId),
-      keys.deliveryLock(monitorId, incidentId),
-      keys.outbox(monitorId),
-      keys.outboxPending(),
-      JSON.stringify(ref),
-      DELIVERY_TTL_SECONDS,
-      outboxItem,
-      monitorId,
-    );
+    await this.finishes.run({
+      keys: [
+        keys.delivery(monitorId, incidentId),
+        keys.deliveryLock(monitorId, incidentId),
+        keys.outbox(monitorId),
+        keys.outboxPending(),
+      ],
+      args: [JSON.stringify(ref), DELIVERY_TTL_SECONDS, outboxItem, monitorId],
+    });
   }
 
   async unlockPosting(monitorId: string, incidentId: string): Promise<void> {

@@ -14,7 +14,7 @@ import { type CounterWrites, counterWriteArgs } from './counter-writes.js';
 import type { Keys } from './keys.js';
 import { GetBatcher } from './read-batch.js';
 import { defineScripts, type ScriptRedis } from './scripts.js';
-import { ScriptBatcher } from './write-batch.js';
+import { ItemScriptBatcher, ScriptBatcher } from './write-batch.js';
 
 export interface StoreLimits {
   /** Pings kept per monitor, newest first. */
@@ -81,6 +81,7 @@ export class MonitorStore {
   private readonly redis: ScriptRedis;
   private readonly writes: ScriptBatcher;
   private readonly reads: GetBatcher;
+  private readonly armings: ItemScriptBatcher<number>;
 
   constructor(
     redis: Redis,
@@ -93,6 +94,9 @@ export class MonitorStore {
       this.redis.drumbeatCompareAndSet(keys.length, ...keys, ...args),
     );
     this.reads = new GetBatcher((keys) => this.redis.mget(keys));
+    this.armings = new ItemScriptBatcher((keys, args) =>
+      this.redis.drumbeatSetArmedMany(keys.length, ...keys, ...args),
+    );
   }
 
   async create(monitor: Monitor): Promise<void> {
@@ -224,15 +228,15 @@ export class MonitorStore {
     return parseWriteReply(reply, id);
   }
 
-  /** Moves the deadline job time from `expected` to `next`; false when it moved meanwhile. */
+  /**
+   * Moves the deadline job time from `expected` to `next`; false when it moved meanwhile. Moves
+   * that start in the same turn of the event loop go to Redis in one call.
+   */
   async setArmed(id: string, expected: number | null, next: number | null): Promise<boolean> {
-    const moved = await this.redis.drumbeatSetArmed(
-      this.keys.monitor(id),
-      this.keys.armed(),
-      expected === null ? '' : String(expected),
-      next === null ? '' : String(next),
-      id,
-    );
+    const moved = await this.armings.run({
+      keys: [this.keys.monitor(id), this.keys.armed()],
+      args: [expected === null ? '' : String(expected), next === null ? '' : String(next), id],
+    });
     return moved === 1;
   }
 

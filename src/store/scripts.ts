@@ -1,6 +1,7 @@
 // Lua scripts for the steps that must be atomic. Each declares every key it touches.
 
 import type { Redis } from 'ioredis';
+import { perItemScript } from './write-batch.js';
 
 /**
  * Reads a monitor and counts a ping against its rate window in one round trip.
@@ -20,45 +21,45 @@ return {value, count}
 /**
  * Applies counter writes to hashes and lists, such as the digest history. A Lua function that
  * COMPARE_AND_SET and WRITE_COUNTERS share. `keyBase` is the index before the first of its keys
- * in KEYS. ARGV from `a` contains the number of keys h, h times to live in ms, the cap of a sampled
- * list and the number of writes. Then come five values per write: key number (1 to h), op,
- * field, value, extra. `add` adds to a hash field and `max` raises one. `sample` keeps a
- * uniform sample of at most the cap in a list: each value is kept until the list is full, then
- * it replaces a random entry with the probability that keeps the sample uniform. Its field is
- * the number of the hash whose `n` counts the values seen, and its extra a random number in
- * [0, 1). Every key gets its time to live afterwards.
+ * in KEYS. From index `a` on, `values` contains the number of keys h, h times to live in ms, the
+ * cap of a sampled list and the number of writes. Then come five values per write: key number
+ * (1 to h), op, field, value, extra. `add` adds to a hash field and `max` raises one. `sample`
+ * keeps a uniform sample of at most the cap in a list: each value is kept until the list is
+ * full, then it replaces a random entry with the probability that keeps the sample uniform. Its
+ * field is the number of the hash whose `n` counts the values seen, and its extra a random
+ * number in [0, 1). Every key gets its time to live afterwards.
  */
 const COUNTER_WRITES_FUNCTION = `
-local function write_counters(keyBase, a)
-  local keyCount = tonumber(ARGV[a])
-  local cap = tonumber(ARGV[a + keyCount + 1])
+local function write_counters(keyBase, values, a)
+  local keyCount = tonumber(values[a])
+  local cap = tonumber(values[a + keyCount + 1])
   local first = a + keyCount + 3
-  local last = first + tonumber(ARGV[a + keyCount + 2]) * 5 - 1
+  local last = first + tonumber(values[a + keyCount + 2]) * 5 - 1
   for i = first, last, 5 do
-    local key = KEYS[keyBase + tonumber(ARGV[i])]
-    local op = ARGV[i + 1]
+    local key = KEYS[keyBase + tonumber(values[i])]
+    local op = values[i + 1]
     if op == 'add' then
-      redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3])
+      redis.call('HINCRBY', key, values[i + 2], values[i + 3])
     elseif op == 'max' then
-      local current = tonumber(redis.call('HGET', key, ARGV[i + 2]) or '0')
-      if tonumber(ARGV[i + 3]) > current then redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) end
+      local current = tonumber(redis.call('HGET', key, values[i + 2]) or '0')
+      if tonumber(values[i + 3]) > current then redis.call('HSET', key, values[i + 2], values[i + 3]) end
     elseif op == 'sample' then
-      local seen = redis.call('HINCRBY', KEYS[keyBase + tonumber(ARGV[i + 2])], 'n', 1)
+      local seen = redis.call('HINCRBY', KEYS[keyBase + tonumber(values[i + 2])], 'n', 1)
       if seen <= cap then
-        redis.call('RPUSH', key, ARGV[i + 3])
+        redis.call('RPUSH', key, values[i + 3])
       else
-        local index = math.floor(tonumber(ARGV[i + 4]) * seen)
-        if index < cap then redis.call('LSET', key, index, ARGV[i + 3]) end
+        local index = math.floor(tonumber(values[i + 4]) * seen)
+        if index < cap then redis.call('LSET', key, index, values[i + 3]) end
       end
     end
   end
-  for k = 1, keyCount do redis.call('PEXPIRE', KEYS[keyBase + k], ARGV[a + k]) end
+  for k = 1, keyCount do redis.call('PEXPIRE', KEYS[keyBase + k], values[a + k]) end
 end
 `;
 
-/** Applies one set of counter writes (see COUNTER_WRITES_FUNCTION); ARGV as it describes. */
+/** Applies one set of counter writes (see COUNTER_WRITES_FUNCTION), given in ARGV from 1 on. */
 export const WRITE_COUNTERS = `${COUNTER_WRITES_FUNCTION}
-write_counters(0, 1)
+write_counters(0, ARGV, 1)
 return 1
 `;
 
@@ -70,54 +71,68 @@ return 1
  * monitor's rate window, as READ_FOR_PING does, and writes nothing past the limit.
  * KEYS per item: monitor, pings, incidents, outbox, outbox-pending set, rate window, then the
  *   keys of its counter writes.
- * ARGV per item: its number of values and its number of keys first. Then expected generation,
- *   new generation, new record JSON, ping ('' for none), ping cap, incident cap, monitor id,
- *   rate limit (0: count nothing) and rate window seconds. Then the number of effects and the
- *   effect JSON strings, the number of archived incidents and their JSON strings, and last the
- *   counter writes as COUNTER_WRITES_FUNCTION reads them. The record keeps its stored armedAt.
+ * ARGV: one argument per item, its values joined by NUL bytes (see `packItem`). The values are
+ *   its number of keys, expected generation, new generation, new record JSON, ping ('' for
+ *   none), ping cap, incident cap, monitor id, rate limit (0: count nothing) and rate window
+ *   seconds. Then come the number of effects and the effect JSON strings, the number of
+ *   archived incidents and their JSON strings, and last the counter writes as
+ *   COUNTER_WRITES_FUNCTION reads them. The record keeps its stored armedAt.
  * Returns one reply per item: {'written', armedAt}, {'conflict', current value} when the
  * generation differs, {'rate_limited', count}, {'deleted'}, or {'failed', message} when the
  * item raised an error, which leaves the other items unaffected.
  */
 export const COMPARE_AND_SET = `${COUNTER_WRITES_FUNCTION}
-local function write(k, a)
+local function unpack_item(packed)
+  local values = {}
+  local start = 1
+  while true do
+    local stop = string.find(packed, '\\0', start, true)
+    if not stop then
+      values[#values + 1] = string.sub(packed, start)
+      return values
+    end
+    values[#values + 1] = string.sub(packed, start, stop - 1)
+    start = stop + 1
+  end
+end
+
+local function write(k, v)
   local current = redis.call('GET', KEYS[k + 1])
   if not current then return {'deleted'} end
-  local limit = tonumber(ARGV[a + 9])
+  local limit = tonumber(v[9])
   if limit > 0 then
     local count = redis.call('INCR', KEYS[k + 6])
-    if count == 1 then redis.call('EXPIRE', KEYS[k + 6], tonumber(ARGV[a + 10]) * 2) end
+    if count == 1 then redis.call('EXPIRE', KEYS[k + 6], tonumber(v[10]) * 2) end
     if count > limit then return {'rate_limited', count} end
   end
   local generation, armed = string.match(current, '^(%d+)|([^|]*)|')
-  if generation ~= ARGV[a + 2] then return {'conflict', current} end
-  redis.call('SET', KEYS[k + 1], ARGV[a + 3] .. '|' .. armed .. '|' .. ARGV[a + 4])
-  if ARGV[a + 5] ~= '' then
-    redis.call('LPUSH', KEYS[k + 2], ARGV[a + 5])
-    redis.call('LTRIM', KEYS[k + 2], 0, tonumber(ARGV[a + 6]) - 1)
+  if generation ~= v[2] then return {'conflict', current} end
+  redis.call('SET', KEYS[k + 1], v[3] .. '|' .. armed .. '|' .. v[4])
+  if v[5] ~= '' then
+    redis.call('LPUSH', KEYS[k + 2], v[5])
+    redis.call('LTRIM', KEYS[k + 2], 0, tonumber(v[6]) - 1)
   end
-  local i = a + 11
-  local effects = tonumber(ARGV[i])
-  for j = i + 1, i + effects do redis.call('RPUSH', KEYS[k + 4], ARGV[j]) end
-  if effects > 0 then redis.call('SADD', KEYS[k + 5], ARGV[a + 8]) end
+  local i = 11
+  local effects = tonumber(v[i])
+  for j = i + 1, i + effects do redis.call('RPUSH', KEYS[k + 4], v[j]) end
+  if effects > 0 then redis.call('SADD', KEYS[k + 5], v[8]) end
   i = i + effects + 1
-  local archived = tonumber(ARGV[i])
-  for j = i + 1, i + archived do redis.call('LPUSH', KEYS[k + 3], ARGV[j]) end
-  if archived > 0 then redis.call('LTRIM', KEYS[k + 3], 0, tonumber(ARGV[a + 7]) - 1) end
-  write_counters(k + 6, i + archived + 1)
+  local archived = tonumber(v[i])
+  for j = i + 1, i + archived do redis.call('LPUSH', KEYS[k + 3], v[j]) end
+  if archived > 0 then redis.call('LTRIM', KEYS[k + 3], 0, tonumber(v[7]) - 1) end
+  write_counters(k + 6, v, i + archived + 1)
   return {'written', armed}
 end
 
 local replies = {}
-local a = 1
 local k = 0
-while k < #KEYS do
-  local ok, reply = pcall(write, k, a)
+for n = 1, #ARGV do
+  local v = unpack_item(ARGV[n])
+  local ok, reply = pcall(write, k, v)
   if ok then replies[#replies + 1] = reply
   elseif type(reply) == 'table' and reply.err then replies[#replies + 1] = {'failed', reply.err}
   else replies[#replies + 1] = {'failed', tostring(reply)} end
-  k = k + tonumber(ARGV[a + 1])
-  a = a + 1 + tonumber(ARGV[a])
+  k = k + tonumber(v[1])
 end
 return replies
 `;
@@ -170,6 +185,7 @@ export type ScriptRedis = Redis & {
     next: string,
     id: string,
   ): Promise<number>;
+  drumbeatSetArmedMany(keyCount: number, ...args: (string | number)[]): Promise<unknown[]>;
   drumbeatCreate(
     k1: string,
     k2: string,
@@ -189,5 +205,6 @@ export function defineScripts(redis: Redis): void {
   redis.defineCommand('drumbeatCompareAndSet', { lua: COMPARE_AND_SET });
   redis.defineCommand('drumbeatWriteCounters', { lua: WRITE_COUNTERS });
   redis.defineCommand('drumbeatSetArmed', { numberOfKeys: 2, lua: SET_ARMED });
+  redis.defineCommand('drumbeatSetArmedMany', { lua: perItemScript(SET_ARMED, 2, 3) });
   redis.defineCommand('drumbeatCreate', { numberOfKeys: 3, lua: CREATE_MONITOR });
 }
