@@ -31,14 +31,36 @@ export class HistoryRecorder implements ChangeListener {
     }
   }
 
-  async changeStored(change: StoredChange): Promise<void> {
+  changeStored(change: StoredChange): Promise<void> | undefined {
     const { after } = change;
+    let entry: ReturnType<typeof changeEntry>;
     try {
-      const entry = changeEntry(change);
-      if (entry !== null) await this.options.store.writeChanges(after.teamId, [entry], change.now);
-      if (this.options.onTeamSeen && !this.teamsSeen.has(after.teamId)) {
-        await this.options.onTeamSeen(after.teamId);
-        this.teamsSeen.add(after.teamId);
+      entry = changeEntry(change);
+    } catch (error) {
+      this.logFailure(change, error);
+      return undefined;
+    }
+    const teamIsNew = this.options.onTeamSeen !== undefined && !this.teamsSeen.has(after.teamId);
+    // Most changes, such as pings, add no entry to the change log, and return without a promise.
+    if (entry === null && !teamIsNew) return undefined;
+    return this.storeChange(change, entry, teamIsNew);
+  }
+
+  private async storeChange(
+    change: StoredChange,
+    entry: ReturnType<typeof changeEntry>,
+    teamIsNew: boolean,
+  ): Promise<void> {
+    const { teamId } = change.after;
+    try {
+      if (entry !== null) await this.options.store.writeChanges(teamId, [entry], change.now);
+      if (teamIsNew && this.options.onTeamSeen && !this.teamsSeen.has(teamId)) {
+        // Marked first, so that the changes of one burst call it once. A failure unmarks it.
+        this.teamsSeen.add(teamId);
+        await this.options.onTeamSeen(teamId).catch((error: unknown) => {
+          this.teamsSeen.delete(teamId);
+          throw error;
+        });
       }
     } catch (error) {
       this.logFailure(change, error);

@@ -49,6 +49,8 @@ interface HandlerContext {
   stall: StallGuard;
   /** The headers of every answer, as a flat name-value list for `writeHead`. */
   commonHeaders: readonly string[];
+  /** The headers of a `200 OK`, built once because nearly every response is one. */
+  okHeaders: readonly string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export function createPingHandler(options: PingHandlerOptions): PingRequestHandl
     failureLog: new RepeatLimitedLog(FAILURE_LOG_INTERVAL_MS, options.now ?? Date.now),
     stall: new StallGuard(options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
     commonHeaders: commonHeaders(bodyLimitBytes),
+    okHeaders: [...commonHeaders(bodyLimitBytes), ...textHeaders('OK')],
   };
 
   return (req, res) => {
@@ -234,14 +237,18 @@ function sendText(
   text: string,
   extraHeaders: readonly string[] = [],
 ): void {
-  const length = text === 'OK' ? '2' : String(Buffer.byteLength(text));
-  res.writeHead(status, [
-    ...context.commonHeaders,
-    ...extraHeaders,
-    ...['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', length],
-  ]);
+  const headers =
+    status === 200 && text === 'OK' && extraHeaders.length === 0
+      ? context.okHeaders
+      : [...context.commonHeaders, ...extraHeaders, ...textHeaders(text)];
+  res.writeHead(status, headers as string[]);
   if (req.method === 'HEAD') res.end();
   else res.end(text);
+}
+
+function textHeaders(text: string): string[] {
+  const length = String(Buffer.byteLength(text));
+  return ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', length];
 }
 
 function headerValue(req: IncomingMessage, name: string, maxChars: number): string | null {

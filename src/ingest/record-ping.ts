@@ -42,14 +42,12 @@ export class RedisPingRecorder implements PingRecorder {
 
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
-  async record(target: PingTarget, input: PingInput): Promise<RecordResult> {
-    try {
-      return await this.recordOrThrow(target, input);
-    } catch (error) {
+  record(target: PingTarget, input: PingInput): Promise<RecordResult> {
+    return this.recordOrThrow(target, input).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError) throw error;
       this.options.logger.error({ err: error }, 'ping not stored');
       throw new StoreUnavailableError('the ping could not be stored');
-    }
+    });
   }
 
   private async recordOrThrow(target: PingTarget, input: PingInput): Promise<RecordResult> {

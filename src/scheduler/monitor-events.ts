@@ -4,14 +4,21 @@ import { type MonitorEvent, type Transition, transition } from '../domain/machin
 import type { Incident, Monitor, PingInput, StoredPing } from '../domain/types.js';
 import type { StoredMonitor } from '../store/codec.js';
 import type { CounterWrites } from '../store/counter-writes.js';
-import type { MonitorStore, OutboxItem, RateCount } from '../store/monitors.js';
+import type { MonitorStore, OutboxItem, RateCount, WriteExtras } from '../store/monitors.js';
 import { Deadlines } from './deadlines.js';
 import { threadReplyJobId } from './delivery-order.js';
 import type { AlertSnapshot, NotificationJobData, NotificationQueue } from './notifications.js';
 
 export type ApplyResult =
-  /** `armedAt` is the deadline job time stored with the monitor when the change was written. */
-  | { status: 'applied'; monitor: Monitor; armedAt: number | null; transition: Transition }
+  | {
+      status: 'applied';
+      monitor: Monitor;
+      /** The deadline job time stored with the monitor when the change was written. */
+      armedAt: number | null;
+      transition: Transition;
+      /** True when the change opened an incident and its first message was posted in place. */
+      alertPosted?: boolean;
+    }
   | { status: 'not_found' };
 
 /** A ping past its monitor's rate stores nothing. */
@@ -27,8 +34,8 @@ export interface PingRate {
 export interface ApplyOptions {
   /** The monitor as the caller read it, to save a round trip. */
   stored?: StoredMonitor | null;
-  /** A ping to store with the change; its duration is filled in from the transition. */
-  ping?: Omit<StoredPing, 'durationMs'>;
+  /** With a `ping` event: when the ping arrived, to store it with the change. */
+  pingAt?: number;
   /** Set when a deadline job applies the event: that job re-arms itself. */
   fromDeadlineJob?: boolean;
 }
@@ -46,8 +53,8 @@ export interface StoredChange {
 export interface ChangeListener {
   /** Counter writes to store in the same step as the change, or null for none. */
   writesFor(change: StoredChange): CounterWrites | null;
-  /** Called once the change is stored. */
-  changeStored(change: StoredChange): Promise<void>;
+  /** Called once the change is stored. Returns a promise only when it has work to wait for. */
+  changeStored(change: StoredChange): Promise<void> | undefined;
 }
 
 /**
@@ -78,6 +85,22 @@ export function firstPostOf(before: Monitor, outbox: OutboxItem[]): OutboxItem |
   const { incident } = data.snapshot;
   if (incident.closedAt !== null || before.incident?.id === incident.id) return null;
   return item;
+}
+
+/** Builds the stored form of a ping that arrived at `at` and ended a run of `durationMs`. */
+function storedPing(input: PingInput, at: number, durationMs: number | null): StoredPing {
+  return {
+    at,
+    kind: input.kind,
+    exitStatus: input.exitStatus,
+    rid: input.rid,
+    method: input.method,
+    body: input.body,
+    bodyBytesCut: input.bodyBytesCut,
+    userAgent: input.userAgent,
+    remoteAddress: input.remoteAddress,
+    durationMs,
+  };
 }
 
 // Compare-and-set attempts before giving up; each retry starts from the value that won.
@@ -157,10 +180,10 @@ export class MonitorEvents {
     at: number,
     options: { stored: StoredMonitor; rate: PingRate | null },
   ): Promise<PingApplyResult> {
-    const rate = options.rate && { ...options.rate, limit: options.rate.maxPings, now: at };
+    const limit = options.rate;
+    const rate = limit && { windowSeconds: limit.windowSeconds, limit: limit.maxPings, now: at };
     const event = { type: 'ping' as const, ping: input };
-    const ping = { ...input, at };
-    return this.applyChange(monitorId, event, { stored: options.stored, ping }, rate);
+    return this.applyChange(monitorId, event, { stored: options.stored, pingAt: at }, rate);
   }
 
   private async applyChange(
@@ -175,23 +198,26 @@ export class MonitorEvents {
       if (!stored) return { status: 'not_found' };
       const now = this.clock();
       const result = transition(stored.monitor, event, now);
-      if (!result.changed && !options.ping) {
+      if (!result.changed && options.pingAt === undefined) {
         const { monitor, armedAt } = stored;
         return { status: 'applied', monitor, armedAt, transition: result };
       }
-      const ping = options.ping
-        ? { ...options.ping, durationMs: result.pingDurationMs }
-        : undefined;
-      const archive = result.effects.flatMap((effect) =>
-        effect.type === 'archive_incident' ? [effect.incident] : [],
-      );
+      const ping =
+        options.pingAt !== undefined && event.type === 'ping'
+          ? storedPing(event.ping, options.pingAt, result.pingDurationMs)
+          : undefined;
+      const archive: Incident[] = [];
+      for (const effect of result.effects) {
+        if (effect.type === 'archive_incident') archive.push(effect.incident);
+      }
       const outbox = outboxFor(result.monitor, result.effects);
       const change: StoredChange | null =
         result.changed && this.listener
           ? { before: stored.monitor, after: result.monitor, event, transition: result, now }
           : null;
       const counters = change && this.listener ? this.listener.writesFor(change) : null;
-      const extras = { ...(ping ? { ping } : {}), outbox, archive, counters };
+      const extras: WriteExtras = { outbox, archive, counters };
+      if (ping) extras.ping = ping;
       const generation = stored.monitor.generation;
       const write = await this.store.compareAndSet(result.monitor, generation, extras, rate);
       // The ping is counted once, so a retry after a conflict does not count it again.
@@ -206,20 +232,23 @@ export class MonitorEvents {
         stored = write.current;
         continue;
       }
-      if (change && this.listener) await this.listener.changeStored(change);
+      if (change && this.listener) {
+        const pending = this.listener.changeStored(change);
+        if (pending) await pending;
+      }
       // Most pings move the deadline later, which needs no call at all.
       const { dueAt } = result.monitor;
       if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt)) {
         await this.deadlines.ensureArmed(monitorId, write.armedAt, dueAt, now);
       }
       if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);
+      let direct: FirstPostResult | null = null;
       if (outbox.length > 0) {
         // Only deadline jobs post directly, so that a ping's response never waits for the chat API.
         const first = options.fromDeadlineJob ? firstPostOf(stored.monitor, outbox) : null;
-        const direct =
-          first !== null && this.firstPoster !== null
-            ? await this.firstPoster.postFirst(result.monitor, first)
-            : null;
+        if (first !== null && this.firstPoster !== null) {
+          direct = await this.firstPoster.postFirst(result.monitor, first);
+        }
         if (direct === null || !direct.posted) {
           await this.drainOutbox(monitorId, direct?.retryInMs ?? 0);
         }
@@ -229,6 +258,7 @@ export class MonitorEvents {
         monitor: result.monitor,
         armedAt: write.armedAt,
         transition: result,
+        alertPosted: direct?.posted === true,
       };
     }
     throw new Error(

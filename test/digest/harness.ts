@@ -90,11 +90,7 @@ export class HistoryWorld {
 
   async ping(monitor: Monitor, kind: PingKind, exitStatus: number | null = null): Promise<void> {
     const input = pingFixture(kind, { exitStatus });
-    await this.events.apply(
-      monitor.id,
-      { type: 'ping', ping: input },
-      { ping: { ...input, at: this.nowMs } },
-    );
+    await this.events.apply(monitor.id, { type: 'ping', ping: input }, { pingAt: this.nowMs });
   }
 
   async apply(monitor: Monitor, event: MonitorEvent): Promise<void> {

@@ -171,11 +171,7 @@ function missedEditOf(post: { ref: MessageRef }) {
 
 async function ping(monitor: Monitor, kind: 'success' | 'fail' | 'start' = 'success') {
   const input = pingFixture(kind);
-  return events.apply(
-    monitor.id,
-    { type: 'ping', ping: input },
-    { ping: { ...input, at: Date.now() } },
-  );
+  return events.apply(monitor.id, { type: 'ping', ping: input }, { pingAt: Date.now() });
 }
 
 describe('heartbeat loop on Redis and BullMQ', () => {

@@ -143,7 +143,7 @@ describe('other commands', () => {
     await core.run('new status-job every 1 hour', owner);
     const id = (await store.idForName(owner.teamId, 'status-job'))!;
     const ping = pingFixture('success');
-    await events.apply(id, { type: 'ping', ping }, { ping: { ...ping, at: NOW } });
+    await events.apply(id, { type: 'ping', ping }, { pingAt: NOW });
     const out = await text('status status-job', owner);
     expect(out).toContain('State: up');
     expect(out).toContain('Latest pings:');
@@ -261,7 +261,7 @@ describe('buttons', () => {
     await core.run(`new ${name} every 1 hour`, owner);
     const id = (await store.idForName(owner.teamId, name))!;
     const ping = pingFixture('fail', { exitStatus: 1 });
-    await events.apply(id, { type: 'ping', ping }, { ping: { ...ping, at: NOW } });
+    await events.apply(id, { type: 'ping', ping }, { pingAt: NOW });
     const incident = (await store.get(id))!.monitor.incident!;
     return { id, value: `${id}:${incident.id}` };
   }
