@@ -115,7 +115,7 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** Creates a logger that writes nothing, for tests and tools that want no output. */

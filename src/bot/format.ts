@@ -1,7 +1,24 @@
 // Times and durations as people read them. Zones are applied here and nowhere deeper.
 
+// Alerts of many deadlines that passed together show the same few instants again and again.
+// A result is kept per minute of `now`, because "today" depends on `now`. A day starts on a
+// whole minute in every zone.
+const MAX_CACHED_TIMES = 500;
+const formattedTimes = new Map<string, string>();
+
 /** Formats an instant in a zone: `Fri 4 Dec, 14:00 CET`. Omits the date when it is `now`'s. */
 export function formatTime(ms: number, timezone: string, now?: number): string {
+  const key = `${timezone} ${ms} ${now === undefined ? '' : Math.floor(now / 60_000)}`;
+  let text = formattedTimes.get(key);
+  if (text === undefined) {
+    text = formatTimeUncached(ms, timezone, now);
+    if (formattedTimes.size >= MAX_CACHED_TIMES) formattedTimes.clear();
+    formattedTimes.set(key, text);
+  }
+  return text;
+}
+
+function formatTimeUncached(ms: number, timezone: string, now: number | undefined): string {
   const date = new Date(ms);
   const withSeconds = ms % 60_000 !== 0;
   const time = formatter(timezone, withSeconds ? 'time-seconds' : 'time').format(date);

@@ -106,10 +106,10 @@ export class DeadlineWorker {
     if (result.status === 'not_found') return 'stale';
     await deadlines.rearm(monitorId, fireAt, result.monitor.dueAt, clock());
     if (result.transition.changed) {
-      this.options.logger.info(
-        { monitorId, state: result.monitor.state, jobId: job.id },
-        'deadline passed',
-      );
+      // One line per alert, because a first message that this job posted is not logged again.
+      const { state, incident } = result.monitor;
+      const fields = { monitorId, state, incidentId: incident?.id, jobId: job.id };
+      this.options.logger.info({ ...fields, alertPosted: result.alertPosted }, 'deadline passed');
     }
     return 'checked';
   }

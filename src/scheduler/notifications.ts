@@ -269,7 +269,8 @@ export class NotificationWorker {
       const posted = await notifier.postAlert(monitor.channelId, view, { mayExist });
       await deliveries.finishFirstPost(monitor.id, incident.id, posted, encodeOutboxItem(item));
       locked = false;
-      logger.info({ ...fields, mayExist }, 'alert posted');
+      // The deadline job that called this logs the alert, so the line here is for debugging.
+      logger.debug({ ...fields, mayExist }, 'alert posted');
       return { posted: true };
     } catch (error) {
       // The queued delivery retries as after its own first attempt: after a 429's Retry-After,
