@@ -115,7 +115,27 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(settings, options.destination ?? bufferedStandardOutput());
+}
+
+// A burst of alerts logs thousands of lines a second, and one write system call per line took
+// about a tenth of a worker's CPU. Standard output is written in chunks of up to 4 KiB instead,
+// and at least every 200 ms; pino writes what is left when the process exits.
+const LOG_CHUNK_BYTES = 4096;
+const LOG_FLUSH_INTERVAL_MS = 200;
+
+function bufferedStandardOutput(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES });
+  const timer = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // The stream is closed, as at exit, and has nothing left to write.
+      clearInterval(timer);
+    }
+  }, LOG_FLUSH_INTERVAL_MS);
+  timer.unref();
+  return destination;
 }
 
 /** Creates a logger that writes nothing, for tests and tools that want no output. */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { connectionErrorLog, createLogger, REDACTED, workerErrorLog } from '../src/logger.js';
 
@@ -127,5 +128,54 @@ describe('repeated errors', () => {
     ]);
     expect(lines[2]).toMatchObject({ level: 50, suppressed: 1 });
     expect(JSON.stringify(lines[0]?.err)).toContain('    at ');
+  });
+});
+
+describe('createLogger standard output', () => {
+  /** Runs a child process that logs through createLogger's default destination. */
+  function runChild(script: string) {
+    const loggerUrl = new URL('../src/logger.ts', import.meta.url).href;
+    const source = `import { createLogger } from ${JSON.stringify(loggerUrl)};\n${script}`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', source],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const lines: { atMs: number; text: string }[] = [];
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      for (const text of chunk.split('\n').filter(Boolean)) lines.push({ atMs: Date.now(), text });
+    });
+    const exited = new Promise<{ code: number | null; atMs: number }>((resolve) =>
+      child.once('close', (code) => resolve({ code, atMs: Date.now() })),
+    );
+    return { lines, exited };
+  }
+
+  it('writes a lone line before exit', async () => {
+    const { lines, exited } = runChild(`
+      const logger = createLogger({ level: 'info' });
+      logger.info('started');
+      setTimeout(() => process.exit(0), 2000);
+    `);
+    const exit = await exited;
+    expect(exit.code).toBe(0);
+    expect(lines[0]?.text).toContain('"msg":"started"');
+    // The periodic flush wrote it, well before the exit would have.
+    expect(exit.atMs - lines[0]!.atMs).toBeGreaterThan(1000);
+  });
+
+  it('writes every line before process.exit', async () => {
+    const { lines, exited } = runChild(`
+      const logger = createLogger({ level: 'info' });
+      for (let i = 0; i < 500; i++) logger.info({ i }, 'line');
+      logger.fatal('stopping');
+      process.exit(3);
+    `);
+    expect((await exited).code).toBe(3);
+    expect(lines).toHaveLength(501);
+    expect(lines[500]?.text).toContain('"msg":"stopping"');
   });
 });
