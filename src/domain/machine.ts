@@ -45,28 +45,24 @@ function maxRuntimeMs(monitor: Monitor): number {
 }
 
 /**
- * Sets `dueAt` and `deadlineKind` from the state. An open run is judged by its maximum run
- * time and suspends the late check, because the job has started. Failed and hung monitors
- * keep their incident open with no deadline until the next ping, as healthchecks.io does.
+ * Returns the `dueAt` and `deadlineKind` that the state implies. An open run is judged by its
+ * maximum run time and suspends the late check, because the job has started. Failed and hung
+ * monitors keep their incident open with no deadline until the next ping, as healthchecks.io
+ * does.
  */
-function withDeadline(monitor: Monitor): Monitor {
-  const next = { ...monitor };
-  const running = next.openRuns.length > 0 && next.state !== 'hung';
-  if (next.state === 'paused') {
-    next.dueAt = null;
-    next.deadlineKind = null;
-  } else if (running) {
-    const oldestStart = Math.min(...next.openRuns.map((run) => run.startedAt));
-    next.dueAt = oldestStart + maxRuntimeMs(next);
-    next.deadlineKind = 'hung';
-  } else if (next.expectedAt !== null && ['up', 'late', 'missed'].includes(next.state)) {
-    next.dueAt = next.expectedAt + next.graceMs;
-    next.deadlineKind = next.state === 'up' ? 'late' : 'missed';
-  } else {
-    next.dueAt = null;
-    next.deadlineKind = null;
+function deadlineOf(monitor: Monitor): Pick<Monitor, 'dueAt' | 'deadlineKind'> {
+  const { state } = monitor;
+  if (state === 'paused') return { dueAt: null, deadlineKind: null };
+  if (monitor.openRuns.length > 0 && state !== 'hung') {
+    let oldestStart = Number.POSITIVE_INFINITY;
+    for (const run of monitor.openRuns) oldestStart = Math.min(oldestStart, run.startedAt);
+    return { dueAt: oldestStart + maxRuntimeMs(monitor), deadlineKind: 'hung' };
   }
-  return next;
+  if (monitor.expectedAt !== null && (state === 'up' || state === 'late' || state === 'missed')) {
+    const deadlineKind = state === 'up' ? 'late' : 'missed';
+    return { dueAt: monitor.expectedAt + monitor.graceMs, deadlineKind };
+  }
+  return { dueAt: null, deadlineKind: null };
 }
 
 function openIncident(monitor: Monitor, kind: IncidentKind, now: number): Incident {
@@ -132,7 +128,7 @@ class TransitionBuilder {
 
   finish(changed = true): Transition {
     const monitor = changed
-      ? withDeadline({ ...this.monitor, generation: this.monitor.generation + 1 })
+      ? { ...this.monitor, generation: this.monitor.generation + 1, ...deadlineOf(this.monitor) }
       : this.monitor;
     return { monitor, effects: this.effects, changed, pingDurationMs: this.pingDurationMs };
   }
