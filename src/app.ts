@@ -9,7 +9,7 @@ import { Digests } from './digest/digests.js';
 import type { Platform } from './domain/types.js';
 import { RedisPingRecorder } from './ingest/record-ping.js';
 import { createHttpServer, type HttpServer } from './ingest/server.js';
-import { connectionErrorLog } from './logger.js';
+import { connectionErrorLog, logQueueErrors } from './logger.js';
 import { mountChatPlatforms } from './platforms.js';
 import { checkReadiness, type ReadinessParts } from './readiness.js';
 import { DeadlineWorker } from './scheduler/deadline-worker.js';
@@ -18,6 +18,7 @@ import { IngestHeartbeat } from './scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from './scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from './scheduler/notifications.js';
 import type { Notifier } from './scheduler/notifier.js';
+import { reconnectDelayMs } from './scheduler/redis-retry.js';
 import { Sweep } from './scheduler/sweep.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { Keys } from './store/keys.js';
@@ -110,13 +111,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const takesPings = config.roles.includes('web');
   const redis = await connectRedis(options.redisUrl, logger, !takesPings);
   const keys = new Keys(config.keyPrefix);
-  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const connection = {
+    url: options.redisUrl,
+    maxRetriesPerRequest: null,
+    retryStrategy: reconnectDelayMs,
+  };
   const store = new MonitorStore(redis, keys);
   const teams = new TeamStore(redis, keys);
   const deliveries = new DeliveryStore(redis, keys);
   const deadlines = new Deadlines(connection, keys, store, logger);
   const notifications = new NotificationQueue(connection, keys);
   const digests = new Digests({ redis, connection, keys, store, teams, logger, clock });
+  logQueueErrors(logger, {
+    deadline: deadlines.queue,
+    notification: notifications.queue,
+    digest: digests.scheduler.queue,
+  });
   const events = new MonitorEvents(
     store,
     deadlines,

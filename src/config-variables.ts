@@ -19,6 +19,7 @@ const MAX_PING_RATE_PER_MINUTE = 100_000;
 export const DEFAULT_DOWNTIME_THRESHOLD_MS = 30_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 15_000;
 export const DEFAULT_JOB_LOCK_MS = 30_000;
+export const DEFAULT_STOP_TIMEOUT_MS = 25_000;
 const MAX_TIMING_MS = 3_600_000;
 
 function wholeNumber(min: number, max: number) {
@@ -74,6 +75,7 @@ export const envSchema = z.object({
   DRUMBEAT_DOWNTIME_THRESHOLD_MS: wholeNumber(1000, MAX_TIMING_MS).optional(),
   DRUMBEAT_SWEEP_INTERVAL_MS: wholeNumber(100, MAX_TIMING_MS).optional(),
   DRUMBEAT_JOB_LOCK_MS: wholeNumber(500, MAX_TIMING_MS).optional(),
+  DRUMBEAT_STOP_TIMEOUT_MS: wholeNumber(1000, MAX_TIMING_MS).optional(),
   DATA_DIR: z.string().optional(),
 });
 
@@ -157,6 +159,10 @@ const HELP: Record<VariableName, VariableHelp> = {
   DRUMBEAT_JOB_LOCK_MS: {
     expected: `a whole number of milliseconds from 500 to ${MAX_TIMING_MS}`,
     example: String(DEFAULT_JOB_LOCK_MS),
+  },
+  DRUMBEAT_STOP_TIMEOUT_MS: {
+    expected: `a whole number of milliseconds from 1000 to ${MAX_TIMING_MS}`,
+    example: String(DEFAULT_STOP_TIMEOUT_MS),
   },
   DATA_DIR: { expected: 'a directory path', example: './data' },
 };

@@ -7,6 +7,7 @@ import {
   DEFAULT_PING_RATE_PER_MINUTE,
   DEFAULT_PORT,
   DEFAULT_SLACK_API_URL,
+  DEFAULT_STOP_TIMEOUT_MS,
   DEFAULT_SWEEP_INTERVAL_MS,
   envSchema,
   invalidValueMessage,
@@ -65,6 +66,8 @@ export interface Config {
   sweepIntervalMs: number;
   /** How long a worker's lock on a running job lasts; a crashed worker's job runs again after it. */
   jobLockMs: number;
+  /** How long a stop may take after SIGTERM before the process exits without finishing it. */
+  stopTimeoutMs: number;
   /** Absolute path of the private Redis's data directory. */
   dataDir: string;
 }
@@ -149,6 +152,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     downtimeThresholdMs: env.DRUMBEAT_DOWNTIME_THRESHOLD_MS ?? DEFAULT_DOWNTIME_THRESHOLD_MS,
     sweepIntervalMs: env.DRUMBEAT_SWEEP_INTERVAL_MS ?? DEFAULT_SWEEP_INTERVAL_MS,
     jobLockMs: env.DRUMBEAT_JOB_LOCK_MS ?? DEFAULT_JOB_LOCK_MS,
+    stopTimeoutMs: env.DRUMBEAT_STOP_TIMEOUT_MS ?? DEFAULT_STOP_TIMEOUT_MS,
     dataDir: resolve(cwd, env.DATA_DIR ?? './data'),
   };
 }

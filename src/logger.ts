@@ -206,3 +206,19 @@ export function workerErrorLog(
     limit.run((suppressed) => logger.error({ err: error, suppressed }, message));
   };
 }
+
+/** An object that reports failures through `error` events, such as a BullMQ Queue. */
+interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Logs the `error` events of BullMQ queues, keyed by a name for the log line, as
+ * `connectionErrorLog` does. A BullMQ Queue without an `error` listener prints each error with
+ * its stack to standard error, several times a second while Redis is unreachable.
+ */
+export function logQueueErrors(logger: Logger, queues: Record<string, ErrorEmitter>): void {
+  for (const [name, queue] of Object.entries(queues)) {
+    queue.on('error', connectionErrorLog(logger, `${name} queue connection error`));
+  }
+}

@@ -63,6 +63,13 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      const message =
+        `The stop did not finish within ${config.stopTimeoutMs} ms, so the process exits without ` +
+        'it. Set DRUMBEAT_STOP_TIMEOUT_MS to wait longer.';
+      logger.error({ signal }, message);
+      process.exit(1);
+    }, config.stopTimeoutMs);
     app
       .stop()
       .then(() => redis.stop())

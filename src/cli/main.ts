@@ -5,7 +5,7 @@ import { CommandCore } from '../bot/commands/core.js';
 import { replyToText } from '../bot/text-reply.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { Digests } from '../digest/digests.js';
-import { createLogger } from '../logger.js';
+import { createLogger, logQueueErrors } from '../logger.js';
 import { Deadlines } from '../scheduler/deadlines.js';
 import { IngestHeartbeat } from '../scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../scheduler/monitor-events.js';
@@ -76,6 +76,11 @@ async function runCommand(text: string): Promise<number> {
   const notifications = new NotificationQueue(connection, keys);
   const teams = new TeamStore(redis, keys);
   const digests = new Digests({ redis, connection, keys, store, teams, logger, clock: Date.now });
+  logQueueErrors(logger, {
+    deadline: deadlines.queue,
+    notification: notifications.queue,
+    digest: digests.scheduler.queue,
+  });
   const events = new MonitorEvents(
     store,
     deadlines,

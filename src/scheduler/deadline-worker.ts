@@ -11,6 +11,7 @@ import {
 } from './deadlines.js';
 import type { IngestHeartbeat } from './ingest-heartbeat.js';
 import type { MonitorEvents } from './monitor-events.js';
+import { JobTracker, WORKER_RETRY_DELAY_MS } from './redis-retry.js';
 
 // While no web process can take pings, deadlines are checked again after this many heartbeat
 // intervals (10 s with the default threshold).
@@ -41,16 +42,18 @@ export interface DeadlineWorkerOptions {
  */
 export class DeadlineWorker {
   readonly worker: Worker<DeadlineJobData>;
+  private readonly jobs = new JobTracker();
 
   constructor(private readonly options: DeadlineWorkerOptions) {
     this.worker = new Worker<DeadlineJobData>(
       DEADLINE_QUEUE,
-      (job, token) => this.process(job, token),
+      (job, token) => this.jobs.track(this.process(job, token)),
       {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
         concurrency: options.concurrency ?? 100,
         lockDuration: options.lockMs ?? 30_000,
+        runRetryDelay: WORKER_RETRY_DELAY_MS,
         stalledInterval: options.lockMs ?? 30_000,
         // Set here, not per job: per-job options make every delayed job larger in Redis.
         removeOnComplete: { count: 0 },
@@ -115,6 +118,6 @@ export class DeadlineWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.jobs.stopWorker(this.worker);
   }
 }

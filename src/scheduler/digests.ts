@@ -21,6 +21,7 @@ import { workerErrorLog } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { TeamStore } from '../store/teams.js';
 import { DeliveryError, type DigestNotifier } from './notifier.js';
+import { JobTracker, WORKER_RETRY_DELAY_MS } from './redis-retry.js';
 
 export const DIGEST_QUEUE = 'digests';
 
@@ -186,16 +187,22 @@ function platformOf(teamId: string): Platform {
 /** Posts the digests of a team when its scheduler fires. */
 export class DigestWorker {
   readonly worker: Worker<DigestJobData>;
+  private readonly jobs = new JobTracker();
 
   constructor(private readonly options: DigestWorkerOptions) {
-    this.worker = new Worker<DigestJobData>(DIGEST_QUEUE, (job) => this.process(job), {
-      connection: options.connection,
-      prefix: options.keys.queuePrefix(),
-      concurrency: 2,
-      lockDuration: options.lockMs ?? 30_000,
-      stalledInterval: options.lockMs ?? 30_000,
-      settings: { repeatStrategy: digestRepeatStrategy(options.clock) },
-    });
+    this.worker = new Worker<DigestJobData>(
+      DIGEST_QUEUE,
+      (job) => this.jobs.track(this.process(job)),
+      {
+        connection: options.connection,
+        prefix: options.keys.queuePrefix(),
+        concurrency: 2,
+        lockDuration: options.lockMs ?? 30_000,
+        runRetryDelay: WORKER_RETRY_DELAY_MS,
+        stalledInterval: options.lockMs ?? 30_000,
+        settings: { repeatStrategy: digestRepeatStrategy(options.clock) },
+      },
+    );
     this.worker.on('failed', (job, error) => {
       const fields = { jobId: job?.id, teamId: job?.data.teamId, err: error };
       options.logger.warn(fields, 'digest job failed');
@@ -242,6 +249,6 @@ export class DigestWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.jobs.stopWorker(this.worker);
   }
 }

@@ -23,6 +23,7 @@ import {
 } from './delivery-order.js';
 import type { FirstPostResult } from './monitor-events.js';
 import { DeliveryError, type MessageRef, type Notifier } from './notifier.js';
+import { JobTracker, WORKER_RETRY_DELAY_MS } from './redis-retry.js';
 
 export const NOTIFICATION_QUEUE = 'notifications';
 
@@ -108,16 +109,18 @@ export interface NotificationWorkerOptions {
 /** Delivers alerts: posts each incident's message once, then edits it and replies in its thread. */
 export class NotificationWorker {
   readonly worker: Worker<NotificationJobData>;
+  private readonly jobs = new JobTracker();
 
   constructor(private readonly options: NotificationWorkerOptions) {
     this.worker = new Worker<NotificationJobData>(
       NOTIFICATION_QUEUE,
-      (job, token) => this.process(job, token),
+      (job, token) => this.jobs.track(this.process(job, token)),
       {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
         concurrency: options.concurrency ?? 50,
         lockDuration: options.lockMs ?? 30_000,
+        runRetryDelay: WORKER_RETRY_DELAY_MS,
         stalledInterval: options.lockMs ?? 30_000,
         removeOnComplete: { count: 0 },
         removeOnFail: { age: 7 * 86_400 },
@@ -343,6 +346,6 @@ export class NotificationWorker {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.jobs.stopWorker(this.worker);
   }
 }

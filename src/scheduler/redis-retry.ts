@@ -1,0 +1,45 @@
+// How BullMQ's queues and workers wait for Redis after a connection error. BullMQ's defaults
+// are 15 s before a worker fetches jobs again and up to 20 s between reconnection attempts, so
+// after an outage deadline jobs and deliveries started up to that much later than Redis came
+// back, and a stop waited as long for the workers to close.
+
+/** Wait before a worker fetches jobs again after a Redis error, in ms (`runRetryDelay`). */
+export const WORKER_RETRY_DELAY_MS = 1000;
+
+/** Returns the wait before a BullMQ connection's next reconnection attempt, in ms. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(attempt * 250, 2000);
+}
+
+/** The parts of a BullMQ Worker that `JobTracker.stopWorker` uses. */
+interface StoppableWorker {
+  pause(doNotWaitActive?: boolean): Promise<void>;
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Tracks the jobs that a worker's processor runs, so that a stop can wait for them itself and
+ * then close the worker with `force`. A plain `close()` waits for the worker's blocking
+ * connection to end, and ioredis 5 emits no `end` for a connection that is disconnected while
+ * it waits to reconnect: a stop soon after a Redis outage hung for good.
+ */
+export class JobTracker {
+  private readonly running = new Set<Promise<unknown>>();
+
+  /** Returns `work`, and keeps it until it settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    const forget = () => {
+      this.running.delete(work);
+    };
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** Stops fetching jobs, waits for the running ones and closes the worker's connections. */
+  async stopWorker(worker: StoppableWorker): Promise<void> {
+    await worker.pause(true);
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await worker.close(true);
+  }
+}
