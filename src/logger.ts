@@ -119,8 +119,8 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 // A burst of alerts logs thousands of lines a second, and one write system call per line took
-// about a tenth of a worker's CPU. Standard output is written in chunks of up to 4 KiB instead,
-// and at least every 200 ms; pino writes what is left when the process exits.
+// about a tenth of a worker's CPU. So standard output is written in chunks of up to 4 KiB, at
+// least every 200 ms, and pino writes what is left when the process exits.
 const LOG_CHUNK_BYTES = 4096;
 const LOG_FLUSH_INTERVAL_MS = 200;
 

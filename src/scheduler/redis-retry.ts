@@ -1,7 +1,7 @@
 // How BullMQ's queues and workers wait for Redis after a connection error. BullMQ's defaults
-// are 15 s before a worker fetches jobs again and up to 20 s between reconnection attempts, so
-// after an outage deadline jobs and deliveries started up to that much later than Redis came
-// back, and a stop waited as long for the workers to close.
+// are 15 s before a worker fetches jobs again and up to 20 s between reconnection attempts.
+// With them, deadline jobs and deliveries started up to that much later than Redis came back
+// after an outage.
 
 /** Wait before a worker fetches jobs again after a Redis error, in ms (`runRetryDelay`). */
 export const WORKER_RETRY_DELAY_MS = 1000;
