@@ -1,4 +1,4 @@
-// How BullMQ's queues and workers wait for Redis after a connection error. BullMQ's defaults
+// Retry timing of BullMQ's queues and workers after a Redis connection error. BullMQ's defaults
 // are 15 s before a worker fetches jobs again and up to 20 s between reconnection attempts.
 // With them, deadline jobs and deliveries started up to that much later than Redis came back
 // after an outage.

@@ -13,7 +13,7 @@ interface Pending<Item, Reply> {
 /**
  * Sends the items that arrive in the same turn of the event loop together, in chunks of at
  * most `maxItems`, with one call of `send` per chunk that returns one reply per item. When a
- * call fails as a whole, every item in it fails with that error.
+ * call fails as a whole, or `send` throws, every item in it fails with that error.
  */
 export class TurnBatcher<Item, Reply> {
   private pending: Pending<Item, Reply>[] = [];
@@ -44,7 +44,14 @@ export class TurnBatcher<Item, Reply> {
     const chunk = this.pending;
     if (chunk.length === 0) return;
     this.pending = [];
-    this.send(chunk.map(({ item }) => item)).then(
+    let sent: Promise<Reply[]>;
+    try {
+      sent = this.send(chunk.map(({ item }) => item));
+    } catch (error) {
+      // A send that throws, such as on an item it cannot encode, fails its chunk like a failed call.
+      sent = Promise.reject(error);
+    }
+    sent.then(
       (replies) => {
         for (let i = 0; i < chunk.length; i++) chunk[i]!.resolve(replies[i] as Reply);
       },

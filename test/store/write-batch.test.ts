@@ -44,6 +44,16 @@ describe('TurnBatcher', () => {
     expect(sent).toEqual([[1, 2], [3]]);
   });
 
+  it('fails every item when send throws', async () => {
+    const batcher = new TurnBatcher<number, number>(() => {
+      throw new RangeError('cannot encode');
+    }, 2);
+    // Two items fill the chunk and flush at once, and the third flushes at the end of the turn.
+    const results = await Promise.allSettled([batcher.run(1), batcher.run(2), batcher.run(3)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toContain('cannot encode');
+  });
+
   it('fails every item of a failed call', async () => {
     const batcher = new TurnBatcher<number, number>(() => Promise.reject(new Error('down')), 8);
     const results = await Promise.allSettled([batcher.run(1), batcher.run(2)]);
