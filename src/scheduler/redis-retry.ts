@@ -19,9 +19,9 @@ interface StoppableWorker {
 
 /**
  * Tracks the jobs that a worker's processor runs, so that a stop can wait for them itself and
- * then close the worker with `force`. A plain `close()` waits for the worker's blocking
- * connection to end, and ioredis 5 emits no `end` for a connection that is disconnected while
- * it waits to reconnect: a stop soon after a Redis outage hung for good.
+ * then close the worker with `force`. With BullMQ 6 and ioredis 5, a plain `close()` soon after
+ * a Redis outage never finished: it waits for the blocking connection's `end` event, which did
+ * not come while that connection waited to reconnect.
  */
 export class JobTracker {
   private readonly running = new Set<Promise<unknown>>();
