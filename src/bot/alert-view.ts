@@ -53,7 +53,7 @@ function fields(monitor: AlertMonitor, incident: Incident, options: RenderOption
     result.push({ label: 'Last ping', value: lastPing });
     result.push({ label: 'Grace period', value: formatDuration(monitor.graceMs) });
   } else if (incident.kind === 'failed') {
-    result.push({ label: 'Failed at', value: at(incident.openedAt) });
+    result.push({ label: 'Failed at', value: at(incident.failedAt ?? incident.openedAt) });
     result.push({
       label: 'Exit status',
       value: incident.exitStatus === null ? 'none sent' : String(incident.exitStatus),
@@ -144,10 +144,12 @@ export function renderThreadNote(note: ThreadNote, options: RenderOptions): stri
   switch (note.kind) {
     case 'missed_again':
       return `Still no ping: ${note.missedRuns} runs missed in a row.`;
-    case 'failed_again':
+    case 'failed_again': {
+      const failed = note.firstFailure === true ? 'The run failed' : 'Failed again';
       return note.exitStatus === null
-        ? 'Failed again.'
-        : `Failed again, with exit status ${note.exitStatus}.`;
+        ? `${failed}.`
+        : `${failed}, with exit status ${note.exitStatus}.`;
+    }
     case 'hung':
       return `A run started at ${formatTime(note.runningSince, options.timezone, options.now)} has passed its maximum run time.`;
     case 'recovered':

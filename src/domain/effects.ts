@@ -3,7 +3,13 @@ import type { Incident } from './types.js';
 /** A follow-up posted in the thread of an incident's alert message. */
 export type ThreadNote =
   | { kind: 'missed_again'; missedRuns: number }
-  | { kind: 'failed_again'; exitStatus: number | null; bodyExcerpt: string | null }
+  | {
+      kind: 'failed_again';
+      exitStatus: number | null;
+      bodyExcerpt: string | null;
+      /** True when the incident was late, missed or hung before, not failed. */
+      firstFailure?: boolean;
+    }
   | { kind: 'hung'; runningSince: number }
   | { kind: 'recovered'; afterMs: number }
   | { kind: 'ran_late'; lateByMs: number };

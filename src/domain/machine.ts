@@ -82,6 +82,7 @@ function openIncident(monitor: Monitor, kind: IncidentKind, now: number): Incide
     closedAt: null,
     closeReason: null,
     closedBy: null,
+    failedAt: null,
   };
 }
 
@@ -182,13 +183,16 @@ function onFail(builder: TransitionBuilder, ping: PingInput): void {
   const { monitor, now } = builder;
   const excerpt = ping.body.length > 0 ? ping.body.slice(0, ALERT_BODY_EXCERPT_CHARS) : null;
   const open = monitor.incident;
-  const details = { exitStatus: ping.exitStatus, bodyExcerpt: excerpt };
+  const details = { exitStatus: ping.exitStatus, bodyExcerpt: excerpt, failedAt: now };
   let incident: Incident;
   if (open) {
     incident = { ...open, ...details, kind: 'failed', repeats: open.repeats + 1 };
     builder.monitor = { ...monitor, incident };
     builder.syncAlert(incident, false);
-    builder.thread(incident, { kind: 'failed_again', ...details });
+    // A run that was late, missed or hung and then fails has not failed before.
+    const firstFailure = open.kind !== 'failed';
+    const note = { exitStatus: details.exitStatus, bodyExcerpt: excerpt, firstFailure };
+    builder.thread(incident, { kind: 'failed_again', ...note });
   } else {
     incident = { ...openIncident(monitor, 'failed', now), ...details };
     builder.monitor = { ...monitor, incident };

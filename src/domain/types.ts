@@ -45,6 +45,8 @@ export interface Incident {
   bodyExcerpt: string | null;
   /** When a hung run started. */
   runningSince: number | null;
+  /** When the latest failing ping of a failed incident arrived; null before any failure. */
+  failedAt: number | null;
   /** How many times the job failed or hung again while this incident was open. */
   repeats: number;
   acknowledgedBy: string | null;

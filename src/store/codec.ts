@@ -43,6 +43,8 @@ export const incidentSchema = z.object({
   closedAt: nullableNumber,
   closeReason: z.enum(['recovered', 'ran_late', 'paused', 'deleted']).nullable(),
   closedBy: nullableString,
+  // Records written before this field existed have none.
+  failedAt: nullableNumber.default(null),
 });
 
 export const monitorSchema = z.object({

@@ -2,7 +2,7 @@
 // hold bytes that chat messages should not carry.
 
 import { describe, expect, it } from 'vitest';
-import { renderAlert, shownOutput } from '../../src/bot/alert-view.js';
+import { renderAlert, renderThreadNote, shownOutput } from '../../src/bot/alert-view.js';
 import { transition } from '../../src/domain/machine.js';
 import { monitorFixture, pingFixture } from '../support/monitors.js';
 
@@ -35,5 +35,37 @@ describe('renderAlert output', () => {
     const view = renderAlert(failed, incident, { timezone: 'UTC', now: 2000 });
 
     expect(view.output).toBe('PK\ufffd\ufffdbinary\ufffdzip');
+  });
+});
+
+describe('a failure after a hang', () => {
+  const startedAt = Date.UTC(2026, 2, 3, 10, 0);
+  const monitor = monitorFixture({ maxRuntimeMs: 60_000 });
+  const running = transition(
+    monitor,
+    { type: 'ping', ping: pingFixture('start') },
+    startedAt,
+  ).monitor;
+  const hung = transition(running, { type: 'deadline' }, startedAt + 61_000).monitor;
+  const failedAt = startedAt + 5 * 60_000;
+  const ping = pingFixture('fail', { exitStatus: 3 });
+  const result = transition(hung, { type: 'ping', ping }, failedAt);
+
+  it('shows when the run failed', () => {
+    const view = renderAlert(result.monitor, result.monitor.incident!, {
+      timezone: 'UTC',
+      now: failedAt,
+    });
+    expect(view.fields).toContainEqual({ label: 'Failed at', value: 'today, 10:05 UTC' });
+  });
+
+  it('says the run failed, not again', () => {
+    const reply = result.effects.find((effect) => effect.type === 'thread_reply');
+    expect(reply?.type).toBe('thread_reply');
+    const text =
+      reply?.type === 'thread_reply'
+        ? renderThreadNote(reply.note, { timezone: 'UTC', now: failedAt })
+        : '';
+    expect(text).toBe('The run failed, with exit status 3.');
   });
 });

@@ -52,6 +52,7 @@ const incident: Incident = {
   closedAt: null,
   closeReason: null,
   closedBy: null,
+  failedAt: null,
 };
 
 describe('alert renderer', () => {

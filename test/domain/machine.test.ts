@@ -205,6 +205,30 @@ describe('failed runs', () => {
     expect(reply?.effect).toMatchObject({ note: { kind: 'failed_again', exitStatus: 2 } });
   });
 
+  it('marks a failure after a hang as the first', () => {
+    const running = run(monitorFixture({ maxRuntimeMs: MINUTE }), [[0, start]]).monitor;
+    const hung = run(running, [fireDeadline(running)]).monitor;
+    expect(hung.incident?.kind).toBe('hung');
+    const failedAt = hung.dueAt === null ? 5 * MINUTE : hung.dueAt + MINUTE;
+    const { monitor, effects } = run(hung, [[failedAt, fail(3)]]);
+    expect(monitor.incident?.kind).toBe('failed');
+    expect(monitor.incident?.openedAt).toBe(hung.incident?.openedAt);
+    expect(monitor.incident?.failedAt).toBe(failedAt);
+    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    expect(reply?.effect).toMatchObject({
+      note: { kind: 'failed_again', exitStatus: 3, firstFailure: true },
+    });
+  });
+
+  it('records the time of each failure', () => {
+    const first = run(monitorFixture(), [[0, fail(1)]]).monitor;
+    expect(first.incident?.failedAt).toBe(0);
+    const { monitor, effects } = run(first, [[60_000, fail(2)]]);
+    expect(monitor.incident?.failedAt).toBe(60_000);
+    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    expect(reply?.effect).toMatchObject({ note: { firstFailure: false } });
+  });
+
   it('turns an open late incident into a failed one', () => {
     const up = run(monitorFixture(), [[0, success]]).monitor;
     const late = run(up, [fireDeadline(up)]).monitor;

@@ -3,6 +3,7 @@ import { transition } from '../../src/domain/machine.js';
 import type { Monitor, StoredPing } from '../../src/domain/types.js';
 import {
   CorruptRecordError,
+  decodeIncident,
   decodeMonitor,
   decodePing,
   encodeMonitor,
@@ -110,5 +111,15 @@ describe('ping record', () => {
 
   it('takes less than half the bytes of the object form', () => {
     expect(encodePing(ping).length * 2).toBeLessThan(JSON.stringify(ping).length);
+  });
+});
+
+describe('incident record', () => {
+  it('reads an incident stored before failedAt', () => {
+    const failed = transition(monitorFixture(), { type: 'ping', ping: pingFixture('fail') }, 1000);
+    const { failedAt, ...older } = failed.monitor.incident!;
+    expect(failedAt).toBe(1000);
+    expect(decodeIncident(JSON.stringify(older)).failedAt).toBeNull();
+    expect(decodeIncident(JSON.stringify(failed.monitor.incident)).failedAt).toBe(1000);
   });
 });
