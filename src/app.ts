@@ -168,6 +168,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       res.status(report.status === 'ok' ? 200 : 503).json(report);
     });
     for (const mount of chat.routers) app.use(mount.path, mount.router);
+    // express's own 404 is an HTML page, and the rest of the service responds in plain text.
+    app.use((_req, res) => {
+      res.status(404).type('text/plain').send('not found');
+    });
     const recorder = new RedisPingRecorder({
       store,
       teams,

@@ -23,6 +23,11 @@ export interface ReadinessReport {
   redis: 'ok' | 'unreachable';
   /** Redis settings that would lose deadlines, each naming the setting and the fix. */
   redisSettings: string[];
+  /**
+   * Redis settings that lose what changed since the last save when Redis restarts, such as
+   * persistence turned off. They are reported without making the process unready.
+   */
+  redisWarnings: string[];
   queues: Record<string, QueueHealth>;
   workers: Record<string, 'running' | 'stopped'>;
 }
@@ -58,12 +63,10 @@ export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessRe
     () => true,
     () => false,
   );
-  const settings = reachable
-    ? await withTimeout(checkRedisSettings(parts.redis)).then(
-        (report) => report.problems,
-        () => [],
-      )
-    : [];
+  const report = reachable
+    ? await withTimeout(checkRedisSettings(parts.redis)).catch(() => null)
+    : null;
+  const settings = report?.problems ?? [];
   const entries = Object.entries(parts.queues);
   const healths = await Promise.all(entries.map(([, queue]) => queueHealth(queue)));
   const queues = Object.fromEntries(entries.map(([name], i) => [name, healths[i]!]));
@@ -80,6 +83,7 @@ export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessRe
     status: healthy ? 'ok' : 'unhealthy',
     redis: reachable ? 'ok' : 'unreachable',
     redisSettings: settings,
+    redisWarnings: report?.warnings ?? [],
     queues,
     workers,
   };

@@ -120,6 +120,10 @@ async function stopsOnSigterm(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  const unknown = await fetch(`http://127.0.0.1:${port}/nope`);
+  expect(unknown.status).toBe(404);
+  expect(unknown.headers.get('content-type')).toContain('text/plain');
+  expect(await unknown.text()).toBe('not found');
 
   // A process manager that signals only the process it started reaches npm, not node.
   child.kill('SIGTERM');

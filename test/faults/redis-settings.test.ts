@@ -53,9 +53,23 @@ describe('readiness endpoint', () => {
     expect(report.status).toBe('ok');
     expect(report.redis).toBe('ok');
     expect(report.redisSettings).toEqual([]);
+    // The test's Redis runs without persistence, which is reported but keeps the process ready.
+    expect(report.redisWarnings).toHaveLength(1);
+    expect(report.redisWarnings[0]).toContain('appendonly');
     expect(report.queues.deadlines?.status).toBe('ok');
     expect(report.queues.notifications?.status).toBe('ok');
     expect(report.workers).toEqual({ deadlines: 'running', notifications: 'running' });
+  });
+
+  it('reports no warning with AOF on', async () => {
+    await stack.client.config('SET', 'appendonly', 'yes');
+    try {
+      const { status, report } = await readiness();
+      expect(status).toBe(200);
+      expect(report.redisWarnings).toEqual([]);
+    } finally {
+      await stack.client.config('SET', 'appendonly', 'no');
+    }
   });
 
   it('reports an eviction policy set while running', async () => {
