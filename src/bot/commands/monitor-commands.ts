@@ -8,6 +8,7 @@ import { newMonitorId, newPingToken } from '../../store/ids.js';
 import { formatTime } from '../format.js';
 import { describeSchedule, parseMonitorSpec, parseUntil } from '../language/index.js';
 import { assertTimezone } from '../language/timezone.js';
+import type { LanguageContext, MonitorSpec } from '../language/types.js';
 import type { ReplyView } from '../views.js';
 import type { CommandContext } from './context.js';
 import type { CommandCoreOptions } from './core.js';
@@ -30,6 +31,31 @@ function splitName(text: string, usage: string): [string, string] {
     );
   }
   return [name, rest];
+}
+
+/**
+ * Parses the text after a monitor's name. When that fails but the text without its first word
+ * parses, the name most likely had a space in it, and the error reports that instead.
+ */
+function parseAfterName(name: string, rest: string, context: LanguageContext): MonitorSpec {
+  try {
+    return parseMonitorSpec(rest, context);
+  } catch (error) {
+    const space = rest.indexOf(' ');
+    if (!(error instanceof DrumbeatError) || space < 0) throw error;
+    const withoutWord = rest.slice(space + 1).trim();
+    try {
+      parseMonitorSpec(withoutWord, context);
+    } catch {
+      throw error;
+    }
+    const joined = `${name}-${rest.slice(0, space).toLowerCase()}`;
+    throw new DrumbeatError(
+      'name_invalid',
+      `A monitor name is one word, so the name here is "${name}" and "${rest}" is not a schedule. Join the words of the name with a dash.`,
+      `${joined} ${withoutWord}`,
+    );
+  }
 }
 
 function checkDuration(label: string, ms: number | null): void {
@@ -96,7 +122,7 @@ export class MonitorCommands {
     const usage = 'new nightly-invoices every 1 hour grace 10 minutes';
     const [name, rest] = splitName(text, usage);
     const teamZone = await this.timezoneFor(ctx);
-    const spec = parseMonitorSpec(rest, { timezone: teamZone, now: ctx.now });
+    const spec = parseAfterName(name, rest, { timezone: teamZone, now: ctx.now });
     checkDuration('grace', spec.graceMs);
     checkDuration('max runtime', spec.maxRuntimeMs);
     const channelId = await this.resolveChannel(spec.channel, ctx);

@@ -105,6 +105,20 @@ describe('new', () => {
     expect(reply.summary).toContain('The grace period must be at most 366 days');
   });
 
+  it('points out a name with a space', async () => {
+    const reply = await core.run('new bad name every 1 hour grace 5m', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('A monitor name is one word, so the name here is "bad"');
+    expect(replyToText(reply)).toContain('Try: bad-name every 1 hour grace 5m');
+    expect(await store.idForName(owner.teamId, 'bad')).toBeNull();
+  });
+
+  it('keeps the schedule error for other text', async () => {
+    const reply = await core.run('new backup-two every blue moon', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).not.toContain('one word');
+  });
+
   it('rejects a missing schedule with an example', async () => {
     const reply = await core.run('new no-schedule', owner);
     expect(reply.isError).toBe(true);
