@@ -63,10 +63,10 @@ export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessRe
     () => true,
     () => false,
   );
-  const report = reachable
+  const settingsReport = reachable
     ? await withTimeout(checkRedisSettings(parts.redis)).catch(() => null)
     : null;
-  const settings = report?.problems ?? [];
+  const settings = settingsReport?.problems ?? [];
   const entries = Object.entries(parts.queues);
   const healths = await Promise.all(entries.map(([, queue]) => queueHealth(queue)));
   const queues = Object.fromEntries(entries.map(([name], i) => [name, healths[i]!]));
@@ -83,7 +83,7 @@ export async function checkReadiness(parts: ReadinessParts): Promise<ReadinessRe
     status: healthy ? 'ok' : 'unhealthy',
     redis: reachable ? 'ok' : 'unreachable',
     redisSettings: settings,
-    redisWarnings: report?.warnings ?? [],
+    redisWarnings: settingsReport?.warnings ?? [],
     queues,
     workers,
   };

@@ -43,13 +43,14 @@ function parseAfterName(name: string, rest: string, context: LanguageContext): M
   } catch (error) {
     const space = rest.indexOf(' ');
     if (!(error instanceof DrumbeatError) || space < 0) throw error;
+    const joined = `${name}-${rest.slice(0, space).toLowerCase()}`;
+    if (!NAME_PATTERN.test(joined)) throw error;
     const withoutWord = rest.slice(space + 1).trim();
     try {
       parseMonitorSpec(withoutWord, context);
     } catch {
       throw error;
     }
-    const joined = `${name}-${rest.slice(0, space).toLowerCase()}`;
     throw new DrumbeatError(
       'name_invalid',
       `A monitor name is one word, so the name here is "${name}" and "${rest}" is not a schedule. Join the words of the name with a dash.`,

@@ -113,6 +113,12 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'bad')).toBeNull();
   });
 
+  it('suggests only a valid joined name', async () => {
+    const reply = await core.run('new bad na/me every 1 hour', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).not.toContain('one word');
+  });
+
   it('keeps the schedule error for other text', async () => {
     const reply = await core.run('new backup-two every blue moon', owner);
     expect(reply.isError).toBe(true);
