@@ -303,6 +303,13 @@ export class NotificationWorker {
       throw new DeliveryWaitError(`incident ${incident.id} is being posted by another worker`);
     }
     try {
+      // Another delivery may have posted and released the lock since this one read the record.
+      // The holder saves the record before it releases the lock, so one more read here suffices.
+      const ref = await deliveries.get(monitorId, incident.id);
+      if (ref) {
+        await this.notifierFor(team.platform).updateAlert(ref, view);
+        return;
+      }
       // An earlier attempt may have posted the message before its worker died or its response
       // was lost, so the notifier looks for it before posting.
       const mayExist = await deliveries.markPostAttempt(monitorId, incident.id);

@@ -66,6 +66,24 @@ class RecordingNotifier implements Notifier {
   }
 }
 
+/** A delivery store whose lock calls for some job ids arrive late, as from a slow worker. */
+class LateLockDeliveries extends DeliveryStore {
+  lateOwnerPrefix: string | null = null;
+  lateLockMs = 0;
+
+  override async lockPosting(
+    monitorId: string,
+    incidentId: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    if (this.lateOwnerPrefix !== null && owner.startsWith(this.lateOwnerPrefix)) {
+      await new Promise((resolve) => setTimeout(resolve, this.lateLockMs));
+    }
+    return super.lockPosting(monitorId, incidentId, owner, ttlMs);
+  }
+}
+
 const logger = pino({ level: 'silent' });
 const prefix = uniquePrefix('loop');
 let redis: Redis;
@@ -74,6 +92,7 @@ let deadlines: Deadlines;
 let notifications: NotificationQueue;
 let events: MonitorEvents;
 let notifier: RecordingNotifier;
+let lateLocks: LateLockDeliveries;
 let workers: { close(): Promise<void> }[];
 /** Ids of the notification jobs that ran, in order. */
 const ranJobs: string[] = [];
@@ -88,10 +107,11 @@ beforeAll(async () => {
   notifications = new NotificationQueue(connection, keys);
   events = new MonitorEvents(store, deadlines, notifications, logger, Date.now);
   notifier = new RecordingNotifier();
+  lateLocks = new LateLockDeliveries(redis, keys);
   const shared = { connection, keys, store, logger, clock: Date.now };
   const notificationWorker = new NotificationWorker({
     ...shared,
-    deliveries: new DeliveryStore(redis, keys),
+    deliveries: lateLocks,
     notifiers: new Map([['cli', notifier]]),
     fallback: notifier,
     renderer: createAlertRenderer(teams),
@@ -349,8 +369,16 @@ describe('deadline job data', () => {
 });
 
 describe('delivery that runs twice', () => {
-  it('posts one message for an incident delivered by two jobs', async () => {
+  afterEach(() => {
+    notifier.postDelayMs = 0;
+    lateLocks.lateOwnerPrefix = null;
+  });
+
+  async function deliverTwiceMore(postDelayMs: number, lateLockMs: number) {
     const monitor = await createMonitor(3600, 60_000);
+    notifier.postDelayMs = postDelayMs;
+    lateLocks.lateOwnerPrefix = 'again-';
+    lateLocks.lateLockMs = lateLockMs;
     await ping(monitor, 'fail');
     const stored = await store.get(monitor.id);
     const incident = stored!.monitor.incident!;
@@ -360,20 +388,34 @@ describe('delivery that runs twice', () => {
       incident,
     };
     // A stalled job runs again: the same delivery under other job ids.
-    await notifications.add(`again-1-${incident.id}`, { type: 'sync_alert', snapshot });
-    await notifications.add(`again-2-${incident.id}`, { type: 'sync_alert', snapshot });
+    const jobIds = [`again-1-${incident.id}`, `again-2-${incident.id}`];
+    for (const jobId of jobIds) await notifications.add(jobId, { type: 'sync_alert', snapshot });
+    // A job that waits for the lock retries after a second. Under the load of the whole suite
+    // that has taken a few seconds, so the wait is generous. Completed jobs are removed.
     await waitFor(
-      () =>
-        notifier.updates.filter((u) => u.view.incidentId === incident.id).length >= 2
-          ? true
-          : undefined,
-      // Each waits out the first post's lock and retries after a second. Under the load of the
-      // whole suite that has taken up to 8 s, so the wait is generous.
+      async () => {
+        const ran = jobIds.every((id) => ranJobs.includes(id));
+        const left = await Promise.all(jobIds.map((id) => notifications.queue.getJob(id)));
+        return ran && left.every((job) => job === undefined) ? true : undefined;
+      },
       15_000,
-      'both deliveries',
+      'both deliveries to finish',
     );
-    const posts = notifier.posts.filter((p) => p.view.incidentId === incident.id);
-    expect(posts).toHaveLength(1);
+    return incident;
+  }
+
+  it('posts once for three deliveries', async () => {
+    const incident = await deliverTwiceMore(0, 0);
+    expect(notifier.posts.filter((p) => p.view.incidentId === incident.id)).toHaveLength(1);
+    expect(notifier.updates.filter((u) => u.view.incidentId === incident.id)).toHaveLength(2);
+  });
+
+  it('edits after a late lock', async () => {
+    // The queued delivery takes 300 ms to post. The other two find no message, then lock
+    // 800 ms later, after the first delivery has posted and released the lock.
+    const incident = await deliverTwiceMore(300, 800);
+    expect(notifier.posts.filter((p) => p.view.incidentId === incident.id)).toHaveLength(1);
+    expect(notifier.updates.filter((u) => u.view.incidentId === incident.id)).toHaveLength(2);
   });
 });
 
