@@ -3,11 +3,11 @@ import { DrumbeatError } from '../domain/errors.js';
 import { buildMonitor } from '../domain/monitor.js';
 import type { PingInput } from '../domain/types.js';
 import type { MonitorEvents } from '../scheduler/monitor-events.js';
-import type { StoredMonitor } from '../store/codec.js';
 import { newMonitorId, newPingToken } from '../store/ids.js';
 import type { MonitorStore } from '../store/monitors.js';
 import type { TeamStore } from '../store/teams.js';
 import { BoundedCache } from './bounded-cache.js';
+import { MonitorCache } from './monitor-cache.js';
 import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
 import { StoreUnavailableError } from './recorder.js';
 
@@ -38,7 +38,7 @@ const MONITOR_CACHE_SIZE = 10_000;
 /** Records pings in Redis and applies them to their monitors. */
 export class RedisPingRecorder implements PingRecorder {
   private readonly tokenCache = new BoundedCache<string, string>(TOKEN_CACHE_SIZE);
-  private readonly monitorCache = new BoundedCache<string, StoredMonitor>(MONITOR_CACHE_SIZE);
+  private readonly monitorCache = new MonitorCache(MONITOR_CACHE_SIZE);
 
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
@@ -73,7 +73,7 @@ export class RedisPingRecorder implements PingRecorder {
     const result = await events.applyPing(id, input, now, { stored, rate: rateInWrite });
     if (result.status === 'rate_limited') return this.rateLimited(now);
     if (result.status === 'not_found') return this.forget(target, id);
-    this.monitorCache.set(id, { monitor: result.monitor, armedAt: result.armedAt });
+    this.monitorCache.set(id, result.monitor, result.armedAt);
     return { status: 'stored' };
   }
 
