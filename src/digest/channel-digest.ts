@@ -13,7 +13,7 @@ export interface Headline {
   monitors: number;
   expectedRuns: number;
   onTimeRuns: number;
-  /** On-time runs over expected runs, at most 1; null when no run was expected. */
+  /** On-time runs over expected runs; null when no run was expected. */
   onTimeShare: number | null;
   incidents: number;
 }
@@ -55,7 +55,7 @@ export interface ChannelDigestInput {
 
 function headlineOf(stats: MonitorStats[]): Headline {
   const expectedRuns = stats.reduce((sum, s) => sum + s.expectedRuns, 0);
-  const onTimeRuns = stats.reduce((sum, s) => sum + Math.min(s.successes, s.expectedRuns), 0);
+  const onTimeRuns = stats.reduce((sum, s) => sum + s.successes, 0);
   return {
     monitors: stats.length,
     expectedRuns,

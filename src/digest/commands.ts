@@ -59,7 +59,7 @@ export class DigestCommands {
     await this.options.settings.set(ctx.teamId, schedule);
     await this.options.scheduling.ensureTeam(ctx.teamId);
     await this.options.scheduling.schedule(ctx.teamId);
-    const timezone = (await this.options.teams.get(ctx.teamId)).timezone ?? 'UTC';
+    const teamZone = (await this.options.teams.get(ctx.teamId)).timezone;
     if (schedule.cadence === 'off') {
       return reply('Digests are off for this team.', [
         'Turn them on again with /drumbeat digest weekly.',
@@ -69,11 +69,9 @@ export class DigestCommands {
       schedule.cadence === 'weekly'
         ? 'Each covers the seven full days before the day it comes.'
         : 'Each covers the day before.';
-    return reply(`Digests now come ${describeDigestSchedule(schedule)}.`, [
-      this.nextLine(schedule, timezone, ctx.now),
-      covers,
-      'Set the team zone with /drumbeat timezone Europe/Berlin.',
-    ]);
+    const lines = [this.nextLine(schedule, teamZone ?? 'UTC', ctx.now), covers];
+    if (teamZone === null) lines.push('Set the team zone with /drumbeat timezone Europe/Berlin.');
+    return reply(`Digests now come ${describeDigestSchedule(schedule)}.`, lines);
   }
 
   /** Shows this week so far in the channel the command was typed in. */

@@ -1,6 +1,7 @@
 // Turns one stored change of a monitor into the history writes that digests read. Pure: the
 // recorder stores what this returns.
 
+import { nextRunAfter } from '../domain/schedule.js';
 import type { Incident, Monitor } from '../domain/types.js';
 import type { StoredChange } from '../scheduler/monitor-events.js';
 import { type CounterName, HISTORY_RETENTION_MS, SLOT_MS, slotStart } from './slots.js';
@@ -71,27 +72,72 @@ function runTime(before: Monitor, now: number, durationMs: number | null): numbe
   return now;
 }
 
+/**
+ * Returns the expected time of the next run that the open missed or failed incident has not
+ * counted yet, or null in other states. `startedAt` is the start of the run that reports, or
+ * null when it sent no start ping.
+ */
+function nextUncountedRun(before: Monitor, startedAt: number | null): number | null {
+  const { schedule, incident } = before;
+  if (incident === null) return null;
+  if (before.state === 'failed') {
+    // The state machine expects the next run one period, or one cron run, after each failing
+    // ping, retries included.
+    if (incident.failedAt === null) return before.expectedAt;
+    return nextRunAfter(schedule, incident.failedAt);
+  }
+  if (before.state !== 'missed') return null;
+  if (startedAt === null) return before.expectedAt;
+  // The start ping moved the monitor's expected time, so the run after the last missed one
+  // comes from the incident instead. Its deadline had not passed when the run started, or the
+  // incident would have counted it as missed, so it is the first cron run at most a grace
+  // period before the start.
+  if (schedule.kind === 'interval') {
+    // NOTE: a fresh window after Drumbeat's own downtime makes the next expected time later
+    // than this, so a rerun can still be counted then.
+    if (incident.expectedAt === null) return null;
+    return incident.expectedAt + incident.missedRuns * schedule.periodSeconds * 1000;
+  }
+  return nextRunAfter(schedule, startedAt - before.graceMs - 1);
+}
+
+/**
+ * Returns whether a run belongs to an expected time that no count covers yet. After a missed or
+ * failed run, a rerun or a retry that begins more than a grace period before the next expected
+ * time repeats a run that is counted already.
+ */
+function isUncountedRun(before: Monitor, startedAt: number | null, now: number): boolean {
+  const next = nextUncountedRun(before, startedAt);
+  return next === null || (startedAt ?? now) >= next - before.graceMs;
+}
+
 function runOutcomes(change: StoredChange, write: HistoryWrite): void {
   const { before, after, event, transition, now } = change;
   const durationMs = transition.pingDurationMs;
   if (event.type === 'ping' && (event.ping.kind === 'success' || event.ping.kind === 'fail')) {
     const runAtMs = runTime(before, now, durationMs);
     if (durationMs !== null) write.samples.push({ runAtMs, durationMs });
+    // The finish of a hung run adds nothing, because that run is counted as hung already.
+    if (before.state === 'hung' && durationMs !== null) return;
+    const startedAt = durationMs === null ? null : now - durationMs;
+    if (!isUncountedRun(before, startedAt, now)) return;
     if (event.ping.kind === 'fail') add(write, runAtMs, 'failures');
     else if (before.state === 'late') add(write, before.incident?.expectedAt ?? now, 'late');
-    // The finish of a hung run: that run is counted as hung already.
-    else if (before.state !== 'hung' || durationMs === null) add(write, runAtMs, 'successes');
+    else add(write, runAtMs, 'successes');
     return;
   }
   if (event.type === 'deadline') {
     // A late run is not counted until it reports (late) or the next deadline passes (missed).
-    if (after.state === 'missed' && before.state === 'late') {
-      add(write, before.incident?.expectedAt ?? now, 'missed');
-      add(write, before.expectedAt ?? now, 'missed');
-    } else if (after.state === 'missed' && before.state === 'missed') {
+    // A deadline that only gave the monitor a fresh window after Drumbeat's own downtime
+    // leaves the incident's missed runs as they were, and counts nothing.
+    const missedBefore = before.incident?.missedRuns ?? 0;
+    const missedAfter = after.incident?.missedRuns ?? 0;
+    if (after.state === 'missed' && missedAfter > missedBefore) {
+      if (before.state === 'late') add(write, before.incident?.expectedAt ?? now, 'missed');
       add(write, before.expectedAt ?? now, 'missed');
     } else if (after.state === 'hung') {
-      add(write, after.incident?.runningSince ?? now, 'hung');
+      const runningSince = after.incident?.runningSince ?? now;
+      if (isUncountedRun(before, runningSince, now)) add(write, runningSince, 'hung');
     }
     return;
   }

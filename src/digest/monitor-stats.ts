@@ -27,15 +27,21 @@ export interface MonitorStats {
   name: string;
   /** No ping has ever come, so no run is expected yet. */
   waitingForFirstPing: boolean;
-  /** Runs the schedule expects while the monitor existed and was not paused. */
+  /**
+   * Runs the schedule expects while the monitor existed and was not paused, or the failed,
+   * missed, late and hung runs when they are more (see `fitRunCounts`).
+   */
   expectedRuns: number;
-  /** Runs that succeeded on time. */
+  /**
+   * Expected runs that succeeded on time. This and the four counts after it add up to at most
+   * the expected runs.
+   */
   successes: number;
   failures: number;
   missed: number;
   late: number;
   hung: number;
-  /** Successes over expected runs, at most 1; null when no run was expected. */
+  /** Successes over expected runs; null when no run was expected. */
   onTimeShare: number | null;
   /** The share of watched time outside incidents; null when it was not watched at all. */
   uptimeShare: number | null;
@@ -62,6 +68,27 @@ function mean(totalValue: number, count: number): number | null {
 function openIncidentInterval(monitor: Monitor, nowMs: number): Interval | null {
   const open = monitor.incident;
   return open === null ? null : { startMs: open.openedAt, endMs: nowMs };
+}
+
+type RunCounts = Pick<
+  MonitorStats,
+  'expectedRuns' | 'successes' | 'failures' | 'missed' | 'late' | 'hung'
+>;
+
+/**
+ * Fits the run counts and the expected runs together, so that each expected run is counted
+ * once. The history can hold more runs than the schedule expects: the first ping that starts
+ * an interval schedule, a job that pings more often than its schedule, or a manual run on an
+ * idle day. Failed, missed, late and hung runs all count, because each of them is part of an
+ * incident. When they outnumber the scheduled runs, as after a failing test run of a new
+ * monitor, the expected runs are raised to them. On-time runs fill the expected runs that are
+ * left.
+ */
+export function fitRunCounts(counts: RunCounts): RunCounts {
+  const problems = counts.failures + counts.missed + counts.late + counts.hung;
+  const expectedRuns = Math.max(counts.expectedRuns, problems);
+  const successes = Math.min(counts.successes, expectedRuns - problems);
+  return { ...counts, expectedRuns, successes };
 }
 
 /** A late run still waiting for its ping counts as missed until the ping comes. */
@@ -104,7 +131,6 @@ export function monitorStats(
   const counters = sumSlots(history, { startMs: period.startMs, endMs: period.endMs });
   const open = openIncidentInterval(monitor, nowMs);
 
-  const expected = waitingForFirstPing ? 0 : expectedRuns(monitor.schedule, watched);
   const watchedMs = totalMs(watched);
   const downMs = counters.downMs + (open === null ? 0 : overlapMs(lifetime, [open]));
   const durations = history.samples
@@ -112,18 +138,21 @@ export function monitorStats(
     .map((s) => s.durationMs)
     .sort((a, b) => a - b);
   const source: CellSource = { history, lifetime, paused, openIncident: open };
-
-  return {
-    monitorId: monitor.id,
-    name: monitor.name,
-    waitingForFirstPing,
-    expectedRuns: expected,
+  const runs = fitRunCounts({
+    expectedRuns: waitingForFirstPing ? 0 : expectedRuns(monitor.schedule, watched),
     successes: counters.successes,
     failures: counters.failures,
     missed: counters.missed + pendingLate(monitor, period),
     late: counters.late,
     hung: counters.hung,
-    onTimeShare: expected > 0 ? Math.min(1, counters.successes / expected) : null,
+  });
+
+  return {
+    monitorId: monitor.id,
+    name: monitor.name,
+    waitingForFirstPing,
+    ...runs,
+    onTimeShare: runs.expectedRuns > 0 ? runs.successes / runs.expectedRuns : null,
     uptimeShare: watchedMs > 0 ? Math.max(0, 1 - downMs / watchedMs) : null,
     medianRunMs: nearestRank(durations, 50),
     p95RunMs: nearestRank(durations, 95),

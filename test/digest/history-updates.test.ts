@@ -84,3 +84,49 @@ describe('history of an incident across slots', () => {
     ]);
   });
 });
+
+describe('history of a deadline after downtime', () => {
+  it('counts no missed run for a fresh window', () => {
+    let monitor = monitorFixture({ graceMs: MINUTE });
+    monitor = step(monitor, ping('success'), 0).monitor;
+    monitor = step(monitor, { type: 'deadline' }, 11 * MINUTE + 1).monitor;
+    monitor = step(monitor, { type: 'deadline' }, 21 * MINUTE + 1).monitor;
+    expect(monitor.state).toBe('missed');
+    // Drumbeat could take pings again from 31:00 on, so the run due at 30:00 gets a fresh window.
+    const fresh = step(monitor, { type: 'deadline', ingestUpSince: 31 * MINUTE }, 31 * MINUTE + 1);
+    expect(fresh.monitor.expectedAt).toBe(41 * MINUTE);
+    expect(fresh.monitor.incident?.missedRuns).toBe(2);
+    const counted = fresh.write.counters.map((update) => update.counter);
+    expect(counted).not.toContain('missed');
+  });
+});
+
+describe('history of a failed interval job', () => {
+  it('counts the next run but not a retry', () => {
+    let monitor = monitorFixture({ graceMs: MINUTE });
+    monitor = step(monitor, ping('success'), 0).monitor;
+    monitor = step(monitor, ping('start'), 10 * MINUTE).monitor;
+    const failed = step(monitor, ping('fail'), 10 * MINUTE + 30_000);
+    expect(failed.write.counters).toContainEqual({
+      atMs: 10 * MINUTE,
+      counter: 'failures',
+      value: 1,
+      op: 'add',
+    });
+
+    const retry = step(failed.monitor, ping('fail'), 10 * MINUTE + 40_000);
+    const retried = retry.write.counters.map((update) => update.counter);
+    expect(retried).not.toContain('failures');
+
+    // The job's timer starts the next run 40 s before one period after the retry, which is
+    // within the grace period of that expected time.
+    monitor = step(retry.monitor, ping('start'), 20 * MINUTE).monitor;
+    const next = step(monitor, ping('success'), 20 * MINUTE + 20_000);
+    expect(next.write.counters).toContainEqual({
+      atMs: 20 * MINUTE,
+      counter: 'successes',
+      value: 1,
+      op: 'add',
+    });
+  });
+});

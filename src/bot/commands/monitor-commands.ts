@@ -145,7 +145,7 @@ export class MonitorCommands {
     await this.options.store.create(monitor);
     await this.options.teams.setDefaultChannel(ctx.teamId, ctx.platform, channelId);
     this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor created');
-    const zoneNote = await this.adoptUserZone(teamZone, ctx);
+    const zoneNote = await this.zoneNote(teamZone, ctx);
     const warnings =
       zoneNote === null ? spec.schedule.warnings : [...spec.schedule.warnings, zoneNote];
     return this.createdReply(monitor, spec.schedule.description, warnings, teamZone, ctx);
@@ -153,15 +153,17 @@ export class MonitorCommands {
 
   /**
    * Makes the creator's zone the team's zone when the team has none yet, so that alerts show
-   * times in the zone the creator was shown. Returns a note saying so, or null.
+   * times in the zone the creator was shown. Returns a note on the zone that the reply's times
+   * are in, or null when the team had set its zone before.
    */
-  private async adoptUserZone(zone: string, ctx: CommandContext): Promise<string | null> {
+  private async zoneNote(zone: string, ctx: CommandContext): Promise<string | null> {
     const settings = await this.options.teams.get(ctx.teamId);
-    if (settings.timezone !== null || ctx.userTimezone === null || zone !== ctx.userTimezone) {
-      return null;
+    if (settings.timezone !== null) return null;
+    if (ctx.userTimezone === null || zone !== ctx.userTimezone) {
+      return `Times are shown in ${zone} until the team sets its zone with /drumbeat timezone <zone>.`;
     }
     await this.options.teams.setTimezone(ctx.teamId, zone);
-    return `Times are shown in ${zone}, your zone, for the whole team. Change it with /drumbeat timezone <zone>.`;
+    return `This team's zone is now ${zone}, the same as yours. Times are shown in it, and new schedules use it. Change it with /drumbeat timezone <zone>.`;
   }
 
   private createdReply(

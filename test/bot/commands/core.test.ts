@@ -134,10 +134,33 @@ describe('new', () => {
   it("adopts the creator's zone for a team without one", async () => {
     const ctx = { ...owner, teamId: 'slack:TZONED', userTimezone: 'Europe/Berlin' };
     const out = await text('new zoned every 1 hour', ctx);
-    expect(out).toContain('Times are shown in Europe/Berlin, your zone');
+    expect(out).toContain(
+      "This team's zone is now Europe/Berlin, the same as yours. Times are shown in it, and new schedules use it. Change it with /drumbeat timezone <zone>.",
+    );
     expect((await teams.get('slack:TZONED')).timezone).toBe('Europe/Berlin');
     const second = await text('new zoned-two every 1 hour', ctx);
-    expect(second).not.toContain('your zone');
+    expect(second).not.toContain('Times are shown');
+    expect(second).not.toContain("This team's zone");
+  });
+
+  it('names UTC for a team and creator without a zone', async () => {
+    const ctx = { ...owner, teamId: 'slack:TNOZONE' };
+    const out = await text('new unzoned every 1 hour', ctx);
+    expect(out).toContain(
+      'Times are shown in UTC until the team sets its zone with /drumbeat timezone <zone>.',
+    );
+    expect((await teams.get('slack:TNOZONE')).timezone).toBeNull();
+  });
+
+  it('adds no zone note for a team with a zone', async () => {
+    const ctx = { ...owner, teamId: 'slack:TSETZONE', userTimezone: 'America/New_York' };
+    await teams.setTimezone('slack:TSETZONE', 'Asia/Tokyo');
+    const out = await text('new tokyo-job every day at 9am', ctx);
+    expect(out).toContain('Next expected: ');
+    expect(out).toContain('09:00 GMT+9');
+    expect(out).not.toContain('Times are shown');
+    expect(out).not.toContain("This team's zone");
+    expect((await teams.get('slack:TSETZONE')).timezone).toBe('Asia/Tokyo');
   });
 });
 
