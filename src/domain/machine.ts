@@ -151,6 +151,20 @@ function finishRun(builder: TransitionBuilder, rid: string | null): void {
 // finishes cannot grow the record without bound.
 const MAX_OPEN_RUNS = 20;
 
+/**
+ * Stops watching the runs that a hung alert reported, once a ping shows the job is alive. They
+ * are past their maximum run time, so they would reopen a hung alert at once after this one
+ * closes. A finish that comes for such a run later is still applied as a success.
+ */
+function forgetOverdueRuns(builder: TransitionBuilder): void {
+  const { monitor, now } = builder;
+  const limitMs = maxRuntimeMs(monitor);
+  const running = monitor.openRuns.filter((run) => run.startedAt + limitMs > now);
+  if (running.length < monitor.openRuns.length) {
+    builder.monitor = { ...monitor, openRuns: running };
+  }
+}
+
 function onStart(builder: TransitionBuilder, ping: PingInput): void {
   const { monitor, now } = builder;
   const others = monitor.openRuns.filter((run) => run.rid !== ping.rid || ping.rid === null);
@@ -212,9 +226,11 @@ function applyPing(builder: TransitionBuilder, ping: PingInput): Transition {
   if (builder.monitor.state === 'paused') {
     builder.monitor = { ...builder.monitor, state: 'new', pausedAt: null, pausedBy: null };
   }
+  const wasHung = builder.monitor.state === 'hung';
   if (ping.kind === 'start') onStart(builder, ping);
   else if (ping.kind === 'success') onSuccess(builder, ping);
   else onFail(builder, ping);
+  if (wasHung) forgetOverdueRuns(builder);
   return builder.finish();
 }
 

@@ -276,6 +276,75 @@ describe('start and run time', () => {
     expect(syncs(effects)).toHaveLength(1);
   });
 
+  it('drops a hung run once another run starts', () => {
+    const monitor = monitorFixture({
+      schedule: { kind: 'interval', periodSeconds: 120 },
+      graceMs: 15_000,
+      maxRuntimeMs: 20_000,
+    });
+    const ridPing = (kind: 'start' | 'success' | 'fail'): MonitorEvent => ({
+      type: 'ping',
+      ping: pingFixture(kind, { rid: '00000000-0000-4000-8000-000000000001' }),
+    });
+    const base = at('2026-03-02T10:00:00Z');
+    const started = run(monitor, [
+      [base, success],
+      [base + MINUTE, start],
+    ]).monitor;
+    const hung = run(started, [fireDeadline(started)]).monitor;
+    expect(hung.incident?.kind).toBe('hung');
+
+    // Another run starts and succeeds twice over, then fails, while the hung run never reports.
+    const later = hung.dueAt ?? base + 2 * MINUTE;
+    const restarted = run(hung, [[later + 1000, ridPing('start')]]).monitor;
+    expect(restarted.openRuns.map((r) => r.rid)).toEqual([
+      '00000000-0000-4000-8000-000000000001',
+    ]);
+    expect(restarted.deadlineKind).toBe('hung');
+    expect(restarted.dueAt).toBe(later + 1000 + 20_000);
+
+    const { monitor: recovered, effects } = run(restarted, [
+      [later + 2000, ridPing('start')],
+      [later + 3000, ridPing('success')],
+      [later + 3010, ridPing('success')],
+    ]);
+    expect(recovered.state).toBe('up');
+    expect(recovered.incident).toBeNull();
+    expect(recovered.openRuns).toEqual([]);
+    expect(recovered.deadlineKind).toBe('late');
+    const closed = syncs(effects).map(({ effect }) => effect);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ incident: { kind: 'hung', closeReason: 'recovered' } });
+
+    const { monitor: failed, effects: failEffects } = run(recovered, [
+      [later + 4000, ridPing('fail')],
+    ]);
+    expect(failed.incident?.kind).toBe('failed');
+    expect(failed.incident?.id).not.toBe(hung.incident?.id);
+    expect(syncs(failEffects)).toHaveLength(1);
+  });
+
+  it('drops a hung run once a failure comes', () => {
+    const monitor = monitorFixture({ graceMs: MINUTE, maxRuntimeMs: 5 * MINUTE });
+    const started = run(monitor, [
+      [0, success],
+      [MINUTE, start],
+    ]).monitor;
+    const hung = run(started, [fireDeadline(started)]).monitor;
+    const ridFail: MonitorEvent = {
+      type: 'ping',
+      ping: pingFixture('fail', { rid: '00000000-0000-4000-8000-000000000002' }),
+    };
+    const failed = run(hung, [[hung.dueAt ?? 7 * MINUTE, ridFail]]).monitor;
+    expect(failed.state).toBe('failed');
+    expect(failed.openRuns).toEqual([]);
+
+    // The next success closes the failure and arms the late deadline, not another hung one.
+    const up = run(failed, [[8 * MINUTE, success]]).monitor;
+    expect(up.deadlineKind).toBe('late');
+    expect(up.incident).toBeNull();
+  });
+
   it('pairs overlapping runs by run id', () => {
     const monitor = monitorFixture({ graceMs: HOUR });
     const rid = (id: string) => `00000000-0000-4000-8000-00000000000${id}`;
