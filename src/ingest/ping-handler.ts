@@ -100,9 +100,8 @@ async function handlePing(
     return;
   }
   if (!PING_METHODS.has(req.method ?? '')) {
-    const reason = 'method not allowed: send pings with GET, HEAD, POST or PUT';
     // OPTIONS is left out: only a CORS preflight, with Access-Control-Request-Method, gets 204.
-    sendText(context, req, res, 405, reason, ['Allow', 'GET, HEAD, POST, PUT']);
+    sendText(context, req, res, 405, PING_METHOD_NOT_ALLOWED, ['Allow', PING_ALLOW]);
     return;
   }
 
@@ -131,6 +130,11 @@ const EMPTY_BODY = { body: '', bodyBytesCut: 0 };
 // The methods a ping may use. Others, such as a DELETE, get 405 and store nothing, so that a
 // request that was not meant as a run report is never counted as one.
 const PING_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT']);
+
+/** The `Allow` header of the 405 that a ping with any other method gets. */
+export const PING_ALLOW = 'GET, HEAD, POST, PUT';
+/** The body of that 405. */
+export const PING_METHOD_NOT_ALLOWED = 'method not allowed: send pings with GET, HEAD, POST or PUT';
 
 /**
  * Tells whether a request carries a body. An HTTP/1.1 request has one only with a

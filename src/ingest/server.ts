@@ -1,8 +1,10 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { createPingHandler } from './ping-handler.js';
 import type { PingRecorder } from './recorder.js';
+import { answerRequestsWithoutHandler } from './socket-answers.js';
 
 /** Default wait of `close()` for in-flight requests before it cuts their connections. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -53,6 +55,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     drain.track(res);
     if (PING_PATH.test(req.url ?? '')) handlePing(req, res);
     else options.app(req, res);
+  });
+  answerRequestsWithoutHandler(server, {
+    logger: options.logger,
+    pingPath: PING_PATH,
+    responseStarted: (socket) => drain.headersSentOn(socket),
   });
 
   let closing: Promise<void> | null = null;
@@ -119,6 +126,14 @@ class Drain {
     res.once('finish', () => {
       if (this.server !== null) setImmediate(() => this.server?.closeIdleConnections());
     });
+  }
+
+  /** Tells whether a response in progress on `socket` has sent its headers. */
+  headersSentOn(socket: Duplex): boolean {
+    for (const res of this.active) {
+      if (res.socket === socket && res.headersSent) return true;
+    }
+    return false;
   }
 
   start(server: Server): void {

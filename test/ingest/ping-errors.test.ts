@@ -93,7 +93,9 @@ describe('ping long URLs', () => {
     const raw = readRaw(socket);
     socket.write(`GET /ping/${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
 
-    expect(await raw).toMatch(/^HTTP\/1\.1 431 /);
+    const text = await raw;
+    expect(text).toMatch(/^HTTP\/1\.1 431 /);
+    expect(text).toMatch(/\r\n\r\nrequest headers too large: the limit is \d+ bytes$/);
     expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
   });
 });
@@ -103,13 +105,53 @@ describe('ping malformed requests', () => {
     ['a broken request line', 'GARBAGE\r\n\r\n'],
     ['a header without a colon', `GET /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n`],
     ['an invalid Content-Length', `POST /ping/${TOKEN} HTTP/1.1\r\nContent-Length: ten\r\n\r\n`],
+    ['an unknown method', `FOO /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`],
   ])('answers 400 to %s and keeps serving', async (_name, request) => {
     const socket = await rawConnect(server.port);
     const raw = readRaw(socket);
     socket.write(request);
 
-    expect(await raw).toMatch(/^HTTP\/1\.1 400 /);
+    const text = await raw;
+    expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(text).toContain('\r\nContent-Type: text/plain; charset=utf-8\r\n');
+    expect(text).toContain('\r\nConnection: close\r\n');
+    expect(text).toMatch(/\r\n\r\ninvalid HTTP request$/);
     expect(server.recorder.calls).toHaveLength(0);
+    expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
+  });
+});
+
+describe('ping CONNECT', () => {
+  it('rejects CONNECT to a ping with 405', async () => {
+    const socket = await rawConnect(server.port);
+    const raw = readRaw(socket);
+    socket.write(`CONNECT /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`);
+
+    const text = await raw;
+    expect(text).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(text).toContain('\r\nAllow: GET, HEAD, POST, PUT\r\n');
+    expect(text).toContain('\r\nContent-Type: text/plain; charset=utf-8\r\n');
+    expect(text).toMatch(/\r\n\r\nmethod not allowed: send pings with GET, HEAD, POST or PUT$/);
+    expect(server.recorder.calls).toHaveLength(0);
+    expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
+  });
+
+  it('rejects CONNECT to a host with 405', async () => {
+    const socket = await rawConnect(server.port);
+    const raw = readRaw(socket);
+    socket.write('CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n');
+
+    const text = await raw;
+    expect(text).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(text).toContain('\r\nAllow: GET, HEAD, POST, PUT\r\n');
+    expect(text).toMatch(/\r\n\r\nmethod not allowed: this server does not take CONNECT requests$/);
+  });
+
+  it('survives a reset after CONNECT', async () => {
+    const socket = await rawConnect(server.port);
+    socket.write(`CONNECT /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    socket.resetAndDestroy();
+
     expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
   });
 });
