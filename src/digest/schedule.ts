@@ -57,7 +57,7 @@ function parseWeekday(word: string): number | null {
 function parseTimeOfDay(text: string): { hour: number; minute: number } {
   if (text === 'noon') return { hour: 12, minute: 0 };
   if (text === 'midnight') return { hour: 0, minute: 0 };
-  const match = /^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$/.exec(text);
+  const match = /^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$/.exec(text.replace(/\s+/g, ''));
   const hour = Number(match?.[1]);
   const minute = Number(match?.[2] ?? '0');
   const half = match?.[3];
@@ -107,7 +107,8 @@ export function parseDigestSchedule(text: string): DigestSchedule {
       timeWords.push(word);
     }
   }
-  const time = timeWords.length === 0 ? { hour: 9, minute: 0 } : parseTimeOfDay(timeWords.join(''));
+  const time =
+    timeWords.length === 0 ? { hour: 9, minute: 0 } : parseTimeOfDay(timeWords.join(' '));
   if (cadence === 'daily') return { cadence, ...time };
   return { cadence, weekday: weekday ?? 1, ...time };
 }

@@ -83,4 +83,19 @@ describe('drumbeat command line', () => {
     expect(digestReply.code).toBe(0);
     expect(digestReply.stdout).toContain('backup');
   });
+
+  it('writes errors as sentences', { timeout: 60_000 }, async () => {
+    const missing = await drumbeat(['status', 'nosuch'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('There is no monitor named "nosuch" here.');
+    expect(missing.stderr).toContain('\nTry: npx drumbeat list\n');
+
+    const unknown = await drumbeat(['frobnicate'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('\nTry: npx drumbeat help\n');
+
+    const badTime = await drumbeat(['digest', 'weekly', 'funday', '4pm'], env);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toContain('"funday 4pm" is not a time of day');
+  });
 });

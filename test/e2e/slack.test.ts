@@ -219,8 +219,19 @@ describe('heartbeat loop in Slack', () => {
     const unknown = await command('frobnicate backup');
     expect(unknown.status).toBe(200);
     expect(replyText(unknown)).toContain('"frobnicate" is not a Drumbeat command');
+    expect(replyText(unknown)).toContain('Try: /drumbeat help');
+    expect(replyText(unknown)).not.toContain('lists them all');
     const missing = await command('status no-such-job');
     expect(replyText(missing)).toContain('There is no monitor named "no-such-job"');
+    expect(replyText(missing)).toContain('Try: /drumbeat list');
+    expect(replyText(missing)).not.toContain('shows the monitors');
+  });
+
+  it('quotes a wrong digest time as typed', async () => {
+    const reply = await command('digest weekly funday 4pm');
+    expect(reply.status).toBe(200);
+    expect(replyText(reply)).toContain('"funday 4pm" is not a time of day');
+    expect(replyText(reply)).not.toContain('funday4pm');
   });
 
   it('keeps teams apart in list', async () => {

@@ -129,7 +129,7 @@ export class CommandCore implements CommandHandler {
         throw new DrumbeatError(
           'command_invalid',
           `"${verb}" is not a Drumbeat command.`,
-          '/drumbeat help lists them all, for example /drumbeat new backup every 1 day',
+          '/drumbeat help',
         );
     }
   }

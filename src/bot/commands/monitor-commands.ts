@@ -91,7 +91,7 @@ export class MonitorCommands {
       throw new DrumbeatError(
         'monitor_not_found',
         `There is no monitor named "${name}" here.`,
-        '/drumbeat list shows the monitors of this team',
+        '/drumbeat list',
       );
     }
     return stored.monitor;

@@ -20,7 +20,7 @@ export function commandText(sub: Subcommand): string {
   throw new DrumbeatError(
     'command_invalid',
     `"${sub.name}" is not a Drumbeat command.`,
-    '/drumbeat help lists them all',
+    '/drumbeat help',
   );
 }
 
