@@ -297,9 +297,7 @@ describe('start and run time', () => {
     // Another run starts and succeeds twice over, then fails, while the hung run never reports.
     const later = hung.dueAt ?? base + 2 * MINUTE;
     const restarted = run(hung, [[later + 1000, ridPing('start')]]).monitor;
-    expect(restarted.openRuns.map((r) => r.rid)).toEqual([
-      '00000000-0000-4000-8000-000000000001',
-    ]);
+    expect(restarted.openRuns.map((r) => r.rid)).toEqual(['00000000-0000-4000-8000-000000000001']);
     expect(restarted.deadlineKind).toBe('hung');
     expect(restarted.dueAt).toBe(later + 1000 + 20_000);
 
