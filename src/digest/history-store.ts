@@ -20,6 +20,8 @@ const MAX_CHANGES_PER_TEAM = 5000;
 
 /** The history of one monitor over a time range. */
 export interface MonitorHistory {
+  /** The start of the range that was read; nothing before it is in the history. */
+  fromMs: number;
   /** Counters by the start of their 15-minute slot. */
   slots: Map<number, SlotCounters>;
   samples: RunSample[];
@@ -124,7 +126,7 @@ export class HistoryStore {
       pipeline.lrange(this.keys.monitorDayRuns(monitorId, day), 0, -1);
     }
     const results = (await pipeline.exec()) ?? [];
-    const history: MonitorHistory = { slots: new Map(), samples: [] };
+    const history: MonitorHistory = { fromMs, slots: new Map(), samples: [] };
     days.forEach((day, index) => {
       const [hashError, hash] = results[index * 2] ?? [];
       const [runsError, runs] = results[index * 2 + 1] ?? [];

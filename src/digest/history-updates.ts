@@ -47,6 +47,7 @@ export interface HistoryWrite {
 export function historyWrite(change: StoredChange): HistoryWrite {
   const write: HistoryWrite = { counters: [], samples: [], changes: [] };
   runOutcomes(change, write);
+  firstPing(change, write);
   incidentCounters(change, write);
   const entry = changeEntry(change);
   if (entry !== null) write.changes.push(entry);
@@ -145,6 +146,21 @@ function runOutcomes(change: StoredChange, write: HistoryWrite): void {
   if (event.type === 'pause' && before.state === 'late') {
     add(write, before.incident?.expectedAt ?? now, 'missed');
   }
+}
+
+/**
+ * Stores the time of the monitor's first ping, from which digests count its expected runs. The
+ * monitor record keeps only the last ping, and the ping list only the latest ones.
+ */
+function firstPing(change: StoredChange, write: HistoryWrite): void {
+  const { before, after } = change;
+  if (before.lastPingAt !== null || after.lastPingAt === null) return;
+  write.counters.push({
+    atMs: after.lastPingAt,
+    counter: 'firstPingAt',
+    value: after.lastPingAt,
+    op: 'max',
+  });
 }
 
 function incidentCounters(change: StoredChange, write: HistoryWrite): void {

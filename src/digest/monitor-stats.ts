@@ -13,6 +13,7 @@ import {
   totalMs,
 } from './intervals.js';
 import type { DigestPeriod } from './periods.js';
+import { type SlotCounters, slotStart } from './slots.js';
 
 export interface MonitorDigestInput {
   monitor: Monitor;
@@ -28,8 +29,8 @@ export interface MonitorStats {
   /** No ping has ever come, so no run is expected yet. */
   waitingForFirstPing: boolean;
   /**
-   * Runs the schedule expects while the monitor existed and was not paused, or the failed,
-   * missed, late and hung runs when they are more (see `fitRunCounts`).
+   * Runs the schedule expects from the monitor's first ping on while it was not paused, or the
+   * failed, missed, late and hung runs when they are more (see `fitRunCounts`).
    */
   expectedRuns: number;
   /**
@@ -43,11 +44,18 @@ export interface MonitorStats {
   hung: number;
   /** Successes over expected runs; null when no run was expected. */
   onTimeShare: number | null;
-  /** The share of watched time outside incidents; null when it was not watched at all. */
+  /**
+   * The share of watched time (from the first ping on, outside pauses) outside incidents; null
+   * when it was not watched at all.
+   */
   uptimeShare: number | null;
   medianRunMs: number | null;
   p95RunMs: number | null;
   incidents: number;
+  /** Incidents of the period that are still open now: 0 or 1. */
+  openIncidents: number;
+  /** Incidents of the period that a ping closed (recovered or ran late). */
+  recoveredIncidents: number;
   meanAcknowledgeMs: number | null;
   meanRecoverMs: number | null;
   longestOutageMs: number | null;
@@ -63,6 +71,38 @@ export function nearestRank(sortedValues: number[], percentile: number): number 
 
 function mean(totalValue: number, count: number): number | null {
   return count > 0 ? Math.round(totalValue / count) : null;
+}
+
+const OUTCOMES: (keyof SlotCounters)[] = [
+  'successes',
+  'failures',
+  'late',
+  'missed',
+  'hung',
+  'incidents',
+];
+
+/**
+ * Returns when the monitor's first ping came, or null when none has. The history stores that
+ * time (`firstPingAt`), except for monitors whose first ping predates that counter. For those
+ * it takes the start of the earliest slot with a run or an incident, when the history reaches
+ * back to the monitor's creation and so to its first ping, and the creation time otherwise.
+ */
+export function firstPingTime(monitor: Monitor, history: MonitorHistory): number | null {
+  if (monitor.lastPingAt === null) return null;
+  let earliestOutcome = Number.POSITIVE_INFINITY;
+  for (const [startMs, counters] of history.slots) {
+    if (counters.firstPingAt > 0) return counters.firstPingAt;
+    if (OUTCOMES.some((name) => counters[name] > 0)) {
+      earliestOutcome = Math.min(earliestOutcome, startMs);
+    }
+  }
+  // NOTE: without the stored time, a first ping that counted no run (a start ping whose run
+  // is still going) leaves no outcome, so such a monitor is still counted from its creation.
+  if (monitor.createdAt < history.fromMs || earliestOutcome === Number.POSITIVE_INFINITY) {
+    return monitor.createdAt;
+  }
+  return Math.max(monitor.createdAt, slotStart(earliestOutcome));
 }
 
 function openIncidentInterval(monitor: Monitor, nowMs: number): Interval | null {
@@ -111,6 +151,23 @@ function longestOutage(
   return longest > 0 || incidents > 0 ? longest : null;
 }
 
+/** Returns the parts of `lifetime` from `fromMs` on that are outside pauses, or none for null. */
+function watchedIntervals(lifetime: Interval, fromMs: number | null, paused: Interval[]) {
+  if (fromMs === null) return [];
+  const range = { startMs: Math.max(lifetime.startMs, fromMs), endMs: lifetime.endMs };
+  return range.endMs > range.startMs ? subtractIntervals(range, paused) : [];
+}
+
+/**
+ * Counts the monitor's open incident when it opened in the period, as the history counts
+ * incidents, but never beyond the incidents the history counted.
+ */
+function openIncidentsIn(monitor: Monitor, period: DigestPeriod, incidents: number): number {
+  const openedAt = monitor.incident?.openedAt ?? null;
+  if (openedAt === null || openedAt < period.startMs || openedAt >= period.endMs) return 0;
+  return Math.min(1, incidents);
+}
+
 /** Computes a monitor's numbers for `period` as of `nowMs`. */
 export function monitorStats(
   input: MonitorDigestInput,
@@ -126,8 +183,20 @@ export function monitorStats(
     monitor,
     input.changes.filter((c) => c.monitorId === monitor.id),
   );
-  const watched = lifetime.endMs > lifetime.startMs ? subtractIntervals(lifetime, paused) : [];
-  const waitingForFirstPing = monitor.lastPingAt === null;
+  // A monitor cannot alert before its first ping, so uptime is watched, and runs are expected,
+  // from that ping on.
+  const firstPingAt = firstPingTime(monitor, history);
+  const waitingForFirstPing = firstPingAt === null;
+  const watched = watchedIntervals(lifetime, firstPingAt, paused);
+  // A cron run expected at most a grace period before the first ping is the run that ping
+  // reports, as with every later ping, so it is expected too. An interval schedule starts at
+  // the first ping.
+  const leadMs = monitor.schedule.kind === 'cron' ? monitor.graceMs : 0;
+  const runsWatched = watchedIntervals(
+    lifetime,
+    firstPingAt === null ? null : firstPingAt - leadMs,
+    paused,
+  );
   const counters = sumSlots(history, { startMs: period.startMs, endMs: period.endMs });
   const open = openIncidentInterval(monitor, nowMs);
 
@@ -139,7 +208,7 @@ export function monitorStats(
     .sort((a, b) => a - b);
   const source: CellSource = { history, lifetime, paused, openIncident: open };
   const runs = fitRunCounts({
-    expectedRuns: waitingForFirstPing ? 0 : expectedRuns(monitor.schedule, watched),
+    expectedRuns: waitingForFirstPing ? 0 : expectedRuns(monitor.schedule, runsWatched),
     successes: counters.successes,
     failures: counters.failures,
     missed: counters.missed + pendingLate(monitor, period),
@@ -157,6 +226,8 @@ export function monitorStats(
     medianRunMs: nearestRank(durations, 50),
     p95RunMs: nearestRank(durations, 95),
     incidents: counters.incidents,
+    openIncidents: openIncidentsIn(monitor, period, counters.incidents),
+    recoveredIncidents: counters.recovered,
     meanAcknowledgeMs: mean(counters.acknowledgeMs, counters.acknowledged),
     meanRecoverMs: mean(counters.recoverMs, counters.recovered),
     longestOutageMs: longestOutage(counters.longestOutageMs, open, period, counters.incidents),

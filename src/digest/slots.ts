@@ -33,6 +33,11 @@ export interface SlotCounters {
   longestOutageMs: number;
   /** Milliseconds of the slot during which a closed incident was open. */
   downMs: number;
+  /**
+   * The time of the monitor's first ping ever, in epoch ms, stored in the slot of that ping.
+   * Every other slot has 0.
+   */
+  firstPingAt: number;
 }
 
 export type CounterName = keyof SlotCounters;
@@ -51,6 +56,7 @@ export const COUNTER_CODES: Readonly<Record<CounterName, string>> = {
   recoverMs: 'rt',
   longestOutageMs: 'o',
   downMs: 'd',
+  firstPingAt: 'fp',
 };
 
 export const COUNTER_BY_CODE: ReadonlyMap<string, CounterName> = new Map(
@@ -71,14 +77,27 @@ export function emptyCounters(): SlotCounters {
     recoverMs: 0,
     longestOutageMs: 0,
     downMs: 0,
+    firstPingAt: 0,
   };
 }
 
-/** Adds `b` into `a`; the longest outage is a maximum, everything else a sum. */
+/**
+ * Adds `b` into `a`. The longest outage is a maximum, the first ping the earliest one that is
+ * set, and everything else a sum.
+ */
 export function addCounters(a: SlotCounters, b: SlotCounters): void {
   for (const name of Object.keys(a) as CounterName[]) {
-    a[name] = name === 'longestOutageMs' ? Math.max(a[name], b[name]) : a[name] + b[name];
+    if (name === 'longestOutageMs') a[name] = Math.max(a[name], b[name]);
+    else if (name === 'firstPingAt') a[name] = earliestSet(a[name], b[name]);
+    else a[name] = a[name] + b[name];
   }
+}
+
+/** Returns the earlier of two times, where 0 means not set. */
+function earliestSet(a: number, b: number): number {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return Math.min(a, b);
 }
 
 export function slotStart(atMs: number): number {

@@ -95,18 +95,37 @@ function problems(stats: MonitorStats): string {
   return listed.length === 0 ? '' : `; ${listed.join(', ')}`;
 }
 
+/** The pseudo-user that `createdBy` names when a `?create=1` ping created the monitor. */
+const PING_CREATOR = 'ping';
+
+/**
+ * Describes the recovery of the incidents that opened in the period. An open incident has not
+ * recovered yet, so when others have, the line gives their mean apart: "5 incidents, 1 still
+ * open: …, the 4 others recovered after 1m on average".
+ */
+function recoveryPart(stats: MonitorStats): string {
+  const { incidents, openIncidents, recoveredIncidents, meanRecoverMs } = stats;
+  if (meanRecoverMs === null) return 'not recovered yet';
+  const after = formatOptionalDuration(meanRecoverMs);
+  const average = recoveredIncidents > 1 ? ' on average' : '';
+  const others = incidents - openIncidents;
+  if (openIncidents === 0) return `recovered after ${after}${incidents > 1 ? ' on average' : ''}`;
+  if (recoveredIncidents === others) {
+    const subject = others === 1 ? 'the other' : `the ${others} others`;
+    return `${subject} recovered after ${after}${average}`;
+  }
+  // The rest were closed by a pause or a deletion, so they did not recover.
+  return `${recoveredIncidents} of the ${others} others recovered after ${after}${average}`;
+}
+
 function incidentLine(stats: MonitorStats): string {
-  // Means over one incident are that incident's own times.
-  const suffix = stats.incidents > 1 ? ' on average' : '';
   const acknowledge =
     stats.meanAcknowledgeMs === null
       ? 'not acknowledged'
       : `acknowledged after ${formatOptionalDuration(stats.meanAcknowledgeMs)}`;
-  const recover =
-    stats.meanRecoverMs === null
-      ? 'not recovered yet'
-      : `recovered after ${formatOptionalDuration(stats.meanRecoverMs)}`;
-  return `${plural(stats.incidents, 'incident')}: ${acknowledge}, ${recover}${suffix}`;
+  const mixed = stats.openIncidents > 0 && stats.openIncidents < stats.incidents;
+  const open = mixed ? `, ${stats.openIncidents} still open` : '';
+  return `${plural(stats.incidents, 'incident')}${open}: ${acknowledge}, ${recoveryPart(stats)}`;
 }
 
 function monitorView(stats: MonitorStats): DigestMonitorView {
@@ -131,6 +150,8 @@ function monitorView(stats: MonitorStats): DigestMonitorView {
 
 function changeLine(change: DigestChange, timezone: string, nowMs: number): string {
   const at = formatTime(change.atMs, timezone, nowMs);
+  if (change.kind === 'added' && change.by === PING_CREATOR)
+    return `${at}: ${change.name} created by its first ping`;
   const by = change.by === null ? '' : ` by ${mention(change.by)}`;
   if (change.kind === 'resumed' && change.by === null)
     return `${at}: ${change.name} resumed by a ping`;

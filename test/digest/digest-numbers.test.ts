@@ -51,19 +51,20 @@ describe('weekly digest period', () => {
 describe('weekly digest headline', () => {
   it('counts monitors, runs and incidents', () => {
     expect(digest.headline.monitors).toBe(5);
-    expect(digest.headline.expectedRuns).toBe(168 + 7 + 7 + 20 + 82);
-    expect(digest.headline.onTimeRuns).toBe(168 + 5 + 5 + 20 + 81);
-    expect(digest.headline.onTimeShare).toBeCloseTo(279 / 284, 10);
+    expect(digest.headline.expectedRuns).toBe(168 + 7 + 7 + 19 + 82);
+    expect(digest.headline.onTimeRuns).toBe(168 + 5 + 5 + 19 + 81);
+    expect(digest.headline.onTimeShare).toBeCloseTo(278 / 283, 10);
     expect(digest.headline.incidents).toBe(4);
   });
 
   it('compares with the week before', () => {
-    // Only healthy had runs due the week before: 168, one of them failed.
+    // Only healthy had runs due the week before: 167 after its first ping on Monday 3 March at
+    // 00:05, one of them failed.
     expect(digest.previous).toEqual({
       monitors: 4,
-      expectedRuns: 168,
-      onTimeRuns: 167,
-      onTimeShare: 167 / 168,
+      expectedRuns: 167,
+      onTimeRuns: 166,
+      onTimeShare: 166 / 167,
       incidents: 1,
     });
   });
@@ -132,13 +133,14 @@ describe('weekly digest of a flaky monitor', () => {
 
   it('has the times to acknowledge and recover', () => {
     // Acknowledged after 10 min and 60 min; open from Tue 03:01:30 to Wed 03:01:10 and from
-    // Thu 03:02:00 to Fri 03:01:20.
+    // Thu 03:02:00 to Fri 03:01:20. Watched from the first ping, Monday 03:00, on.
     const first = DAY - 20 * SECOND;
     const second = DAY - 40 * SECOND;
     expect(stats('flaky').meanAcknowledgeMs).toBe(35 * 60 * SECOND);
     expect(stats('flaky').meanRecoverMs).toBe((first + second) / 2);
     expect(stats('flaky').longestOutageMs).toBe(first);
-    expect(stats('flaky').uptimeShare).toBeCloseTo(1 - (first + second) / (7 * DAY), 12);
+    const watchedMs = 7 * DAY - 3 * HOUR;
+    expect(stats('flaky').uptimeShare).toBeCloseTo(1 - (first + second) / watchedMs, 12);
   });
 });
 
@@ -166,16 +168,18 @@ describe('weekly digest of a monitor that missed twice', () => {
     expect(stats('missed-twice').meanAcknowledgeMs).toBeNull();
     expect(stats('missed-twice').meanRecoverMs).toBe(outageMs);
     expect(stats('missed-twice').longestOutageMs).toBe(outageMs);
-    expect(stats('missed-twice').uptimeShare).toBeCloseTo(1 - outageMs / (7 * DAY), 12);
+    // Watched from the first ping, Monday 02:00:30, on.
+    const watchedMs = 7 * DAY - (2 * HOUR + 30 * SECOND);
+    expect(stats('missed-twice').uptimeShare).toBeCloseTo(1 - outageMs / watchedMs, 12);
   });
 });
 
 describe('weekly digest of a monitor paused for two days', () => {
   it('is not charged for the paused time', () => {
-    // 120 watched hours at one run per 6 hours.
+    // 119 h 50 min watched from the first ping, Monday 00:10, at one run per 6 hours.
     expect(stats('paused-two-days')).toMatchObject({
-      expectedRuns: 20,
-      successes: 20,
+      expectedRuns: 19,
+      successes: 19,
       failures: 0,
       missed: 0,
       late: 0,
@@ -196,8 +200,9 @@ describe('weekly digest of a monitor created mid-week', () => {
   // The late run: due 10:42:00, late at 10:42:00.001, reported at 10:50:00.
   const outageMs = 8 * 60 * SECOND - 1;
 
-  it('expects runs from its creation on', () => {
-    // Thursday 14:30 to 23:30 is 10 runs, then 24 a day for three days.
+  it('expects runs from its first ping on', () => {
+    // Thursday 14:30 to 23:30 is 10 runs, then 24 a day for three days. The first ping, at
+    // 14:30:05, reports the 14:30 run.
     expect(stats('created-midweek')).toMatchObject({
       expectedRuns: 82,
       successes: 81,
@@ -211,7 +216,9 @@ describe('weekly digest of a monitor created mid-week', () => {
       meanRecoverMs: outageMs,
       longestOutageMs: outageMs,
     });
-    expect(stats('created-midweek').uptimeShare).toBeCloseTo(1 - outageMs / (82 * HOUR), 12);
+    // Watched from the first ping at 14:30:05, half an hour after the creation.
+    const watchedMs = 82 * HOUR - (30 * 60 + 5) * SECOND;
+    expect(stats('created-midweek').uptimeShare).toBeCloseTo(1 - outageMs / watchedMs, 12);
   });
 
   it('has hourly cells from its creation', () => {

@@ -31,7 +31,7 @@ describe('digest message', () => {
   it('says the headline and the change against the week before', () => {
     const view = digestView(digest);
     expect(view.title).toBe('Weekly digest: Mon 10 Mar – Sun 16 Mar 2025');
-    expect(view.headline).toBe('5 monitors, 284 expected runs, 98.2% on time, 4 incidents.');
+    expect(view.headline).toBe('5 monitors, 283 expected runs, 98.2% on time, 4 incidents.');
     expect(view.comparison).toBe(
       'On time: 1.2 points lower than the week before (99.4%). Incidents: 3 more than the week before (1).',
     );
@@ -49,7 +49,7 @@ describe('digest message', () => {
       name: 'flaky',
       summary: '5 of 7 expected runs on time (71.4%); 2 failed',
       details: [
-        'Uptime 71.4%, longest outage 23h 59m',
+        'Uptime 70.9%, longest outage 23h 59m',
         'Run time: median 1m 15s, 95th percentile 2m',
         '2 incidents: acknowledged after 35m, recovered after 23h 59m on average',
       ],

@@ -191,8 +191,9 @@ describe('weekly digest in Slack', () => {
     const message = slack.messagesIn(SLACK_CHANNEL).find((m) => m.files.length > 0)!;
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('Weekly digest: Mon 24 Mar – Sun 30 Mar 2025');
-    // 167 hourly runs and 7 nightly ones, of which one failed.
-    expect(text).toContain('2 monitors, 174 expected runs, 99.4% on time, 1 incident.');
+    // 166 hourly runs, counted from the first ping at Monday 00:05, and 7 nightly ones, of
+    // which one failed.
+    expect(text).toContain('2 monitors, 173 expected runs, 99.4% on time, 1 incident.');
     expect(text).toContain('*nightly-backup*: 6 of 7 expected runs on time (85.7%); 1 failed');
     expect(text).toContain('No trouble: hourly-sync.');
   });
@@ -232,7 +233,7 @@ describe('weekly digest in Discord', () => {
     expect(header).toEqual({ valid: true, width: 800, height: digestImageSize(2).height });
     const embed = JSON.stringify(message.embeds);
     expect(embed).toContain('attachment://drumbeat-digest-weekly-2025-03-24.png');
-    expect(embed).toContain('2 monitors, 174 expected runs, 99.4% on time, 1 incident.');
+    expect(embed).toContain('2 monitors, 173 expected runs, 99.4% on time, 1 incident.');
   });
 
   it('is posted once by two workers', async () => {
