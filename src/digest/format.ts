@@ -4,12 +4,15 @@ import { formatDuration } from '../domain/durations.js';
 import type { DigestPeriod } from './periods.js';
 
 /**
- * Formats a share as a percentage with one decimal, rounded down, so that 99.96% reads as 99.9%
- * and only a perfect record reads as 100%.
+ * Formats a share as a percentage with one decimal, rounded to the nearest tenth. Only a perfect
+ * record reads as 100% and only a share of nothing as 0.0%: 99.96% reads as 99.9%, and 0.04%
+ * as 0.1%.
  */
 export function formatShare(share: number): string {
   if (share >= 1) return '100%';
-  return `${(Math.floor(share * 1000) / 10).toFixed(1)}%`;
+  if (share <= 0) return '0.0%';
+  const tenths = Math.min(999, Math.max(1, Math.round(share * 1000)));
+  return `${(tenths / 10).toFixed(1)}%`;
 }
 
 export function formatOptionalDuration(ms: number | null): string {

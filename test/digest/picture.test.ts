@@ -57,6 +57,16 @@ describe('digest message', () => {
     expect(view.monitors[1]?.details[1]).toBe(
       '1 incident: not acknowledged, recovered after 1d 23h',
     );
+    expect(view.monitors[1]?.details[0]).toBe('Uptime 71.7%, longest outage 1d 23h');
+    // 81 of 82 is 98.78 %, which rounds to 98.8 %.
+    expect(view.monitors[2]).toEqual({
+      name: 'created-midweek',
+      summary: '81 of 82 expected runs on time (98.8%); 1 late',
+      details: [
+        'Uptime 99.8%, longest outage 8m',
+        '1 incident: not acknowledged, recovered after 8m',
+      ],
+    });
     expect(view.others).toBe('No trouble: healthy, paused-two-days.');
   });
 

@@ -115,7 +115,7 @@ describe('digest of a daily job with reruns', () => {
     expect(runsCounted(stats)).toBeLessThanOrEqual(stats.expectedRuns);
     expect(stats).toMatchObject({ successes: 3, failures: 1, missed: 2, late: 0, hung: 1 });
     expect(digestView(digest).monitors[0]?.summary).toBe(
-      '3 of 7 expected runs on time (42.8%); 1 failed, 2 missed, 1 hung',
+      '3 of 7 expected runs on time (42.9%); 1 failed, 2 missed, 1 hung',
     );
     expect(digest.headline.onTimeRuns).toBe(3);
   });
