@@ -167,8 +167,12 @@ function forgetOverdueRuns(builder: TransitionBuilder): void {
 
 function onStart(builder: TransitionBuilder, ping: PingInput): void {
   const { monitor, now } = builder;
-  const others = monitor.openRuns.filter((run) => run.rid !== ping.rid || ping.rid === null);
-  const runs: OpenRun[] = [...others, { rid: ping.rid, startedAt: now }].slice(-MAX_OPEN_RUNS);
+  // A start repeated with the run id of an open run, as a retried request sends it, is the same
+  // run and keeps its start time.
+  const repeated = ping.rid !== null && monitor.openRuns.some((run) => run.rid === ping.rid);
+  const runs: OpenRun[] = repeated
+    ? monitor.openRuns
+    : [...monitor.openRuns, { rid: ping.rid, startedAt: now }].slice(-MAX_OPEN_RUNS);
   builder.monitor = {
     ...monitor,
     openRuns: runs,
@@ -259,7 +263,14 @@ function onHung(builder: TransitionBuilder): void {
   const runningSince = Math.min(...monitor.openRuns.map((run) => run.startedAt));
   const open = monitor.incident;
   if (open) {
-    const incident: Incident = { ...open, kind: 'hung', runningSince, repeats: open.repeats + 1 };
+    // The alert keeps the start of the earliest run that hung during it, watched or not.
+    const since = Math.min(runningSince, open.runningSince ?? runningSince);
+    const incident: Incident = {
+      ...open,
+      kind: 'hung',
+      runningSince: since,
+      repeats: open.repeats + 1,
+    };
     builder.monitor = { ...monitor, state: 'hung', incident };
     builder.syncAlert(incident, false);
     builder.thread(incident, { kind: 'hung', runningSince });

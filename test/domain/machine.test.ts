@@ -322,6 +322,44 @@ describe('start and run time', () => {
     expect(syncs(failEffects)).toHaveLength(1);
   });
 
+  it('keeps the start of a repeated run id', () => {
+    const monitor = monitorFixture({ graceMs: MINUTE, maxRuntimeMs: 10_000 });
+    const ridStart: MonitorEvent = {
+      type: 'ping',
+      ping: pingFixture('start', { rid: '00000000-0000-4000-8000-000000000003' }),
+    };
+    const started = run(monitor, [
+      [0, success],
+      [MINUTE, ridStart],
+      [MINUTE + 5000, ridStart],
+    ]).monitor;
+    expect(started.openRuns).toEqual([
+      { rid: '00000000-0000-4000-8000-000000000003', startedAt: MINUTE },
+    ]);
+    expect(started.dueAt).toBe(MINUTE + 10_000);
+  });
+
+  it('keeps the earliest start while hung', () => {
+    const monitor = monitorFixture({ graceMs: MINUTE, maxRuntimeMs: 10_000 });
+    const started = run(monitor, [
+      [0, success],
+      [MINUTE, start],
+    ]).monitor;
+    const hung = run(started, [fireDeadline(started)]).monitor;
+    expect(hung.incident?.runningSince).toBe(MINUTE);
+
+    // A second run starts and hangs too, while the first alert is still open.
+    const restarted = run(hung, [[MINUTE + 20_000, start]]).monitor;
+    const { monitor: again, effects } = run(restarted, [fireDeadline(restarted)]);
+    expect(again.incident?.id).toBe(hung.incident?.id);
+    expect(again.incident?.runningSince).toBe(MINUTE);
+    const replies = effects.filter(({ effect }) => effect.type === 'thread_reply');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.effect).toMatchObject({
+      note: { kind: 'hung', runningSince: MINUTE + 20_000 },
+    });
+  });
+
   it('drops a hung run once a failure comes', () => {
     const monitor = monitorFixture({ graceMs: MINUTE, maxRuntimeMs: 5 * MINUTE });
     const started = run(monitor, [
