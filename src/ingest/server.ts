@@ -51,7 +51,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const handlePing = createPingHandler(pingHandlerOptions);
   const drain = new Drain();
 
-  const server = createServer((req, res) => {
+  // The ping API needs no Host header, and without this option node:http answers a request
+  // without one with an empty 400 before any handler could give a reason.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     drain.track(res);
     if (PING_PATH.test(req.url ?? '')) handlePing(req, res);
     else options.app(req, res);

@@ -6,6 +6,7 @@ import { maxHeaderSize, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { PING_ALLOW, PING_METHOD_NOT_ALLOWED } from './ping-handler.js';
+import { MAX_PING_URL_LENGTH } from './ping-parse.js';
 
 export interface SocketAnswerOptions {
   logger: Logger;
@@ -29,7 +30,7 @@ export function answerRequestsWithoutHandler(server: Server, options: SocketAnsw
       socket.destroy();
       return;
     }
-    const [status, reason] = clientErrorAnswer(error.code);
+    const [status, reason] = clientErrorAnswer(error);
     // The error's rawPacket contains the request, ping token included, so only its code is logged.
     logger.debug({ code: error.code, status }, 'invalid HTTP request rejected');
     sendAndClose(socket, status, reason);
@@ -52,9 +53,16 @@ export function answerRequestsWithoutHandler(server: Server, options: SocketAnsw
 }
 
 /** Picks the status that node:http sends for a client error, with a reason to go with it. */
-function clientErrorAnswer(code: string | undefined): [number, string] {
-  switch (code) {
+function clientErrorAnswer(
+  error: NodeJS.ErrnoException & { rawPacket?: unknown },
+): [number, string] {
+  switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
+      // node:http counts the request line with the headers. When the bytes read start a request
+      // line that does not end within the limit, the URL is what is too long.
+      if (requestLineUnfinished(error.rawPacket)) {
+        return [414, `request URL too long: the limit is ${MAX_PING_URL_LENGTH} bytes`];
+      }
       return [431, `request headers too large: the limit is ${maxHeaderSize} bytes`];
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return [413, 'chunk extensions too large'];
@@ -63,6 +71,13 @@ function clientErrorAnswer(code: string | undefined): [number, string] {
     default:
       return [400, 'invalid HTTP request'];
   }
+}
+
+/** Tells whether the bytes hold the start of a request line and no line end after it. */
+function requestLineUnfinished(rawPacket: unknown): boolean {
+  if (!Buffer.isBuffer(rawPacket)) return false;
+  const start = rawPacket.subarray(0, 16).toString('latin1');
+  return /^[A-Z]+ /.test(start) && !rawPacket.includes('\r\n');
 }
 
 function sendAndClose(

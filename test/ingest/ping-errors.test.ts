@@ -88,15 +88,38 @@ describe('ping long URLs', () => {
     expect(server.recorder.calls).toHaveLength(0);
   });
 
-  it('survives a URL past the header size limit of node:http', async () => {
+  it('answers 414 for a URL past the header size limit of node:http', async () => {
     const socket = await rawConnect(server.port);
     const raw = readRaw(socket);
-    socket.write(`GET /ping/${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    socket.write(`GET /ping/${'x'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+
+    const text = await raw;
+    expect(text).toMatch(/^HTTP\/1\.1 414 /);
+    expect(text).toMatch(/\r\n\r\nrequest URL too long: the limit is 2048 bytes$/);
+    expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
+  });
+
+  it('answers 431 for headers past that limit', async () => {
+    const socket = await rawConnect(server.port);
+    const raw = readRaw(socket);
+    socket.write(`GET /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
 
     const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 431 /);
     expect(text).toMatch(/\r\n\r\nrequest headers too large: the limit is \d+ bytes$/);
-    expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
+    expect(server.recorder.calls).toHaveLength(0);
+  });
+});
+
+describe('ping without a Host header', () => {
+  it('stores the ping', async () => {
+    const socket = await rawConnect(server.port);
+    const raw = readRaw(socket);
+    socket.write(`GET /ping/${TOKEN} HTTP/1.1\r\nConnection: close\r\n\r\n`);
+
+    const text = await raw;
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(server.recorder.calls).toHaveLength(1);
   });
 });
 
