@@ -179,7 +179,7 @@ export class MonitorCommands {
       monitor.maxRuntimeMs === null ? 'the grace period' : formatDuration(monitor.maxRuntimeMs);
     const lines = [
       `Schedule: ${description}`,
-      `Next expected: ${runs}`,
+      `Next scheduled runs: ${runs}`,
       `Grace period: ${formatDuration(monitor.graceMs)}; maximum run time: ${runtime}`,
       monitor.platform === 'cli'
         ? "Alerts go to the service's log."

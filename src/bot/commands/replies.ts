@@ -54,6 +54,12 @@ export function describeState(monitor: Monitor): string {
   return `${STATE_WORDS[monitor.state]}${running}`;
 }
 
+function maxRuntimeText(monitor: Monitor): string {
+  return monitor.maxRuntimeMs === null
+    ? ''
+    : `, maximum run time ${formatDuration(monitor.maxRuntimeMs)}`;
+}
+
 /** The status of one monitor: state, schedule, times, and its latest pings. */
 export function statusReply(
   monitor: Monitor,
@@ -65,7 +71,7 @@ export function statusReply(
   const at = (ms: number | null) => (ms === null ? 'never' : formatTime(ms, timezone, now));
   const lines = [
     `State: ${describeState(monitor)}`,
-    `Schedule: ${describeSchedule(monitor.schedule)}, grace ${formatDuration(monitor.graceMs)}`,
+    `Schedule: ${describeSchedule(monitor.schedule)}, grace ${formatDuration(monitor.graceMs)}${maxRuntimeText(monitor)}`,
     `Last ping: ${at(monitor.lastPingAt)}`,
   ];
   if (monitor.expectedAt !== null && monitor.state !== 'paused') {

@@ -72,7 +72,7 @@ describe('new', () => {
     expect(out).toContain('Grace period: 10m');
     expect(out).toMatch(/curl -fsS -m 10 --retry 5 https:\/\/drumbeat\.test\/ping\/[0-9a-f-]{36}/);
     expect(out).toContain('Alerts go to <#COPS>.');
-    const next = /Next expected: (.*)/.exec(out)?.[1] ?? '';
+    const next = /Next scheduled runs: (.*)/.exec(out)?.[1] ?? '';
     expect(next.split(';')).toHaveLength(3);
     const id = await store.idForName(owner.teamId, 'nightly-invoices');
     const stored = await store.get(id!);
@@ -156,7 +156,7 @@ describe('new', () => {
     const ctx = { ...owner, teamId: 'slack:TSETZONE', userTimezone: 'America/New_York' };
     await teams.setTimezone('slack:TSETZONE', 'Asia/Tokyo');
     const out = await text('new tokyo-job every day at 9am', ctx);
-    expect(out).toContain('Next expected: ');
+    expect(out).toContain('Next scheduled runs: ');
     expect(out).toContain('09:00 GMT+9');
     expect(out).not.toContain('Times are shown');
     expect(out).not.toContain("This team's zone");
@@ -189,8 +189,15 @@ describe('other commands', () => {
     await events.apply(id, { type: 'ping', ping }, { pingAt: NOW });
     const out = await text('status status-job', owner);
     expect(out).toContain('State: up');
+    expect(out).toContain('Schedule: every hour, grace 12m\n');
     expect(out).toContain('Latest pings:');
     expect(out).toContain('success');
+  });
+
+  it('shows the maximum run time in status', async () => {
+    await core.run('new long-job every day at 2am grace 10 minutes max runtime 2 hours', owner);
+    const out = await text('status long-job', owner);
+    expect(out).toMatch(/Schedule: .*, grace 10m, maximum run time 2h\n/);
   });
 
   it('answers an unknown monitor name helpfully', async () => {
