@@ -131,7 +131,10 @@ export function fitRunCounts(counts: RunCounts): RunCounts {
   return { ...counts, expectedRuns, successes };
 }
 
-/** A late run still waiting for its ping counts as missed until the ping comes. */
+/**
+ * Counts a run that is late and still waiting for its ping. It counts as late, as its alert
+ * says, until its ping comes or the next deadline passes and makes it missed.
+ */
 function pendingLate(monitor: Monitor, period: DigestPeriod): number {
   const expectedAt = monitor.incident?.expectedAt ?? null;
   if (monitor.state !== 'late' || expectedAt === null) return 0;
@@ -211,8 +214,8 @@ export function monitorStats(
     expectedRuns: waitingForFirstPing ? 0 : expectedRuns(monitor.schedule, runsWatched),
     successes: counters.successes,
     failures: counters.failures,
-    missed: counters.missed + pendingLate(monitor, period),
-    late: counters.late,
+    missed: counters.missed,
+    late: counters.late + pendingLate(monitor, period),
     hung: counters.hung,
   });
 

@@ -179,8 +179,14 @@ export function digestView(digest: ChannelDigest, options: DigestViewOptions = {
   const troubled = digest.monitors.filter(hadTrouble);
   const rest = digest.monitors.filter((stats) => !hadTrouble(stats));
   const listed = troubled.slice(0, MAX_LISTED_MONITORS);
-  const unlisted = [...troubled.slice(MAX_LISTED_MONITORS), ...rest].map((stats) => stats.name);
+  const quiet = [...troubled.slice(MAX_LISTED_MONITORS), ...rest]
+    .filter((stats) => !stats.waitingForFirstPing)
+    .map((stats) => stats.name);
+  const waiting = rest.filter((stats) => stats.waitingForFirstPing).map((stats) => stats.name);
   const othersLabel = troubled.length > MAX_LISTED_MONITORS ? 'Also' : 'No trouble';
+  const othersParts: string[] = [];
+  if (quiet.length > 0 && !digest.allGood) othersParts.push(`${othersLabel}: ${quiet.join(', ')}.`);
+  if (waiting.length > 0) othersParts.push(`Waiting for a first ping: ${waiting.join(', ')}.`);
   const startDate = localDate(period.startMs, period.timezone);
   const footer = [`Times in ${period.timezone}.`, options.nextDigest ?? null]
     .filter((part) => part !== null)
@@ -194,8 +200,7 @@ export function digestView(digest: ChannelDigest, options: DigestViewOptions = {
     comparison: comparisonLine(digest),
     allGood: digest.allGood ? allGoodLine(digest) : null,
     monitors: digest.allGood ? [] : listed.map(monitorView),
-    others:
-      digest.allGood || unlisted.length === 0 ? null : `${othersLabel}: ${unlisted.join(', ')}.`,
+    others: othersParts.length === 0 ? null : othersParts.join(' '),
     changes: digest.changes.map((change) => changeLine(change, period.timezone, digest.nowMs)),
     footer,
     image: {

@@ -120,3 +120,25 @@ describe('digest change lines', () => {
     expect(view.changes.join('\n')).not.toContain('<@');
   });
 });
+
+describe('digest monitors without trouble', () => {
+  it('lists monitors waiting for a first ping apart', async () => {
+    const startMs = cet(12, 10);
+    world.nowMs = startMs;
+    const schedule = { kind: 'interval', periodSeconds: 60 } as const;
+    const healthy = await world.createMonitor('healthy', schedule, { graceMs: 10 * SECOND });
+    await world.createMonitor('not-set-up', schedule, { graceMs: 10 * SECOND });
+    await world.ping(healthy, 'success');
+
+    const good = await viewAt(startMs + 30 * SECOND);
+    expect(good.allGood).not.toBeNull();
+    expect(good.others).toBe('Waiting for a first ping: not-set-up.');
+
+    const failing = await world.createMonitor('failing', schedule, { graceMs: 10 * SECOND });
+    world.nowMs = startMs + 40 * SECOND;
+    await world.ping(failing, 'fail');
+    const troubled = await viewAt(startMs + 50 * SECOND);
+    expect(troubled.monitors.map((monitor) => monitor.name)).toEqual(['failing']);
+    expect(troubled.others).toBe('No trouble: healthy. Waiting for a first ping: not-set-up.');
+  });
+});

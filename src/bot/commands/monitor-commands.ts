@@ -174,12 +174,16 @@ export class MonitorCommands {
     ctx: CommandContext,
   ): ReplyView {
     const at = (ms: number) => formatTime(ms, timezone, ctx.now);
-    const runs = nextRuns(monitor.schedule, ctx.now, 3).map(at).join('; ');
+    // An interval schedule counts from each ping, so before the first one it has no run times.
+    const expected =
+      monitor.schedule.kind === 'interval'
+        ? `First run expected: ${formatDuration(monitor.schedule.periodSeconds * 1000)} after the first ping`
+        : `Next scheduled runs: ${nextRuns(monitor.schedule, ctx.now, 3).map(at).join('; ')}`;
     const runtime =
       monitor.maxRuntimeMs === null ? 'the grace period' : formatDuration(monitor.maxRuntimeMs);
     const lines = [
       `Schedule: ${description}`,
-      `Next scheduled runs: ${runs}`,
+      expected,
       `Grace period: ${formatDuration(monitor.graceMs)}; maximum run time: ${runtime}`,
       monitor.platform === 'cli'
         ? "Alerts go to the service's log."
