@@ -70,6 +70,18 @@ describe('MonitorCache', () => {
     expect(cache.get('m1')?.monitor.silencedBy).toBeNull();
   });
 
+  it('evicts the least recently written', () => {
+    const cache = new MonitorCache(2);
+    cache.set('m1', monitorAt(1, 1), null);
+    cache.set('m2', monitorAt(1, 2), null);
+    cache.set('m1', monitorAt(2, 3), null);
+    cache.set('m3', monitorAt(1, 4), null);
+
+    expect(cache.get('m2')).toBeUndefined();
+    expect(cache.get('m1')?.monitor.lastPingAt).toBe(3);
+    expect(cache.get('m3')?.monitor.lastPingAt).toBe(4);
+  });
+
   it('drops deleted and oldest entries', () => {
     const cache = new MonitorCache(2);
     cache.set('m1', monitorAt(1, 1), null);
