@@ -31,17 +31,20 @@ async function viewAt(nowMs: number): Promise<DigestView> {
   return digestView(digests[0]!);
 }
 
+const EVERY_MINUTE = { kind: 'interval', periodSeconds: 60 } as const;
+
+/** Creates a monitor that expects a run every minute, with 10 s of grace, at `world.nowMs`. */
+function everyMinute(name: string) {
+  return world.createMonitor(name, EVERY_MINUTE, { graceMs: 10 * SECOND });
+}
+
 describe('digest incident line', () => {
   // Every minute with 10 s of grace. Four failures each recover 66 ms later, then a run
   // starts and hangs, and is still running when the digest is shown.
   it('counts open incidents apart', async () => {
     const startMs = cet(12, 10);
     world.nowMs = startMs;
-    const monitor = await world.createMonitor(
-      'worker',
-      { kind: 'interval', periodSeconds: 60 },
-      { graceMs: 10 * SECOND },
-    );
+    const monitor = await everyMinute('worker');
     await world.ping(monitor, 'success');
     for (let index = 1; index <= 4; index++) {
       world.nowMs = startMs + index * 5 * SECOND;
@@ -63,11 +66,7 @@ describe('digest incident line', () => {
   it('says an only open incident has not recovered', async () => {
     const startMs = cet(12, 10);
     world.nowMs = startMs;
-    const monitor = await world.createMonitor(
-      'worker',
-      { kind: 'interval', periodSeconds: 60 },
-      { graceMs: 10 * SECOND },
-    );
+    const monitor = await everyMinute('worker');
     await world.ping(monitor, 'fail');
 
     const view = await viewAt(startMs + 60 * SECOND);
@@ -78,11 +77,7 @@ describe('digest incident line', () => {
   it('names the one other recovered incident', async () => {
     const startMs = cet(12, 10);
     world.nowMs = startMs;
-    const monitor = await world.createMonitor(
-      'worker',
-      { kind: 'interval', periodSeconds: 60 },
-      { graceMs: 10 * SECOND },
-    );
+    const monitor = await everyMinute('worker');
     await world.ping(monitor, 'fail');
     world.nowMs = startMs + 2 * SECOND;
     await world.ping(monitor, 'success');
@@ -125,16 +120,15 @@ describe('digest monitors without trouble', () => {
   it('lists monitors waiting for a first ping apart', async () => {
     const startMs = cet(12, 10);
     world.nowMs = startMs;
-    const schedule = { kind: 'interval', periodSeconds: 60 } as const;
-    const healthy = await world.createMonitor('healthy', schedule, { graceMs: 10 * SECOND });
-    await world.createMonitor('not-set-up', schedule, { graceMs: 10 * SECOND });
+    const healthy = await everyMinute('healthy');
+    await everyMinute('not-set-up');
     await world.ping(healthy, 'success');
 
     const good = await viewAt(startMs + 30 * SECOND);
     expect(good.allGood).not.toBeNull();
     expect(good.others).toBe('Waiting for a first ping: not-set-up.');
 
-    const failing = await world.createMonitor('failing', schedule, { graceMs: 10 * SECOND });
+    const failing = await everyMinute('failing');
     world.nowMs = startMs + 40 * SECOND;
     await world.ping(failing, 'fail');
     const troubled = await viewAt(startMs + 50 * SECOND);

@@ -145,6 +145,14 @@ export function readRaw(socket: Socket, until?: RegExp): Promise<string> {
   });
 }
 
+/** Sends `request` as raw bytes on a new connection and returns what the server sends back. */
+export async function exchangeRaw(port: number, request: string): Promise<string> {
+  const socket = await rawConnect(port);
+  const response = readRaw(socket);
+  socket.write(request);
+  return response;
+}
+
 /** Polls `condition` every 10 ms until it holds, failing after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

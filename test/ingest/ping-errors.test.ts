@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPingHandler } from '../../src/ingest/ping-handler.js';
 import { StoreUnavailableError } from '../../src/ingest/recorder.js';
 import {
+  exchangeRaw,
   MemoryRecorder,
   memoryLogger,
   rawConnect,
-  readRaw,
   send,
   startTestServer,
   type TestServer,
@@ -89,22 +89,22 @@ describe('ping long URLs', () => {
   });
 
   it('answers 414 for a URL past the header size limit of node:http', async () => {
-    const socket = await rawConnect(server.port);
-    const raw = readRaw(socket);
-    socket.write(`GET /ping/${'x'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const text = await exchangeRaw(
+      server.port,
+      `GET /ping/${'x'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
 
-    const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 414 /);
     expect(text).toMatch(/\r\n\r\nrequest URL too long: the limit is 2048 bytes$/);
     expect((await send(server.port, `/ping/${TOKEN}`)).status).toBe(200);
   });
 
   it('answers 431 for headers past that limit', async () => {
-    const socket = await rawConnect(server.port);
-    const raw = readRaw(socket);
-    socket.write(`GET /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    const text = await exchangeRaw(
+      server.port,
+      `GET /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`,
+    );
 
-    const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 431 /);
     expect(text).toMatch(/\r\n\r\nrequest headers too large: the limit is \d+ bytes$/);
     expect(server.recorder.calls).toHaveLength(0);
@@ -113,11 +113,11 @@ describe('ping long URLs', () => {
 
 describe('ping without a Host header', () => {
   it('stores the ping', async () => {
-    const socket = await rawConnect(server.port);
-    const raw = readRaw(socket);
-    socket.write(`GET /ping/${TOKEN} HTTP/1.1\r\nConnection: close\r\n\r\n`);
+    const text = await exchangeRaw(
+      server.port,
+      `GET /ping/${TOKEN} HTTP/1.1\r\nConnection: close\r\n\r\n`,
+    );
 
-    const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 200 /);
     expect(server.recorder.calls).toHaveLength(1);
   });
@@ -130,11 +130,8 @@ describe('ping malformed requests', () => {
     ['an invalid Content-Length', `POST /ping/${TOKEN} HTTP/1.1\r\nContent-Length: ten\r\n\r\n`],
     ['an unknown method', `FOO /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`],
   ])('answers 400 to %s and keeps serving', async (_name, request) => {
-    const socket = await rawConnect(server.port);
-    const raw = readRaw(socket);
-    socket.write(request);
+    const text = await exchangeRaw(server.port, request);
 
-    const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(text).toContain('\r\nContent-Type: text/plain; charset=utf-8\r\n');
     expect(text).toContain('\r\nConnection: close\r\n');
@@ -146,11 +143,11 @@ describe('ping malformed requests', () => {
 
 describe('ping CONNECT', () => {
   it('rejects CONNECT to a ping with 405', async () => {
-    const socket = await rawConnect(server.port);
-    const raw = readRaw(socket);
-    socket.write(`CONNECT /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const text = await exchangeRaw(
+      server.port,
+      `CONNECT /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
 
-    const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
     expect(text).toContain('\r\nAllow: GET, HEAD, POST, PUT\r\n');
     expect(text).toContain('\r\nContent-Type: text/plain; charset=utf-8\r\n');
@@ -160,11 +157,11 @@ describe('ping CONNECT', () => {
   });
 
   it('rejects CONNECT to a host with 405', async () => {
-    const socket = await rawConnect(server.port);
-    const raw = readRaw(socket);
-    socket.write('CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n');
+    const text = await exchangeRaw(
+      server.port,
+      'CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n',
+    );
 
-    const text = await raw;
     expect(text).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
     expect(text).toContain('\r\nAllow: GET, HEAD, POST, PUT\r\n');
     expect(text).toMatch(/\r\n\r\nmethod not allowed: this server does not take CONNECT requests$/);
