@@ -42,11 +42,11 @@ export interface MonitorStats {
   missed: number;
   late: number;
   hung: number;
-  /** Successes over expected runs; null when no run was expected. */
+  /** Successes over expected runs, or null when no run was expected. */
   onTimeShare: number | null;
   /**
-   * The share of watched time (from the first ping on, outside pauses) outside incidents; null
-   * when it was not watched at all.
+   * The share of watched time (from the first ping on, outside pauses) outside incidents, or
+   * null when it was not watched at all.
    */
   uptimeShare: number | null;
   medianRunMs: number | null;
@@ -133,7 +133,7 @@ export function fitRunCounts(counts: RunCounts): RunCounts {
 
 /**
  * Counts a run that is late and still waiting for its ping. It counts as late, as its alert
- * says, until its ping comes or the next deadline passes and makes it missed.
+ * reports, until its ping comes or the next deadline passes and makes it missed.
  */
 function pendingLate(monitor: Monitor, period: DigestPeriod): number {
   const expectedAt = monitor.incident?.expectedAt ?? null;

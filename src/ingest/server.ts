@@ -51,7 +51,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const handlePing = createPingHandler(pingHandlerOptions);
   const drain = new Drain();
 
-  // The ping API needs no Host header, and without this option node:http answers a request
+  // The ping API needs no Host header, and without this option node:http rejects a request
   // without one with an empty 400 before any handler could give a reason.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     drain.track(res);

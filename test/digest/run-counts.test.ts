@@ -39,7 +39,7 @@ function runsCounted(stats: MonitorStats): number {
 describe('digest of a job that recovers after missed runs', () => {
   // The README's first steps: every minute with 10 s of grace, pinged by hand. The monitor
   // expects runs at 62, 122, 200, 275 and 340 s: two missed, one late, one on time, and one
-  // late when the digest is shown, which counts as late, as its alert says. The first
+  // late when the digest is shown, which counts as late, as its alert reports. The first
   // ping only starts the schedule, and the ping at 140 s comes after two missed runs.
   it('counts each expected run once', async () => {
     const createdAt = cet(12, 10);
