@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { InFlightResponses } from './in-flight.js';
 import { createPingHandler } from './ping-handler.js';
 import type { PingRecorder } from './recorder.js';
 import { answerRequestsWithoutHandler } from './socket-answers.js';
@@ -114,7 +115,7 @@ function closeServer(server: Server, drain: Drain, options: HttpServerOptions): 
  * their current response is sent, instead of waiting for the keep-alive timeout.
  */
 class Drain {
-  private readonly active = new Set<ServerResponse>();
+  private readonly active = new InFlightResponses();
   private server: Server | null = null;
 
   get size(): number {
@@ -124,7 +125,6 @@ class Drain {
   track(res: ServerResponse): void {
     if (this.server !== null) res.setHeader('Connection', 'close');
     this.active.add(res);
-    res.once('close', () => this.active.delete(res));
     res.once('finish', () => {
       if (this.server !== null) setImmediate(() => this.server?.closeIdleConnections());
     });
@@ -132,17 +132,14 @@ class Drain {
 
   /** Tells whether a response in progress on `socket` has sent its headers. */
   headersSentOn(socket: Duplex): boolean {
-    for (const res of this.active) {
-      if (res.socket === socket && res.headersSent) return true;
-    }
-    return false;
+    return this.active.some((res) => res.socket === socket && res.headersSent);
   }
 
   start(server: Server): void {
     this.server = server;
-    for (const res of this.active) {
+    this.active.forEach((res) => {
       if (!res.headersSent) res.setHeader('Connection', 'close');
-    }
+    });
     server.closeIdleConnections();
   }
 }
