@@ -12,7 +12,9 @@ function response(name: string): ServerResponse & { name: string } {
 
 function names(list: InFlightResponses): string[] {
   const seen: string[] = [];
-  list.forEach((res) => seen.push((res as ServerResponse & { name: string }).name));
+  list.forEach((res) => {
+    seen.push((res as ServerResponse & { name: string }).name);
+  });
   return seen;
 }
 
