@@ -50,6 +50,18 @@ export function answerRequestsWithoutHandler(server: Server, options: SocketAnsw
     logger.debug({ method: 'CONNECT' }, 'CONNECT request rejected');
     sendAndClose(socket, 405, reason, ['Allow', PING_ALLOW]);
   });
+
+  // Without this listener node:http responds to any Expect but 100-continue with an empty 417.
+  server.on('checkExpectation', (req, res) => {
+    logger.debug({ method: req.method }, 'request with an unsupported Expect header rejected');
+    const reason = 'expectation failed: the only Expect header taken is 100-continue';
+    res.writeHead(417, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(reason),
+      Connection: 'close',
+    });
+    res.end(reason);
+  });
 }
 
 /** Picks the status that node:http sends for a client error, with a reason to go with it. */

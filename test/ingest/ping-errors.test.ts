@@ -141,6 +141,32 @@ describe('ping malformed requests', () => {
   });
 });
 
+describe('ping Expect header', () => {
+  it('rejects an unknown Expect with 417', async () => {
+    const text = await exchangeRaw(
+      server.port,
+      `POST /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 2\r\n\r\nok`,
+    );
+
+    expect(text).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(text).toContain('\r\nContent-Type: text/plain; charset=utf-8\r\n');
+    expect(text).toMatch(
+      /\r\n\r\nexpectation failed: the only Expect header taken is 100-continue$/,
+    );
+    expect(server.recorder.calls).toHaveLength(0);
+  });
+
+  it('takes a ping that expects 100-continue', async () => {
+    const text = await exchangeRaw(
+      server.port,
+      `POST /ping/${TOKEN} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok`,
+    );
+
+    expect(text).toContain('HTTP/1.1 200 OK\r\n');
+    expect(server.recorder.calls).toHaveLength(1);
+  });
+});
+
 describe('ping CONNECT', () => {
   it('rejects CONNECT to a ping with 405', async () => {
     const text = await exchangeRaw(
