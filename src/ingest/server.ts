@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { InFlightResponses } from './in-flight.js';
+import { InFlight } from './in-flight.js';
 import { createPingHandler } from './ping-handler.js';
 import type { PingRecorder } from './recorder.js';
 import { answerRequestsWithoutHandler } from './socket-answers.js';
@@ -115,7 +115,7 @@ function closeServer(server: Server, drain: Drain, options: HttpServerOptions): 
  * their current response is sent, instead of waiting for the keep-alive timeout.
  */
 class Drain {
-  private readonly active = new InFlightResponses();
+  private readonly active = new InFlight<ServerResponse>();
   private server: Server | null = null;
 
   get size(): number {
@@ -124,7 +124,7 @@ class Drain {
 
   track(res: ServerResponse): void {
     if (this.server !== null) res.setHeader('Connection', 'close');
-    this.active.add(res);
+    res.once('close', this.active.add(res));
     res.once('finish', () => {
       if (this.server !== null) setImmediate(() => this.server?.closeIdleConnections());
     });

@@ -1,3 +1,4 @@
+import { InFlight } from './in-flight.js';
 import { StoreUnavailableError } from './recorder.js';
 
 /**
@@ -8,7 +9,7 @@ import { StoreUnavailableError } from './recorder.js';
  * a third more CPU per ping in the benchmark.
  */
 export class StallGuard {
-  private readonly waiting = new Set<(error: Error) => void>();
+  private readonly waiting = new InFlight<(error: Error) => void>();
   private lastSettledAt: number;
   private timer: NodeJS.Timeout | null = null;
 
@@ -23,10 +24,10 @@ export class StallGuard {
   guard<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.waiting.size === 0) this.lastSettledAt = this.clock();
-      this.waiting.add(reject);
+      const leave = this.waiting.add(reject);
       this.startTimer();
       const settle = () => {
-        this.waiting.delete(reject);
+        leave();
         this.lastSettledAt = this.clock();
       };
       work.then(
@@ -57,7 +58,11 @@ export class StallGuard {
     const silentMs = this.clock() - this.lastSettledAt;
     if (silentMs < this.timeoutMs) return;
     const error = new StoreUnavailableError(`Redis did not respond for ${silentMs} ms`);
-    for (const reject of this.waiting) reject(error);
+    const waiting: ((error: Error) => void)[] = [];
+    this.waiting.forEach((reject) => {
+      waiting.push(reject);
+    });
     this.waiting.clear();
+    for (const reject of waiting) reject(error);
   }
 }

@@ -1,64 +1,64 @@
-import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { InFlightResponses } from '../../src/ingest/in-flight.js';
+import { InFlight } from '../../src/ingest/in-flight.js';
 
-/** Returns a stand-in response. The list only listens for its 'close' event. */
-function response(name: string): ServerResponse & { name: string } {
-  return Object.assign(new EventEmitter(), { name }) as unknown as ServerResponse & {
-    name: string;
-  };
-}
-
-function names(list: InFlightResponses): string[] {
+function values(list: InFlight<string>): string[] {
   const seen: string[] = [];
-  list.forEach((res) => {
-    seen.push((res as ServerResponse & { name: string }).name);
+  list.forEach((value) => {
+    seen.push(value);
   });
   return seen;
 }
 
-describe('responses in progress', () => {
-  it('lists responses newest first until closed', () => {
-    const list = new InFlightResponses();
-    const [a, b, c] = [response('a'), response('b'), response('c')];
-    list.add(a);
-    list.add(b);
-    list.add(c);
+describe('values in progress', () => {
+  it('lists values newest first until taken out', () => {
+    const list = new InFlight<string>();
+    const leaveA = list.add('a');
+    const leaveB = list.add('b');
+    const leaveC = list.add('c');
     expect(list.size).toBe(3);
-    expect(names(list)).toEqual(['c', 'b', 'a']);
+    expect(values(list)).toEqual(['c', 'b', 'a']);
 
-    b.emit('close');
+    leaveB();
     expect(list.size).toBe(2);
-    expect(names(list)).toEqual(['c', 'a']);
+    expect(values(list)).toEqual(['c', 'a']);
 
-    c.emit('close');
-    expect(names(list)).toEqual(['a']);
-    a.emit('close');
+    leaveC();
+    expect(values(list)).toEqual(['a']);
+    leaveA();
     expect(list.size).toBe(0);
-    expect(names(list)).toEqual([]);
+    expect(values(list)).toEqual([]);
   });
 
-  it('counts a double close once', () => {
-    const list = new InFlightResponses();
-    const [a, b] = [response('a'), response('b')];
-    list.add(a);
-    list.add(b);
-    a.emit('close');
-    a.emit('close');
+  it('counts a value taken out twice once', () => {
+    const list = new InFlight<string>();
+    const leaveA = list.add('a');
+    list.add('b');
+    leaveA();
+    leaveA();
     expect(list.size).toBe(1);
-    expect(names(list)).toEqual(['b']);
+    expect(values(list)).toEqual(['b']);
   });
 
-  it('takes responses after emptying', () => {
-    const list = new InFlightResponses();
-    const first = response('first');
-    list.add(first);
-    first.emit('close');
-    const next = response('next');
-    list.add(next);
-    expect(names(list)).toEqual(['next']);
-    expect(list.some((res) => res === next)).toBe(true);
-    expect(list.some((res) => res === first)).toBe(false);
+  it('ignores take-outs after a clear', () => {
+    const list = new InFlight<string>();
+    const leaveA = list.add('a');
+    const leaveB = list.add('b');
+    list.clear();
+    expect(list.size).toBe(0);
+
+    list.add('c');
+    leaveA();
+    leaveB();
+    expect(list.size).toBe(1);
+    expect(values(list)).toEqual(['c']);
+  });
+
+  it('takes values after emptying', () => {
+    const list = new InFlight<string>();
+    list.add('first')();
+    list.add('next');
+    expect(values(list)).toEqual(['next']);
+    expect(list.some((value) => value === 'next')).toBe(true);
+    expect(list.some((value) => value === 'first')).toBe(false);
   });
 });
