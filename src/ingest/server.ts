@@ -37,6 +37,19 @@ export interface HttpServer {
 
 // `/ping`, `/ping/…` and `/ping?…`, also after repeated leading slashes.
 const PING_PATH = /^\/+ping(?:[/?#]|$)/;
+const SLASH = 0x2f;
+const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i;
+
+/**
+ * Returns the path and query of an absolute-form request target (`http://host/ping/…`), which
+ * RFC 9112 section 3.2.2 requires servers to accept. Returns other targets unchanged.
+ */
+export function originForm(url: string): string {
+  const authority = ABSOLUTE_FORM.exec(url);
+  if (authority === null) return url;
+  const rest = url.slice(authority[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
 
 /**
  * Creates the HTTP server: requests under `/ping/` go to the lean ping handler straight from
@@ -56,6 +69,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // without one with an empty 400 before any handler could give a reason.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     drain.track(res);
+    const url = req.url ?? '';
+    if (url.charCodeAt(0) !== SLASH) req.url = originForm(url);
     if (PING_PATH.test(req.url ?? '')) handlePing(req, res);
     else options.app(req, res);
   });

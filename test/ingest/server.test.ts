@@ -2,11 +2,13 @@ import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordResult } from '../../src/ingest/recorder.js';
-import { createHttpServer } from '../../src/ingest/server.js';
+import { createHttpServer, originForm } from '../../src/ingest/server.js';
 import {
+  exchangeRaw,
   MemoryRecorder,
   memoryLogger,
   otherRoutesApp,
+  RUN_ID,
   rawConnect,
   readRaw,
   send,
@@ -158,5 +160,40 @@ describe('http server close', () => {
     });
 
     await expect(http.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('absolute-form request targets', () => {
+  it('takes a ping with an absolute URL', async () => {
+    server = await startTestServer();
+    const text = await exchangeRaw(
+      server.port,
+      `GET http://pings.example/ping/${TOKEN}?rid=${RUN_ID} HTTP/1.1\r\nHost: pings.example\r\nConnection: close\r\n\r\n`,
+    );
+
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(server.recorder.calls).toHaveLength(1);
+    expect(server.recorder.calls[0]?.input.rid).toBe(RUN_ID);
+  });
+
+  it('sends other absolute URLs to the express app', async () => {
+    server = await startTestServer();
+    const text = await exchangeRaw(
+      server.port,
+      'GET HTTP://pings.example/healthz HTTP/1.1\r\nHost: pings.example\r\nConnection: close\r\n\r\n',
+    );
+
+    expect(text).toMatch(/\r\n\r\nexpress healthz$/);
+  });
+
+  it.each([
+    ['http://pings.example/ping/x?a=1', '/ping/x?a=1'],
+    ['https://pings.example:8443/healthz', '/healthz'],
+    ['http://pings.example?a=1', '/?a=1'],
+    ['http://pings.example', '/'],
+    ['/ping/x', '/ping/x'],
+    ['*', '*'],
+  ])('reads %s as %s', (url, expected) => {
+    expect(originForm(url)).toBe(expected);
   });
 });
