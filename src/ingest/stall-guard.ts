@@ -58,11 +58,10 @@ export class StallGuard {
     const silentMs = this.clock() - this.lastSettledAt;
     if (silentMs < this.timeoutMs) return;
     const error = new StoreUnavailableError(`Redis did not respond for ${silentMs} ms`);
-    const waiting: ((error: Error) => void)[] = [];
+    // Promise callbacks run as microtasks, so no call leaves the list during this walk.
     this.waiting.forEach((reject) => {
-      waiting.push(reject);
+      reject(error);
     });
     this.waiting.clear();
-    for (const reject of waiting) reject(error);
   }
 }
