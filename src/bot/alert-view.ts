@@ -43,9 +43,21 @@ function title(monitor: AlertMonitor, incident: Incident, now: number): string {
   }
 }
 
+/**
+ * Returns the time the "Last ping" field shows: the ping that closed the incident (its
+ * `closedAt`), or else the last ping before it. Later pings do not count, as a retried delivery
+ * may run after them.
+ */
+function shownLastPing(incident: Incident): number | null {
+  const closedByPing = incident.closeReason === 'recovered' || incident.closeReason === 'ran_late';
+  if (closedByPing && incident.closedAt !== null) return incident.closedAt;
+  return incident.lastPingAt;
+}
+
 function fields(monitor: AlertMonitor, incident: Incident, options: RenderOptions): ViewField[] {
   const at = (ms: number) => formatTime(ms, options.timezone, options.now);
-  const lastPing = incident.lastPingAt === null ? 'never' : at(incident.lastPingAt);
+  const lastPingAt = shownLastPing(incident);
+  const lastPing = lastPingAt === null ? 'never' : at(lastPingAt);
   const result: ViewField[] = [];
   if (incident.kind === 'late' || incident.kind === 'missed') {
     if (incident.expectedAt !== null)

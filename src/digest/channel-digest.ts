@@ -100,7 +100,7 @@ function changesOf(input: ChannelDigestInput): DigestChange[] {
         atMs: entry.createdAtMs,
         kind: 'added',
         name: entry.name,
-        by: null,
+        by: entry.createdBy,
         untilMs: null,
       });
     }

@@ -146,8 +146,14 @@ export class HistoryStore {
       fromMs,
       `(${toMs}`,
     );
-    return values.map((value) => JSON.parse(value) as ChangeEntry);
+    return values.map(parseChangeEntry);
   }
+}
+
+/** Parses a stored change entry. Entries written before `createdBy` existed read it as null. */
+function parseChangeEntry(value: string): ChangeEntry {
+  const entry = JSON.parse(value) as Omit<ChangeEntry, 'createdBy'> & { createdBy?: string | null };
+  return { ...entry, createdBy: entry.createdBy ?? null };
 }
 
 function readCounters(

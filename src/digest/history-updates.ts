@@ -35,6 +35,11 @@ export interface ChangeEntry {
   /** The end of a silence. */
   untilMs: number | null;
   createdAtMs: number;
+  /**
+   * The monitor's `createdBy`: a user id, or `ping` when its first ping created it. Null in
+   * entries written before this field existed.
+   */
+  createdBy: string | null;
 }
 
 export interface HistoryWrite {
@@ -237,5 +242,6 @@ export function changeEntry(change: StoredChange): ChangeEntry | null {
     by,
     untilMs: event.type === 'silence' ? event.until : null,
     createdAtMs: after.createdAt,
+    createdBy: after.createdBy,
   };
 }

@@ -1,9 +1,12 @@
-// The output of a failed run as alerts show it: a body is stored as the job sent it, and may
-// hold bytes that chat messages should not carry.
+// Alerts as the view builds them: their fields, thread notes and the output of a failed run. A
+// body is stored as the job sent it, and may hold bytes that chat messages should not carry.
 
 import { describe, expect, it } from 'vitest';
 import { renderAlert, renderThreadNote, shownOutput } from '../../src/bot/alert-view.js';
-import { transition } from '../../src/domain/machine.js';
+import { renderAlertMessage as renderDiscordMessage } from '../../src/bot/discord/alert-message.js';
+import { renderAlertMessage as renderSlackMessage } from '../../src/bot/slack/alert-blocks.js';
+import { type MonitorEvent, transition } from '../../src/domain/machine.js';
+import type { Incident, Monitor } from '../../src/domain/types.js';
 import { monitorFixture, pingFixture } from '../support/monitors.js';
 
 describe('shownOutput', () => {
@@ -67,5 +70,83 @@ describe('a failure after a hang', () => {
         ? renderThreadNote(reply.note, { timezone: 'UTC', now: failedAt })
         : '';
     expect(text).toBe('The run failed, with exit status 3.');
+  });
+});
+
+describe('Last ping of a late alert', () => {
+  // The monitor expects a run every 10 minutes with 1 minute of grace. It pinged at 09:00, so it
+  // is late from 09:11 and missed from 09:21.
+  const firstPingAt = Date.UTC(2026, 2, 3, 9, 0);
+  const success: MonitorEvent = { type: 'ping', ping: pingFixture('success') };
+  const up = transition(monitorFixture(), success, firstPingAt).monitor;
+  const late = transition(up, { type: 'deadline' }, up.dueAt! + 1).monitor;
+  const missed = transition(late, { type: 'deadline' }, late.dueAt! + 1).monitor;
+  const now = Date.UTC(2026, 2, 3, 10, 0);
+
+  /** Applies `event` at `at`, and returns the monitor after it and the incident it closed. */
+  function closeWith(monitor: Monitor, event: MonitorEvent, at: number) {
+    const result = transition(monitor, event, at);
+    const archived = result.effects.find((effect) => effect.type === 'archive_incident');
+    if (archived === undefined) throw new Error(`${event.type} closed no incident`);
+    return { monitor: result.monitor, incident: archived.incident };
+  }
+
+  function lastPingOf(monitor: Monitor, incident: Incident): string | undefined {
+    const view = renderAlert(monitor, incident, { timezone: 'UTC', now });
+    return view.fields.find((field) => field.label === 'Last ping')?.value;
+  }
+
+  it('shows the ping before an open incident', () => {
+    expect(lastPingOf(late, late.incident!)).toBe('today, 09:00 UTC');
+    expect(lastPingOf(missed, missed.incident!)).toBe('today, 09:00 UTC');
+  });
+
+  it('shows the ping of a late run', () => {
+    const closed = closeWith(late, success, Date.UTC(2026, 2, 3, 9, 13));
+
+    expect(closed.incident.closeReason).toBe('ran_late');
+    expect(lastPingOf(closed.monitor, closed.incident)).toBe('today, 09:13 UTC');
+  });
+
+  it('shows the ping that recovered', () => {
+    const closed = closeWith(missed, success, Date.UTC(2026, 2, 3, 9, 25));
+
+    expect(closed.incident.closeReason).toBe('recovered');
+    expect(lastPingOf(closed.monitor, closed.incident)).toBe('today, 09:25 UTC');
+  });
+
+  // A delivery renders the monitor as it is when the delivery runs, which can be after more pings.
+  it('keeps the recovering ping after later pings', () => {
+    const closed = closeWith(missed, success, Date.UTC(2026, 2, 3, 9, 25));
+    const later = transition(closed.monitor, success, Date.UTC(2026, 2, 3, 9, 35)).monitor;
+
+    expect(later.lastPingAt).toBe(Date.UTC(2026, 2, 3, 9, 35));
+    expect(lastPingOf(later, closed.incident)).toBe('today, 09:25 UTC');
+  });
+
+  it.each([
+    { type: 'pause', by: 'UOWNER' },
+    { type: 'delete', by: 'UOWNER' },
+  ] as const)('keeps the earlier ping after $type', (event) => {
+    const closed = closeWith(missed, event, Date.UTC(2026, 2, 3, 9, 25));
+
+    expect(closed.incident.closedAt).toBe(Date.UTC(2026, 2, 3, 9, 25));
+    expect(lastPingOf(closed.monitor, closed.incident)).toBe('today, 09:00 UTC');
+  });
+
+  it('shows the recovering ping in Slack and Discord', () => {
+    const closed = closeWith(missed, success, Date.UTC(2026, 2, 3, 9, 25));
+    const view = renderAlert(closed.monitor, closed.incident, { timezone: 'UTC', now });
+
+    const slackFields = renderSlackMessage(view).blocks.flatMap((block) =>
+      block.type === 'section' ? (block.fields ?? []).map((field) => field.text) : [],
+    );
+    expect(slackFields).toContain('*Last ping*\ntoday, 09:25 UTC');
+    const discordFields = renderDiscordMessage(view).embeds[0]?.fields;
+    expect(discordFields).toContainEqual({
+      name: 'Last ping',
+      value: 'today, 09:25 UTC',
+      inline: true,
+    });
   });
 });

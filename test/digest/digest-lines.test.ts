@@ -3,12 +3,13 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigestSource } from '../../src/digest/digest-source.js';
+import type { ChangeEntry } from '../../src/digest/history-updates.js';
 import { weekToDate } from '../../src/digest/periods.js';
 import type { DigestView } from '../../src/digest/view.js';
 import { digestView } from '../../src/digest/view.js';
 import { buildMonitor } from '../../src/domain/monitor.js';
 import { newMonitorId, newPingToken } from '../../src/store/ids.js';
-import { HistoryWorld, TEAM } from './harness.js';
+import { HistoryWorld, OWNER, TEAM, TEAMMATE } from './harness.js';
 import { cet, ZONE } from './week-scenario.js';
 
 const SECOND = 1000;
@@ -90,29 +91,91 @@ describe('digest incident line', () => {
   });
 });
 
+/** Creates a daily monitor that a `?create=1` ping created at `createdAt`. */
+async function createdByPing(name: string, createdAt: number) {
+  const monitor = buildMonitor(
+    {
+      id: newMonitorId(),
+      token: newPingToken(),
+      teamId: TEAM,
+      platform: 'slack',
+      channelId: 'C0ALERTS1',
+      name,
+      schedule: { kind: 'interval', periodSeconds: 86_400 },
+      graceMs: 3_600_000,
+      maxRuntimeMs: null,
+      createdBy: 'ping',
+    },
+    createdAt,
+  );
+  await world.store.create(monitor);
+  return monitor;
+}
+
 describe('digest change lines', () => {
   it('says a ping created the monitor', async () => {
     const createdAt = cet(12, 10);
-    const monitor = buildMonitor(
-      {
-        id: newMonitorId(),
-        token: newPingToken(),
-        teamId: TEAM,
-        platform: 'slack',
-        channelId: 'C0ALERTS1',
-        name: 'newjob',
-        schedule: { kind: 'interval', periodSeconds: 86_400 },
-        graceMs: 3_600_000,
-        maxRuntimeMs: null,
-        createdBy: 'ping',
-      },
-      createdAt,
-    );
-    await world.store.create(monitor);
+    await createdByPing('newjob', createdAt);
 
     const view = await viewAt(createdAt + 60 * SECOND);
     expect(view.changes).toEqual(['today, 10:00 CET: newjob created by its first ping']);
     expect(view.changes.join('\n')).not.toContain('<@');
+  });
+
+  // A digest lists only channels with a live monitor, so each test keeps one from before the week.
+  it('says a ping created a deleted monitor', async () => {
+    world.nowMs = cet(9, 12);
+    await everyMinute('kept');
+    const monitor = await createdByPing('newjob', cet(12, 10));
+    world.nowMs = cet(12, 11);
+    await world.delete(monitor, TEAMMATE);
+
+    const view = await viewAt(cet(12, 12));
+    expect(view.changes).toEqual([
+      'today, 10:00 CET: newjob created by its first ping',
+      'today, 11:00 CET: newjob deleted by <@U0MATE001>',
+    ]);
+  });
+
+  it('names who added a deleted monitor', async () => {
+    world.nowMs = cet(9, 12);
+    await everyMinute('kept');
+    world.nowMs = cet(12, 10);
+    const monitor = await everyMinute('oldjob');
+    world.nowMs = cet(12, 11);
+    await world.delete(monitor, TEAMMATE);
+
+    const view = await viewAt(cet(12, 12));
+    expect(monitor.createdBy).toBe(OWNER);
+    expect(view.changes).toEqual([
+      'today, 10:00 CET: oldjob added by <@U0OWNER01>',
+      'today, 11:00 CET: oldjob deleted by <@U0MATE001>',
+    ]);
+  });
+
+  it('reads a deletion stored without its creator', async () => {
+    world.nowMs = cet(9, 12);
+    await everyMinute('kept');
+    const stored: Omit<ChangeEntry, 'createdBy'> = {
+      atMs: cet(12, 11),
+      kind: 'deleted',
+      monitorId: newMonitorId(),
+      name: 'oldjob',
+      channelId: 'C0ALERTS1',
+      by: TEAMMATE,
+      untilMs: null,
+      createdAtMs: cet(12, 10),
+    };
+    const key = world.digestKeys.teamChanges(TEAM);
+    await world.redis.zadd(key, stored.atMs, JSON.stringify(stored));
+
+    const entries = await world.history.readChanges(TEAM, cet(12, 0), cet(13, 0));
+    expect(entries).toEqual([{ ...stored, createdBy: null }]);
+    const view = await viewAt(cet(12, 12));
+    expect(view.changes).toEqual([
+      'today, 10:00 CET: oldjob added',
+      'today, 11:00 CET: oldjob deleted by <@U0MATE001>',
+    ]);
   });
 });
 

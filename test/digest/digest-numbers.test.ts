@@ -242,7 +242,7 @@ describe('weekly digest of a monitor created mid-week', () => {
 describe('weekly digest changes', () => {
   it('lists what was added, deleted, paused and silenced, in time order', () => {
     expect(digest.changes).toEqual([
-      { atMs: cet(10, 0, 30), kind: 'added', name: 'old-report', by: null, untilMs: null },
+      { atMs: cet(10, 0, 30), kind: 'added', name: 'old-report', by: OWNER, untilMs: null },
       { atMs: cet(11, 10), kind: 'deleted', name: 'old-report', by: OWNER, untilMs: null },
       { atMs: cet(12, 12), kind: 'paused', name: 'paused-two-days', by: OWNER, untilMs: null },
       { atMs: cet(13, 9), kind: 'silenced', name: 'flaky', by: OWNER, untilMs: cet(13, 18) },

@@ -90,6 +90,7 @@ describe('expected cron runs', () => {
         by: 'U',
         untilMs: null,
         createdAtMs: 0,
+        createdBy: 'U',
       },
       {
         atMs: weekStart + 96 * HOUR,
@@ -100,6 +101,7 @@ describe('expected cron runs', () => {
         by: null,
         untilMs: null,
         createdAtMs: 0,
+        createdBy: 'U',
       },
     ]);
     const watched = subtractIntervals({ startMs: weekStart, endMs: weekEnd }, paused);
