@@ -177,11 +177,17 @@ async function recordPing(
       return;
     case 'rate_limited': {
       const retryAfter = String(Math.max(1, Math.ceil(result.retryAfterSeconds)));
-      const reason = 'rate limited: too many pings for this monitor, retry later';
+      const reason = rateLimitReason(result.maxPings, result.windowSeconds);
       sendText(context, req, res, 429, reason, ['Retry-After', retryAfter]);
       return;
     }
   }
+}
+
+/** Builds the body of a 429, with the limit the monitor passed and what to do. */
+export function rateLimitReason(maxPings: number, windowSeconds: number): string {
+  const window = windowSeconds === 60 ? 'a minute' : `in ${windowSeconds} seconds`;
+  return `rate limited: this monitor sent more than ${maxPings} pings ${window}, retry later`;
 }
 
 function logStoreFailure(

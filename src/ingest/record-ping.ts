@@ -78,10 +78,13 @@ export class RedisPingRecorder implements PingRecorder {
   }
 
   private rateLimited(now: number): RecordResult {
-    const windowMs = this.options.rateLimit.windowSeconds * 1000;
+    const { windowSeconds, maxPings } = this.options.rateLimit;
+    const windowMs = windowSeconds * 1000;
     return {
       status: 'rate_limited',
       retryAfterSeconds: Math.ceil((windowMs - (now % windowMs)) / 1000),
+      maxPings,
+      windowSeconds,
     };
   }
 

@@ -10,7 +10,8 @@ export type RecordResult =
   | { status: 'not_found' }
   /** A `?create=1` ping whose monitor could not be created, with the cause in one line. */
   | { status: 'not_created'; reason: string }
-  | { status: 'rate_limited'; retryAfterSeconds: number };
+  /** A ping past its monitor's limit of `maxPings` per window of `windowSeconds`. */
+  | { status: 'rate_limited'; retryAfterSeconds: number; maxPings: number; windowSeconds: number };
 
 /**
  * Stores a ping and applies it to its monitor. Resolves only once the ping is durably in

@@ -115,7 +115,7 @@ describe('heartbeat loop in Slack', () => {
     const text = replyText(reply);
     expect(text).toContain('nightly-invoices');
     expect(text).toMatch(/Schedule: every 2 seconds/);
-    expect(text).toContain('curl -fsS -m 10 --retry 5 http://127.0.0.1:');
+    expect(text).toContain('curl -fsS -m 10 --retry 5 --retry-connrefused http://127.0.0.1:');
     pingUrl = pingUrlOf(reply);
   });
 

@@ -204,23 +204,43 @@ describe('ping CONNECT', () => {
 
 describe('ping 429', () => {
   it('sends Retry-After from the recorder', async () => {
-    server.recorder.respond = async () => ({ status: 'rate_limited', retryAfterSeconds: 30 });
+    server.recorder.respond = async () => ({
+      status: 'rate_limited',
+      retryAfterSeconds: 30,
+      maxPings: 120,
+      windowSeconds: 60,
+    });
     const answer = await send(server.port, `/ping/${TOKEN}`);
 
     expect(answer.status).toBe(429);
     expect(answer.headers['retry-after']).toBe('30');
-    expect(answer.body).toBe('rate limited: too many pings for this monitor, retry later');
+    expect(answer.body).toBe(
+      'rate limited: this monitor sent more than 120 pings a minute, retry later',
+    );
     expect(answer.headers['ping-body-limit']).toBe('100000');
   });
 
   it('rounds a fractional wait up to whole seconds, at least 1', async () => {
-    server.recorder.respond = async () => ({ status: 'rate_limited', retryAfterSeconds: 0.2 });
+    server.recorder.respond = async () => ({
+      status: 'rate_limited',
+      retryAfterSeconds: 0.2,
+      maxPings: 5,
+      windowSeconds: 10,
+    });
     const first = await send(server.port, `/ping/${TOKEN}`);
-    server.recorder.respond = async () => ({ status: 'rate_limited', retryAfterSeconds: 2.5 });
+    server.recorder.respond = async () => ({
+      status: 'rate_limited',
+      retryAfterSeconds: 2.5,
+      maxPings: 5,
+      windowSeconds: 10,
+    });
     const second = await send(server.port, `/ping/${TOKEN}`);
 
     expect(first.headers['retry-after']).toBe('1');
     expect(second.headers['retry-after']).toBe('3');
+    expect(first.body).toBe(
+      'rate limited: this monitor sent more than 5 pings in 10 seconds, retry later',
+    );
   });
 });
 

@@ -46,7 +46,9 @@ describe('per-monitor ping rate', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await limited.text()).toBe('rate limited: too many pings for this monitor, retry later');
+    expect(await limited.text()).toBe(
+      `rate limited: this monitor sent more than ${PINGS_PER_MINUTE} pings a minute, retry later`,
+    );
 
     // The ping turned away is not stored, and other monitors are not affected.
     expect(await stack.store.pings(busy.id, 50)).toHaveLength(PINGS_PER_MINUTE);

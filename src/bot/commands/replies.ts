@@ -36,7 +36,8 @@ export function errorReply(error: unknown): ReplyView {
 }
 
 export function curlLine(url: string): string {
-  return `curl -fsS -m 10 --retry 5 ${url}`;
+  // Without --retry-connrefused, curl gives up at once while the service restarts.
+  return `curl -fsS -m 10 --retry 5 --retry-connrefused ${url}`;
 }
 
 const STATE_WORDS: Record<Monitor['state'], string> = {

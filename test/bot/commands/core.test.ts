@@ -70,7 +70,9 @@ describe('new', () => {
     const out = replyToText(reply);
     expect(out).toContain('Created monitor nightly-invoices.');
     expect(out).toContain('Grace period: 10m');
-    expect(out).toMatch(/curl -fsS -m 10 --retry 5 https:\/\/drumbeat\.test\/ping\/[0-9a-f-]{36}/);
+    expect(out).toMatch(
+      /curl -fsS -m 10 --retry 5 --retry-connrefused https:\/\/drumbeat\.test\/ping\/[0-9a-f-]{36}/,
+    );
     expect(out).toContain('Alerts go to <#COPS>.');
     expect(out).toContain('First run expected: 1h after the first ping');
     expect(out).not.toContain('Next scheduled runs');

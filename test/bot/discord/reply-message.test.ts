@@ -18,7 +18,7 @@ const CREATED: ReplyView = {
     {
       title: 'Ping URL',
       lines: ['Add this line to the end of the job:'],
-      code: 'curl -fsS -m 10 --retry 5 http://x/ping/u',
+      code: 'curl -fsS -m 10 --retry 5 --retry-connrefused http://x/ping/u',
     },
   ],
   isError: false,
@@ -42,7 +42,7 @@ describe('reply message', () => {
     expect(embed?.title).toBe('Created monitor backup.');
     expect(embed?.description).toBe(
       '**backup**\nSchedule: every 1 hour\nAlerts go to <#910000000000000001>.\n\n' +
-        '**Ping URL**\nAdd this line to the end of the job:\n```\ncurl -fsS -m 10 --retry 5 http://x/ping/u\n```',
+        '**Ping URL**\nAdd this line to the end of the job:\n```\ncurl -fsS -m 10 --retry 5 --retry-connrefused http://x/ping/u\n```',
     );
   });
 

@@ -16,7 +16,7 @@ const created: ReplyView = {
     {
       title: 'nightly-invoices',
       lines: ['Every 1 hour, grace 10 minutes', 'Next: 15:00, 16:00, 17:00 UTC'],
-      code: 'curl -fsS -m 10 --retry 5 https://drumbeat.example/ping/1234',
+      code: 'curl -fsS -m 10 --retry 5 --retry-connrefused https://drumbeat.example/ping/1234',
     },
   ],
   isError: false,
@@ -26,7 +26,7 @@ describe('reply blocks', () => {
   it('renders title, lines and code', () => {
     expect(texts(created)).toEqual([
       '*nightly-invoices*\nEvery 1 hour, grace 10 minutes\nNext: 15:00, 16:00, 17:00 UTC',
-      '```\ncurl -fsS -m 10 --retry 5 https://drumbeat.example/ping/1234\n```',
+      '```\ncurl -fsS -m 10 --retry 5 --retry-connrefused https://drumbeat.example/ping/1234\n```',
     ]);
   });
 
