@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './support/private-redis.js';
-import { TEST_REDIS_URL } from './support/redis.js';
+import { connectTestRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js';
 
 /** Runs `src/main.ts` with `env` and returns its exit code and output. */
 async function runService(
@@ -75,12 +75,13 @@ describe('start failures', () => {
 describe('npm start', () => {
   it('stops the service when only npm gets SIGTERM', { timeout: 60_000 }, async () => {
     const port = await freePort();
+    const prefix = uniquePrefix('startup-npm');
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const child = spawn(npm, ['start'], {
       env: {
         ...process.env,
         REDIS_URL: TEST_REDIS_URL,
-        DRUMBEAT_KEY_PREFIX: 'test-startup-npm',
+        DRUMBEAT_KEY_PREFIX: prefix,
         PORT: String(port),
         HOST: '127.0.0.1',
       },
@@ -104,6 +105,10 @@ describe('npm start', () => {
       } catch {
         // The group is gone already.
       }
+      // The service's heartbeat and queue keys would stay in the shared test Redis.
+      const redis = connectTestRedis();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
     }
   });
 });
