@@ -1,0 +1,67 @@
+// The benchmark's verdicts, from made-up results: which targets a run meets, and which a smoke
+// run leaves unjudged.
+
+import { describe, expect, it } from 'vitest';
+import { parseOptions } from '../../bench/options.js';
+import { type BenchResults, buildRows, type Row } from '../../bench/report.js';
+
+function load(requestsPerSecond: number, p99Ms: number) {
+  return { requestsPerSecond, p50Ms: 1, p99Ms, ok: 1000, notOk: 0, errors: 0, serverCpuMicros: 40 };
+}
+
+function results(largeRate: number): BenchResults {
+  const lateness = { monitors: 100_000, workers: 1, received: 1000, p50Ms: 100, maxMs: 200 };
+  return {
+    hello: [load(60_000, 2), load(60_000, 2)],
+    small: { load: load(20_000, 4), stored: 1000 },
+    large: { load: load(largeRate, 4), stored: 1000 },
+    spread: { load: load(10_000, 9), stored: 1000 },
+    memory: { monitors: 999_000, bytesPerMonitor: 1200, bytesPerStoredPing: 65, historyCap: 50 },
+    lateness: [{ ...lateness, due: 1000, p99Ms: 150 }],
+  };
+}
+
+function options(argv: string[]) {
+  const parsed = parseOptions(argv);
+  if (parsed === 'help') throw new Error('parseOptions returned help for a run');
+  return parsed;
+}
+
+function row(rows: Row[], start: string): Row {
+  const found = rows.find((candidate) => candidate.measurement.startsWith(start));
+  if (!found) throw new Error(`no row starting with ${start}`);
+  return found;
+}
+
+describe('bench targets', () => {
+  it('judges every target in a full run', () => {
+    const rows = buildRows(options([]), results(19_000));
+
+    expect(row(rows, 'ping rate, 1,000 monitors').met).toBe(true);
+    expect(row(rows, 'ping latency').met).toBe(true);
+    expect(row(rows, 'ping rate, 1,000,000 monitors, the same').met).toBe(true);
+    expect(row(rows, 'alert lateness').met).toBe(true);
+    expect(row(rows, 'Redis memory per idle monitor').met).toBe(false);
+  });
+
+  it('fails a flat cost beyond 10 % either way', () => {
+    const slower = buildRows(options([]), results(17_000));
+    const faster = buildRows(options([]), results(23_000));
+
+    expect(row(slower, 'ping rate, 1,000,000 monitors, the same').met).toBe(false);
+    expect(row(faster, 'ping rate, 1,000,000 monitors, the same').met).toBe(false);
+    expect(row(faster, 'ping rate, 1,000,000 monitors, the same').target).toContain('either way');
+  });
+
+  it('leaves speed and size unjudged in a smoke run', () => {
+    const rows = buildRows(options(['--smoke']), results(23_000));
+    const memory = row(rows, 'Redis memory per idle monitor');
+
+    expect(memory.met).toBeNull();
+    expect(memory.target).toBe('≤ 1024 B (not judged in a smoke run)');
+    expect(row(rows, 'ping latency').met).toBeNull();
+    expect(row(rows, 'alert lateness').met).toBeNull();
+    expect(row(rows, 'pings stored').met).toBe(true);
+    expect(row(rows, 'ping history per monitor').met).toBe(true);
+  });
+});
