@@ -33,7 +33,7 @@ export interface AlertView {
   fields: ViewField[];
   /** Extra lines under the fields: acknowledged by, silenced until, recovered after. */
   notes: string[];
-  /** The start of a failing run's output, shown as a code block. */
+  /** The excerpt of a failing run's output, shown as a code block. */
   output: string | null;
   /** Empty once the incident is closed. */
   buttons: AlertButton[];

@@ -2,8 +2,43 @@ import type { Effect, ThreadNote } from './effects.js';
 import { nextRunAfter } from './schedule.js';
 import type { Incident, IncidentKind, Monitor, OpenRun, PingInput } from './types.js';
 
-/** The characters of a failing ping's body that an alert shows. */
+/**
+ * The characters (UTF-16 code units) of a failing ping's body that an alert shows. Even escaped
+ * for Slack, at most 5 units each, they fit a section (3,000), so no renderer cuts them again.
+ */
 export const ALERT_BODY_EXCERPT_CHARS = 500;
+
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
+/**
+ * Makes the excerpt of a failing ping's body that its alert shows: its end, where a job's errors
+ * usually are, with a line for each part left out. Returns null when there is no output.
+ */
+export function outputExcerpt(body: string, bodyBytesCut: number): string | null {
+  if (body.length === 0 && bodyBytesCut <= 0) return null;
+  let start = Math.max(0, body.length - ALERT_BODY_EXCERPT_CHARS);
+  // Starting between the two halves of a surrogate pair would leave a lone low surrogate.
+  if (start > 0 && isLowSurrogate(body, start) && isHighSurrogate(body, start - 1)) start += 1;
+  let excerpt = body.slice(start);
+  if (start > 0) {
+    excerpt = `… (${COUNT_FORMAT.format(start)} earlier characters not shown)\n${excerpt}`;
+  }
+  if (bodyBytesCut > 0) {
+    const lineEnd = excerpt.length === 0 || excerpt.endsWith('\n') ? '' : '\n';
+    excerpt += `${lineEnd}… (${COUNT_FORMAT.format(bodyBytesCut)} more bytes were not stored)`;
+  }
+  return excerpt;
+}
+
+function isHighSurrogate(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff;
+}
 
 export type MonitorEvent =
   | { type: 'ping'; ping: PingInput }
@@ -199,7 +234,7 @@ function onSuccess(builder: TransitionBuilder, ping: PingInput): void {
 function onFail(builder: TransitionBuilder, ping: PingInput): void {
   finishRun(builder, ping.rid);
   const { monitor, now } = builder;
-  const excerpt = ping.body.length > 0 ? ping.body.slice(0, ALERT_BODY_EXCERPT_CHARS) : null;
+  const excerpt = outputExcerpt(ping.body, ping.bodyBytesCut);
   const open = monitor.incident;
   const details = { exitStatus: ping.exitStatus, bodyExcerpt: excerpt, failedAt: now };
   let incident: Incident;

@@ -41,7 +41,10 @@ export interface Incident {
   lastPingAt: number | null;
   /** Exit status of a failed run, when the job sent one. */
   exitStatus: number | null;
-  /** The start of the failing ping's body, already cut to the alert excerpt limit. */
+  /**
+   * The alert's excerpt of the failing ping's body (see `outputExcerpt`). Records stored by
+   * earlier versions hold the body's first 500 characters instead.
+   */
   bodyExcerpt: string | null;
   /** When a hung run started. */
   runningSince: number | null;

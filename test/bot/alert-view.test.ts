@@ -4,8 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { renderAlert, renderThreadNote, shownOutput } from '../../src/bot/alert-view.js';
 import { renderAlertMessage as renderDiscordMessage } from '../../src/bot/discord/alert-message.js';
+import { DISCORD_LIMITS } from '../../src/bot/discord/markdown.js';
 import { renderAlertMessage as renderSlackMessage } from '../../src/bot/slack/alert-blocks.js';
-import { type MonitorEvent, transition } from '../../src/domain/machine.js';
+import { SLACK_LIMITS } from '../../src/bot/slack/mrkdwn.js';
+import type { AlertView } from '../../src/bot/views.js';
+import {
+  ALERT_BODY_EXCERPT_CHARS,
+  type MonitorEvent,
+  transition,
+} from '../../src/domain/machine.js';
 import type { Incident, Monitor } from '../../src/domain/types.js';
 import { monitorFixture, pingFixture } from '../support/monitors.js';
 
@@ -38,6 +45,85 @@ describe('renderAlert output', () => {
     const view = renderAlert(failed, incident, { timezone: 'UTC', now: 2000 });
 
     expect(view.output).toBe('PK\ufffd\ufffdbinary\ufffdzip');
+  });
+});
+
+describe('failed output in Slack and Discord', () => {
+  const failedAt = Date.UTC(2026, 2, 3, 10, 0);
+
+  /** Fails a fresh monitor with `body` and renders its alert. */
+  function failedView(body: string, bodyBytesCut = 0) {
+    const ping = pingFixture('fail', { exitStatus: 1, body, bodyBytesCut });
+    const failed = transition(monitorFixture(), { type: 'ping', ping }, failedAt).monitor;
+    return renderAlert(failed, failed.incident!, { timezone: 'UTC', now: failedAt });
+  }
+
+  function slackOutput(view: AlertView): string {
+    const texts = renderSlackMessage(view).blocks.flatMap((block) =>
+      block.type === 'section' && block.text !== undefined ? [block.text.text] : [],
+    );
+    return texts.find((text) => text.startsWith('```')) ?? '';
+  }
+
+  function discordDescription(view: AlertView): string {
+    return renderDiscordMessage(view).embeds[0]?.description ?? '';
+  }
+
+  let lines = '';
+  for (let n = 1; n <= 300; n++) lines += `line ${n}\n`;
+  const body = `${lines}Error: disk full`;
+  const earlierCount = (body.length - ALERT_BODY_EXCERPT_CHARS).toLocaleString('en-US');
+  const blockStart = `\`\`\`\n… (${earlierCount} earlier characters not shown)\n`;
+
+  it('shows the output end in Slack', () => {
+    const text = slackOutput(failedView(body));
+
+    expect(text.startsWith(blockStart)).toBe(true);
+    expect(text.endsWith('line 300\nError: disk full\n```')).toBe(true);
+    expect(text).not.toContain('line 1\n');
+  });
+
+  it('shows the output end in Discord', () => {
+    const description = discordDescription(failedView(body));
+
+    expect(description).toContain(blockStart);
+    expect(description.endsWith('line 300\nError: disk full\n```')).toBe(true);
+    expect(description).not.toContain('line 1\n');
+  });
+
+  it('shows the storage mark in Slack and Discord', () => {
+    const view = failedView(`${'x'.repeat(99_990)}Error: disk full`, 56_789);
+    const end = 'Error: disk full\n… (56,789 more bytes were not stored)\n```';
+
+    expect(slackOutput(view).endsWith(end)).toBe(true);
+    expect(discordDescription(view).endsWith(end)).toBe(true);
+  });
+
+  // `&` is the character that Slack's escaping makes longest, and each backtick after another
+  // gets a zero-width space in both code blocks.
+  it.each(['&', '`'])('fits the longest excerpt of %s whole', (char) => {
+    const view = failedView(char.repeat(100_000), Number.MAX_SAFE_INTEGER);
+    const acknowledged = { ...view, notes: ['Acknowledged by <@U1> at today, 10:05 UTC.'] };
+    const end = '… (9,007,199,254,740,991 more bytes were not stored)\n```';
+
+    const slack = slackOutput(acknowledged);
+    expect(slack.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(slack.endsWith(end)).toBe(true);
+    const discord = discordDescription(acknowledged);
+    expect(discord.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+    expect(discord.endsWith(end)).toBe(true);
+  });
+
+  it('renders an older head excerpt', () => {
+    const ping = pingFixture('fail', { exitStatus: 1 });
+    const failed = transition(monitorFixture(), { type: 'ping', ping }, failedAt).monitor;
+    const headExcerpt = `line 1\n${'x'.repeat(493)}`;
+    const incident = { ...failed.incident!, bodyExcerpt: headExcerpt };
+
+    const view = renderAlert(failed, incident, { timezone: 'UTC', now: failedAt });
+
+    expect(view.output).toBe(headExcerpt);
+    expect(slackOutput(view)).toBe(`\`\`\`\n${headExcerpt}\n\`\`\``);
   });
 });
 

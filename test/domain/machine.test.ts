@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.js';
-import { type MonitorEvent, transition } from '../../src/domain/machine.js';
+import {
+  ALERT_BODY_EXCERPT_CHARS,
+  type MonitorEvent,
+  transition,
+} from '../../src/domain/machine.js';
 import type { Monitor } from '../../src/domain/types.js';
 import { HOUR, MINUTE, monitorFixture, pingFixture } from '../support/monitors.js';
 
@@ -236,6 +240,87 @@ describe('failed runs', () => {
     expect(monitor.incident?.id).toBe(late.incident?.id);
     expect(monitor.incident?.kind).toBe('failed');
     expect(monitor.state).toBe('failed');
+  });
+});
+
+describe('failed output excerpt', () => {
+  /** Fails a fresh monitor with `body` and returns the excerpt its incident keeps. */
+  function excerptOf(body: string, bodyBytesCut = 0): string | null | undefined {
+    const ping = pingFixture('fail', { exitStatus: 1, body, bodyBytesCut });
+    return transition(monitorFixture(), { type: 'ping', ping }, 0).monitor.incident?.bodyExcerpt;
+  }
+
+  /** Numbered lines, `line 1` to `line <count>`, each ending with a newline. */
+  function numberedLines(count: number): string {
+    let text = '';
+    for (let n = 1; n <= count; n++) text += `line ${n}\n`;
+    return text;
+  }
+
+  it('keeps the end of a long output', () => {
+    const body = `${numberedLines(300)}Error: disk full\n`;
+    const shownEnd = body.slice(-ALERT_BODY_EXCERPT_CHARS);
+    const earlierCount = (body.length - ALERT_BODY_EXCERPT_CHARS).toLocaleString('en-US');
+
+    const excerpt = excerptOf(body);
+
+    expect(excerpt).toBe(`… (${earlierCount} earlier characters not shown)\n${shownEnd}`);
+    expect(excerpt?.endsWith('line 300\nError: disk full\n')).toBe(true);
+    expect(excerpt).not.toContain('line 1\n');
+  });
+
+  it('keeps a short output unchanged', () => {
+    expect(excerptOf('disk full')).toBe('disk full');
+    const full = 'x'.repeat(ALERT_BODY_EXCERPT_CHARS);
+    expect(excerptOf(full)).toBe(full);
+  });
+
+  it('keeps no excerpt of an empty body', () => {
+    expect(excerptOf('')).toBeNull();
+  });
+
+  it('marks a body cut at the storage limit', () => {
+    const body = 'x'.repeat(100_000);
+
+    const excerpt = excerptOf(body, 56_789);
+
+    expect(excerpt).toBe(
+      `… (99,500 earlier characters not shown)\n${'x'.repeat(ALERT_BODY_EXCERPT_CHARS)}\n` +
+        '… (56,789 more bytes were not stored)',
+    );
+  });
+
+  it('puts the storage mark on its own line', () => {
+    expect(excerptOf('step 3 of 9\n', 12)).toBe('step 3 of 9\n… (12 more bytes were not stored)');
+    expect(excerptOf('step 3 of 9', 12)).toBe('step 3 of 9\n… (12 more bytes were not stored)');
+  });
+
+  it('keeps a surrogate pair whole', () => {
+    // The odd length puts the cut between the two halves of an emoji.
+    const body = `${'😀'.repeat(300)}x`;
+    const cutAt = body.length - ALERT_BODY_EXCERPT_CHARS;
+    expect(body.charCodeAt(cutAt)).toBeGreaterThanOrEqual(0xdc00);
+
+    const excerpt = excerptOf(body);
+
+    expect(excerpt).toBe(`… (${cutAt + 1} earlier characters not shown)\n${'😀'.repeat(249)}x`);
+    expect(excerpt).not.toMatch(/(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
+  it('repeats the excerpt in failed_again', () => {
+    const first = run(monitorFixture(), [[0, fail(1)]]).monitor;
+    const body = `${numberedLines(300)}Error: disk full\n`;
+    const ping = pingFixture('fail', { exitStatus: 2, body, bodyBytesCut: 7 });
+
+    const { monitor, effects } = transition(first, { type: 'ping', ping }, 60_000);
+
+    const reply = effects.find((effect) => effect.type === 'thread_reply');
+    const note = reply?.type === 'thread_reply' ? reply.note : null;
+    expect(note?.kind).toBe('failed_again');
+    const noteExcerpt = note?.kind === 'failed_again' ? note.bodyExcerpt : null;
+    expect(noteExcerpt).toBe(monitor.incident?.bodyExcerpt);
+    expect(noteExcerpt).toMatch(/^… \([\d,]+ earlier characters not shown\)\n/);
+    expect(noteExcerpt).toMatch(/Error: disk full\n… \(7 more bytes were not stored\)$/);
   });
 });
 

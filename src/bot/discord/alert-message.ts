@@ -108,7 +108,7 @@ function alertEmbed(view: AlertView): APIEmbed {
   return embed.toJSON();
 }
 
-/** Writes the status line, the notes and the start of the job's output, within the limit. */
+/** Writes the status line, the notes and the excerpt of the job's output, within the limit. */
 function description(view: AlertView): string {
   const status = `**${KIND_LABELS[view.kind].label}** · ${STATUS_LABELS[view.status]}`;
   const parts = [status, ...view.notes.map((note) => escapeAndTruncate(note, 1000))];
