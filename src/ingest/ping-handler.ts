@@ -185,7 +185,7 @@ async function recordPing(
 }
 
 /** Builds the body of a 429, with the limit the monitor passed and what to do. */
-export function rateLimitReason(maxPings: number, windowSeconds: number): string {
+function rateLimitReason(maxPings: number, windowSeconds: number): string {
   const window = windowSeconds === 60 ? 'a minute' : `in ${windowSeconds} seconds`;
   return `rate limited: this monitor sent more than ${maxPings} pings ${window}, retry later`;
 }
