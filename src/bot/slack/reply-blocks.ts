@@ -7,12 +7,16 @@ import { codeBlock, escapeAndTruncate, escapeMrkdwn, SLACK_LIMITS } from './mrkd
 
 const ERROR_EMOJI = ':warning:';
 
-/** Renders a reply. An empty reply shows its summary, and an error reply starts with an emoji. */
+/**
+ * Renders a reply. An empty reply shows its summary. An error reply starts with an emoji and its
+ * summary, since Slack shows the blocks and not the fallback text that also holds the summary.
+ */
 export function renderReplyMessage(reply: ReplyView): SlackMessage {
-  const sections =
+  let sections: ReplySection[] =
     reply.sections.length > 0
       ? reply.sections
       : [{ title: null, lines: [reply.summary], code: null }];
+  if (reply.isError && !startsWithSummary(reply)) sections = withSummaryFirst(reply);
   const texts = sections.flatMap(sectionTexts);
   if (reply.isError && texts.length > 0) texts[0] = `${ERROR_EMOJI} ${texts[0]}`;
 
@@ -28,6 +32,24 @@ export function renderReplyMessage(reply: ReplyView): SlackMessage {
 
   const summary = escapeAndTruncate(reply.summary, SLACK_LIMITS.fallbackText);
   return { text: reply.isError ? `${ERROR_EMOJI} ${summary}` : summary, blocks };
+}
+
+/** Tells whether the first line of the reply's sections repeats its summary. */
+function startsWithSummary(reply: ReplyView): boolean {
+  const first = reply.sections[0];
+  if (first === undefined || first.title !== null) return false;
+  const withoutPeriod = (text: string) => text.trim().replace(/\.$/, '');
+  return withoutPeriod(first.lines[0] ?? '') === withoutPeriod(reply.summary);
+}
+
+/** Puts the summary above the reply's first lines, in the same block when that has no title. */
+function withSummaryFirst(reply: ReplyView): ReplySection[] {
+  const [first, ...rest] = reply.sections;
+  if (first === undefined) return [{ title: null, lines: [reply.summary], code: null }];
+  if (first.title !== null) {
+    return [{ title: null, lines: [reply.summary], code: null }, ...reply.sections];
+  }
+  return [{ ...first, lines: [reply.summary, ...first.lines] }, ...rest];
 }
 
 /** Splits a section into mrkdwn texts that each fit one section block. */

@@ -51,6 +51,24 @@ describe('reply blocks', () => {
     expect(renderReplyMessage(reply).text).toBe(':warning: No monitor named backup');
   });
 
+  it('shows the error above its hint', () => {
+    const reply: ReplyView = {
+      summary: 'The period must be at least 30 seconds.',
+      sections: [{ title: null, lines: ['Try: every 30 seconds'], code: null }],
+      isError: true,
+    };
+
+    expect(texts(reply)).toEqual([
+      ':warning: The period must be at least 30 seconds.\nTry: every 30 seconds',
+    ]);
+  });
+
+  it('shows an error without sections once', () => {
+    const reply: ReplyView = { summary: 'Something went wrong.', sections: [], isError: true };
+
+    expect(texts(reply)).toEqual([':warning: Something went wrong.']);
+  });
+
   it('splits lines that exceed one section', () => {
     const lines = Array.from({ length: 100 }, (_, i) => `monitor-${i} ${'.'.repeat(60)}`);
     const result = texts({
