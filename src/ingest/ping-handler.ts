@@ -4,7 +4,7 @@ import type { PingInput } from '../domain/types.js';
 import { RepeatLimitedLog } from '../logger.js';
 import { readPingBody } from './ping-body.js';
 import { type ParsedPing, parsePingUrl } from './ping-parse.js';
-import { type PingRecorder, StoreUnavailableError } from './recorder.js';
+import { type PingRecorder, StoreStalledError, StoreUnavailableError } from './recorder.js';
 import { StallGuard } from './stall-guard.js';
 
 /** Default for the stored part of a ping body, in bytes. */
@@ -157,11 +157,7 @@ async function recordPing(
     result = await context.stall.guard(context.recorder.record(parsed.target, input));
   } catch (error) {
     logStoreFailure(context, error, parsed, input);
-    const reason =
-      error instanceof StoreUnavailableError
-        ? 'ping not stored: storage unavailable, retry later'
-        : 'ping not stored: internal error, retry later';
-    sendUnavailable(context, req, res, reason);
+    sendUnavailable(context, req, res, unavailableReason(error));
     return;
   }
 
@@ -182,6 +178,17 @@ async function recordPing(
       return;
     }
   }
+}
+
+/** Builds the body of a 503: whether the ping may still be stored, and what to do. */
+function unavailableReason(error: unknown): string {
+  if (error instanceof StoreStalledError) {
+    return 'ping may not be stored: storage did not answer in time, retry later';
+  }
+  if (error instanceof StoreUnavailableError) {
+    return 'ping not stored: storage unavailable, retry later';
+  }
+  return 'ping not stored: internal error, retry later';
 }
 
 /** Builds the body of a 429, with the limit the monitor passed and what to do. */

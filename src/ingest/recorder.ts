@@ -23,5 +23,13 @@ export interface PingRecorder {
 
 /** Redis did not take a write, so the ping API returns 503 with Retry-After. */
 export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
+  override readonly name: string = 'StoreUnavailableError';
+}
+
+/**
+ * Redis stopped responding while a write was on its way. The write may still be applied once
+ * Redis responds again, so the 503 does not claim that the ping was not stored.
+ */
+export class StoreStalledError extends StoreUnavailableError {
+  override readonly name = 'StoreStalledError';
 }

@@ -1,10 +1,10 @@
 import { InFlight } from './in-flight.js';
-import { StoreUnavailableError } from './recorder.js';
+import { StoreStalledError } from './recorder.js';
 
 /**
  * Fails the store calls of pings when Redis keeps its connection but stops responding (paused,
  * stuck in a slow script, swapping). While calls wait and none has finished for `timeoutMs`,
- * every waiting call rejects with StoreUnavailableError, so its ping gets 503. One timer for
+ * every waiting call rejects with StoreStalledError, so its ping gets 503. One timer for
  * all calls, instead of one per Redis command as ioredis's `commandTimeout` sets, which cost
  * a third more CPU per ping in the benchmark.
  */
@@ -57,7 +57,7 @@ export class StallGuard {
     }
     const silentMs = this.clock() - this.lastSettledAt;
     if (silentMs < this.timeoutMs) return;
-    const error = new StoreUnavailableError(`Redis did not respond for ${silentMs} ms`);
+    const error = new StoreStalledError(`Redis did not respond for ${silentMs} ms`);
     // Promise callbacks run as microtasks, so no call leaves the list during this walk.
     this.waiting.forEach((reject) => {
       reject(error);

@@ -161,6 +161,9 @@ describe('Redis that stops answering', () => {
     const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.text()).toBe(
+      'ping may not be stored: storage did not answer in time, retry later',
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
 
     stack.redis.thaw();

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPingHandler } from '../../src/ingest/ping-handler.js';
-import { StoreUnavailableError } from '../../src/ingest/recorder.js';
+import { StoreStalledError, StoreUnavailableError } from '../../src/ingest/recorder.js';
 import {
   exchangeRaw,
   MemoryRecorder,
@@ -255,6 +255,17 @@ describe('ping 503', () => {
     expect(answer.headers['retry-after']).toBe('5');
     expect(answer.headers['ping-body-limit']).toBe('100000');
     expect(answer.body).toBe('ping not stored: storage unavailable, retry later');
+  });
+
+  it('says a stalled ping may be stored', async () => {
+    server.recorder.respond = async () => {
+      throw new StoreStalledError('Redis did not respond for 5000 ms');
+    };
+    const answer = await send(server.port, `/ping/${TOKEN}`);
+
+    expect(answer.status).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.body).toBe('ping may not be stored: storage did not answer in time, retry later');
   });
 
   it('answers 503 without a stack trace for any other error', async () => {

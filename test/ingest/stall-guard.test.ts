@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../src/ingest/recorder.js';
+import { StoreStalledError } from '../../src/ingest/recorder.js';
 import { StallGuard } from '../../src/ingest/stall-guard.js';
 
 const never = () => new Promise<never>(() => {});
@@ -21,7 +21,7 @@ describe('StallGuard', () => {
     const results = await Promise.allSettled([guard.guard(never()), guard.guard(never())]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     const reason = (results[0] as PromiseRejectedResult).reason;
-    expect(reason).toBeInstanceOf(StoreUnavailableError);
+    expect(reason).toBeInstanceOf(StoreStalledError);
     expect(String(reason)).toMatch(/did not respond for \d+ ms/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
