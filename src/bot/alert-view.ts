@@ -22,9 +22,9 @@ function title(monitor: AlertMonitor, incident: Incident, now: number): string {
       case 'ran_late':
         return `${name} ran late, by ${formatDuration(incident.closedAt - (incident.expectedAt ?? incident.openedAt))}`;
       case 'paused':
-        return `${name} was paused; its incident is closed`;
+        return `${name} was paused`;
       case 'deleted':
-        return `${name} was deleted; its incident is closed`;
+        return `${name} was deleted`;
       default:
         return `${name} recovered after ${formatDuration(incident.closedAt - incident.openedAt)}`;
     }

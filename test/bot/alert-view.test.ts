@@ -220,6 +220,17 @@ describe('Last ping of a late alert', () => {
     expect(lastPingOf(closed.monitor, closed.incident)).toBe('today, 09:00 UTC');
   });
 
+  it.each([
+    { event: { type: 'pause', by: 'UOWNER' }, title: 'backup was paused' },
+    { event: { type: 'delete', by: 'UOWNER' }, title: 'backup was deleted' },
+  ] as const)('says once that $event.type closed the alert', ({ event, title }) => {
+    const closed = closeWith(missed, event, Date.UTC(2026, 2, 3, 9, 25));
+    const view = renderAlert(closed.monitor, closed.incident, { timezone: 'UTC', now });
+
+    expect(view.title).toBe(title);
+    expect(renderSlackMessage(view).text.split('\n')[0]).toBe(`${title} (closed)`);
+  });
+
   it('shows the recovering ping in Slack and Discord', () => {
     const closed = closeWith(missed, success, Date.UTC(2026, 2, 3, 9, 25));
     const view = renderAlert(closed.monitor, closed.incident, { timezone: 'UTC', now });
