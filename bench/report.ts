@@ -100,7 +100,8 @@ export function buildRows(options: BenchOptions, results: BenchResults): Row[] {
       met: null,
     },
     storedRow(results),
-    ...results.lateness.map(latenessRow),
+    // A smoke run's rounds stand for the full run's 1,000 and 10,000 at a smaller size.
+    ...results.lateness.map((result, i) => latenessRow(result, options.smoke ? i > 0 : null)),
     {
       measurement: 'Redis memory per idle monitor',
       result:
@@ -147,9 +148,12 @@ function storedRow({ small, large, spread }: BenchResults): Row {
   };
 }
 
-/** The targets: for 1,000 due at once a p99 and a maximum, for 10,000 all within 3 s. */
-function latenessRow(result: LatenessResult): Row {
-  const many = result.due >= 10_000;
+/**
+ * The targets: for 1,000 due at once a p99 and a maximum, for 10,000 all within 3 s. `many`
+ * picks the second, or null to pick by the number due.
+ */
+function latenessRow(result: LatenessResult, many: boolean | null): Row {
+  many ??= result.due >= 10_000;
   const target = many ? 'every alert within 3 s' : 'p99 ≤ 250 ms, max ≤ 1 s';
   const allArrived = result.received === result.due;
   const met = many
