@@ -149,8 +149,8 @@ function storedRow({ small, large, spread }: BenchResults): Row {
 }
 
 /**
- * The targets: for 1,000 due at once a p99 and a maximum, for 10,000 all within 3 s. `many`
- * picks the second, or null to pick by the number due.
+ * Builds a lateness row. Its target is a p99 and a maximum for 1,000 due at once, or all within
+ * 3 s for 10,000: `many` picks the second, or null picks by the number due.
  */
 function latenessRow(result: LatenessResult, many: boolean | null): Row {
   many ??= result.due >= 10_000;

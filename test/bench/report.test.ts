@@ -2,8 +2,8 @@
 // run leaves unjudged.
 
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from '../../bench/options.js';
 import type { LatenessResult } from '../../bench/lateness.js';
+import { parseOptions } from '../../bench/options.js';
 import { type BenchResults, buildRows, type Row } from '../../bench/report.js';
 
 function load(requestsPerSecond: number, p99Ms: number) {
