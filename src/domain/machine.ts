@@ -11,23 +11,39 @@ export const ALERT_BODY_EXCERPT_CHARS = 500;
 const COUNT_FORMAT = new Intl.NumberFormat('en-US');
 
 /**
+ * The characters after a mid-line excerpt start that are searched for a newline, so that the
+ * excerpt can start at the next line instead.
+ */
+const LINE_START_SEARCH_CHARS = 100;
+
+/**
  * Makes the excerpt of a failing ping's body that its alert shows: its end, where a job's errors
- * usually are, with a line for each part left out. Returns null when there is no output.
+ * usually are, after a line that counts what was left out. Returns null when there is no output.
  */
 export function outputExcerpt(body: string, bodyBytesCut: number): string | null {
   if (body.length === 0 && bodyBytesCut <= 0) return null;
   let start = Math.max(0, body.length - ALERT_BODY_EXCERPT_CHARS);
   // Starting between the two halves of a surrogate pair would leave a lone low surrogate.
   if (start > 0 && isLowSurrogate(body, start) && isHighSurrogate(body, start - 1)) start += 1;
-  let excerpt = body.slice(start);
-  if (start > 0) {
-    excerpt = `… (${COUNT_FORMAT.format(start)} earlier characters not shown)\n${excerpt}`;
-  }
+
+  // A stored body that lost its start to the limit is taken to start mid-line, because the
+  // character before the cut is unknown.
+  const startsMidLine = start > 0 ? body[start - 1] !== '\n' : bodyBytesCut > 0;
+  const newlineAt = body.indexOf('\n', start);
+  const newlineIsNear = newlineAt !== -1 && newlineAt - start < LINE_START_SEARCH_CHARS;
+  // A newline that ends the body is not used, because starting after it would show nothing.
+  if (startsMidLine && newlineIsNear && newlineAt + 1 < body.length) start = newlineAt + 1;
+
+  const leftOut: string[] = [];
+  if (start > 0) leftOut.push(`${COUNT_FORMAT.format(start)} earlier characters not shown`);
   if (bodyBytesCut > 0) {
-    const lineEnd = excerpt.length === 0 || excerpt.endsWith('\n') ? '' : '\n';
-    excerpt += `${lineEnd}… (${COUNT_FORMAT.format(bodyBytesCut)} more bytes were not stored)`;
+    leftOut.push(`${COUNT_FORMAT.format(bodyBytesCut)} earlier bytes not stored`);
   }
-  return excerpt;
+  const excerpt = body.slice(start);
+  if (leftOut.length === 0) return excerpt;
+
+  const marker = `… (${leftOut.join(', ')})`;
+  return excerpt.length === 0 ? marker : `${marker}\n${excerpt}`;
 }
 
 function isHighSurrogate(text: string, index: number): boolean {

@@ -105,9 +105,9 @@ export interface PingInput {
   exitStatus: number | null;
   rid: string | null;
   method: string;
-  /** The body, already cut to the stored limit. */
+  /** The end of the body, already cut to the stored limit. */
   body: string;
-  /** Bytes of body that were cut off. */
+  /** Bytes cut from the start of the body, which were not stored. */
   bodyBytesCut: number;
   userAgent: string | null;
   remoteAddress: string | null;

@@ -8,11 +8,7 @@ import { DISCORD_LIMITS } from '../../src/bot/discord/markdown.js';
 import { renderAlertMessage as renderSlackMessage } from '../../src/bot/slack/alert-blocks.js';
 import { SLACK_LIMITS } from '../../src/bot/slack/mrkdwn.js';
 import type { AlertView } from '../../src/bot/views.js';
-import {
-  ALERT_BODY_EXCERPT_CHARS,
-  type MonitorEvent,
-  transition,
-} from '../../src/domain/machine.js';
+import { type MonitorEvent, transition } from '../../src/domain/machine.js';
 import type { Incident, Monitor } from '../../src/domain/types.js';
 import { monitorFixture, pingFixture } from '../support/monitors.js';
 
@@ -72,8 +68,8 @@ describe('failed output in Slack and Discord', () => {
   let lines = '';
   for (let n = 1; n <= 300; n++) lines += `line ${n}\n`;
   const body = `${lines}Error: disk full`;
-  const earlierCount = (body.length - ALERT_BODY_EXCERPT_CHARS).toLocaleString('en-US');
-  const blockStart = `\`\`\`\n… (${earlierCount} earlier characters not shown)\n`;
+  // The last 500 characters start inside "line 247\n", so the excerpt starts at line 248.
+  const blockStart = '```\n… (2,115 earlier characters not shown)\nline 248\n';
 
   it('shows the output end in Slack', () => {
     const text = slackOutput(failedView(body));
@@ -93,9 +89,13 @@ describe('failed output in Slack and Discord', () => {
 
   it('shows the storage mark in Slack and Discord', () => {
     const view = failedView(`${'x'.repeat(99_990)}Error: disk full`, 56_789);
-    const end = 'Error: disk full\n… (56,789 more bytes were not stored)\n```';
+    const start =
+      '```\n… (99,506 earlier characters not shown, 56,789 earlier bytes not stored)\nxxx';
+    const end = 'xxxError: disk full\n```';
 
+    expect(slackOutput(view).startsWith(start)).toBe(true);
     expect(slackOutput(view).endsWith(end)).toBe(true);
+    expect(discordDescription(view)).toContain(start);
     expect(discordDescription(view).endsWith(end)).toBe(true);
   });
 
@@ -104,14 +104,18 @@ describe('failed output in Slack and Discord', () => {
   it.each(['&', '`'])('fits the longest excerpt of %s whole', (char) => {
     const view = failedView(char.repeat(100_000), Number.MAX_SAFE_INTEGER);
     const acknowledged = { ...view, notes: ['Acknowledged by <@U1> at today, 10:05 UTC.'] };
-    const end = '… (9,007,199,254,740,991 more bytes were not stored)\n```';
+    const mark =
+      '… (99,500 earlier characters not shown, 9,007,199,254,740,991 earlier bytes not stored)';
 
+    // A renderer that cut the block would end it with a note (Slack) or an ellipsis (Discord).
     const slack = slackOutput(acknowledged);
     expect(slack.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-    expect(slack.endsWith(end)).toBe(true);
+    expect(slack.startsWith(`\`\`\`\n${mark}\n`)).toBe(true);
+    expect(slack.endsWith('\n```')).toBe(true);
     const discord = discordDescription(acknowledged);
     expect(discord.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
-    expect(discord.endsWith(end)).toBe(true);
+    expect(discord).toContain(`\`\`\`\n${mark}\n`);
+    expect(discord.endsWith('\n```')).toBe(true);
   });
 
   it('renders an older head excerpt', () => {

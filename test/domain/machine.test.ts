@@ -259,12 +259,14 @@ describe('failed output excerpt', () => {
 
   it('keeps the end of a long output', () => {
     const body = `${numberedLines(300)}Error: disk full\n`;
-    const shownEnd = body.slice(-ALERT_BODY_EXCERPT_CHARS);
-    const earlierCount = (body.length - ALERT_BODY_EXCERPT_CHARS).toLocaleString('en-US');
+    // The last 500 characters start inside "line 247\n", so the excerpt starts at line 248.
+    const shownFrom = body.indexOf('line 248\n');
+    expect(shownFrom).toBeGreaterThan(body.length - ALERT_BODY_EXCERPT_CHARS);
+    expect(shownFrom).toBe(2115);
 
     const excerpt = excerptOf(body);
 
-    expect(excerpt).toBe(`… (${earlierCount} earlier characters not shown)\n${shownEnd}`);
+    expect(excerpt).toBe(`… (2,115 earlier characters not shown)\n${body.slice(shownFrom)}`);
     expect(excerpt?.endsWith('line 300\nError: disk full\n')).toBe(true);
     expect(excerpt).not.toContain('line 1\n');
   });
@@ -285,14 +287,46 @@ describe('failed output excerpt', () => {
     const excerpt = excerptOf(body, 56_789);
 
     expect(excerpt).toBe(
-      `… (99,500 earlier characters not shown)\n${'x'.repeat(ALERT_BODY_EXCERPT_CHARS)}\n` +
-        '… (56,789 more bytes were not stored)',
+      '… (99,500 earlier characters not shown, 56,789 earlier bytes not stored)\n' +
+        'x'.repeat(ALERT_BODY_EXCERPT_CHARS),
     );
   });
 
-  it('puts the storage mark on its own line', () => {
-    expect(excerptOf('step 3 of 9\n', 12)).toBe('step 3 of 9\n… (12 more bytes were not stored)');
-    expect(excerptOf('step 3 of 9', 12)).toBe('step 3 of 9\n… (12 more bytes were not stored)');
+  it('marks bytes cut from a short body', () => {
+    expect(excerptOf('step 3 of 9', 12)).toBe('… (12 earlier bytes not stored)\nstep 3 of 9');
+    expect(excerptOf('step 3 of 9\n', 12)).toBe('… (12 earlier bytes not stored)\nstep 3 of 9\n');
+    expect(excerptOf('', 5)).toBe('… (5 earlier bytes not stored)');
+  });
+
+  it('starts a cut short body at a line', () => {
+    // The stored body starts where the limit cut it, so its first line is a fragment.
+    const excerpt = excerptOf('ep 3 of 9\nstep 4 of 9\n', 12);
+
+    expect(excerpt).toBe(
+      '… (10 earlier characters not shown, 12 earlier bytes not stored)\nstep 4 of 9\n',
+    );
+  });
+
+  it('starts at a newline in the first 100 characters', () => {
+    // The last 500 characters are 99 "a", a newline and 400 "b".
+    const body = `${'x'.repeat(1000)}${'a'.repeat(99)}\n${'b'.repeat(400)}`;
+
+    expect(excerptOf(body)).toBe(`… (1,100 earlier characters not shown)\n${'b'.repeat(400)}`);
+  });
+
+  it('ignores a newline past 100 characters', () => {
+    // The newline is the 101st of the last 500 characters.
+    const lastChars = `${'a'.repeat(100)}\n${'b'.repeat(399)}`;
+    const body = `${'x'.repeat(1000)}${lastChars}`;
+
+    expect(excerptOf(body)).toBe(`… (1,000 earlier characters not shown)\n${lastChars}`);
+  });
+
+  it('keeps a start at a line start', () => {
+    const lastChars = `${'a'.repeat(50)}\n${'b'.repeat(449)}`;
+    const body = `${'x'.repeat(999)}\n${lastChars}`;
+
+    expect(excerptOf(body)).toBe(`… (1,000 earlier characters not shown)\n${lastChars}`);
   });
 
   it('keeps a surrogate pair whole', () => {
@@ -319,8 +353,10 @@ describe('failed output excerpt', () => {
     expect(note?.kind).toBe('failed_again');
     const noteExcerpt = note?.kind === 'failed_again' ? note.bodyExcerpt : null;
     expect(noteExcerpt).toBe(monitor.incident?.bodyExcerpt);
-    expect(noteExcerpt).toMatch(/^… \([\d,]+ earlier characters not shown\)\n/);
-    expect(noteExcerpt).toMatch(/Error: disk full\n… \(7 more bytes were not stored\)$/);
+    expect(noteExcerpt).toMatch(
+      /^… \([\d,]+ earlier characters not shown, 7 earlier bytes not stored\)\nline 248\n/,
+    );
+    expect(noteExcerpt).toMatch(/line 300\nError: disk full\n$/);
   });
 });
 

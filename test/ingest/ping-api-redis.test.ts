@@ -75,8 +75,9 @@ describe('ping API on Redis', () => {
     expect(after).toBeGreaterThan(before!);
   });
 
-  it('stores a 1 MiB body cut to the limit', async () => {
-    const body = 'x'.repeat(1024 * 1024);
+  it('stores the end of a 1 MiB body', async () => {
+    const errorLine = 'Error: disk full\n';
+    const body = `START${'x'.repeat(1024 * 1024 - 'START'.length - errorLine.length)}${errorLine}`;
     const response = await fetch(`${stack.baseUrl}/ping/${monitor.token}/fail`, {
       method: 'POST',
       body,
@@ -86,6 +87,8 @@ describe('ping API on Redis', () => {
     const [ping] = await stack.store.pings(monitor.id, 1);
     expect(ping?.kind).toBe('fail');
     expect(ping?.body.length).toBe(10_000);
+    expect(ping?.body.endsWith('xxxError: disk full\n')).toBe(true);
+    expect(ping?.body).not.toContain('START');
     expect(ping?.bodyBytesCut).toBe(1024 * 1024 - 10_000);
   });
 

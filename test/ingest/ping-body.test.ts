@@ -44,10 +44,12 @@ describe('ping body', () => {
     expect(recorder.calls[0]?.input.bodyBytesCut).toBe(0);
   });
 
-  it('cuts a 1 MiB POST to the limit', async () => {
+  it('keeps the end of a 1 MiB POST', async () => {
     const { port, recorder } = await start();
     const body = Buffer.alloc(MiB, 'x');
     body.write('START', 0);
+    const errorLine = 'Error: disk full\n';
+    body.write(errorLine, MiB - errorLine.length);
     const answer = await send(port, `/ping/${TOKEN}`, { method: 'POST', body });
 
     expect(answer.status).toBe(200);
@@ -56,23 +58,78 @@ describe('ping body', () => {
     expect(recorder.calls).toHaveLength(1);
     const input = recorder.calls[0]!.input;
     expect(input.body).toHaveLength(100_000);
-    expect(input.body.startsWith('STARTxxx')).toBe(true);
+    expect(input.body.endsWith('xxxError: disk full\n')).toBe(true);
+    expect(input.body).not.toContain('START');
     expect(input.bodyBytesCut).toBe(MiB - 100_000);
   });
 
-  it('counts a body sent in many chunks without Content-Length', async () => {
+  it('keeps the last chunks without Content-Length', async () => {
     const { port, recorder } = await start({ bodyLimitBytes: 1000 });
     const socket = await rawConnect(port);
     const answer = readRaw(socket, /\r\n\r\nOK$/);
     const head = [`POST /ping/${TOKEN} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'];
     socket.write(`${[...head, 'Connection: close'].join('\r\n')}\r\n\r\n`);
-    const chunk = 'y'.repeat(4096);
-    for (let i = 0; i < 64; i += 1) socket.write(`${(4096).toString(16)}\r\n${chunk}\r\n`);
+    // Chunk i is 4,096 copies of the letter i % 26, so the kept letters show which chunks stayed.
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    for (let i = 0; i < 64; i += 1) {
+      const chunk = letters[i % 26]!.repeat(4096);
+      socket.write(`${(4096).toString(16)}\r\n${chunk}\r\n`);
+    }
     socket.end('0\r\n\r\n');
 
     expect(await answer).toMatch(/^HTTP\/1\.1 200 OK/);
-    expect(recorder.calls[0]?.input.body).toBe('y'.repeat(1000));
+    expect(recorder.calls[0]?.input.body).toBe('l'.repeat(1000));
     expect(recorder.calls[0]?.input.bodyBytesCut).toBe(64 * 4096 - 1000);
+  });
+
+  // 1,000 two-byte characters and a 17-byte ASCII line: the last 1,000 bytes start with the
+  // second byte of an "é", which is cut too, so 491 whole ones stay.
+  const accentedBody = `${'é'.repeat(1000)}Error: disk full\n`;
+  const accentedKept = `${'é'.repeat(491)}Error: disk full\n`;
+  const accentedCut = 2017 - 1000 + 1;
+
+  it('keeps the same end of a body in one piece', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 1000 });
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body: accentedBody });
+
+    expect(recorder.calls[0]?.input.body).toBe(accentedKept);
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(accentedCut);
+  });
+
+  it('keeps the same end of a body in 7-byte chunks', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 1000 });
+    const socket = await rawConnect(port);
+    const answer = readRaw(socket, /\r\n\r\nOK$/);
+    const head = [`POST /ping/${TOKEN}/fail HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'];
+    socket.write(`${[...head, 'Connection: close'].join('\r\n')}\r\n\r\n`);
+    // An odd chunk size splits many of the two-byte characters between two chunks.
+    const bytes = Buffer.from(accentedBody);
+    for (let at = 0; at < bytes.length; at += 7) {
+      const chunk = bytes.subarray(at, at + 7);
+      socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk]));
+      socket.write('\r\n');
+    }
+    socket.end('0\r\n\r\n');
+
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(recorder.calls[0]?.input.body).toBe(accentedKept);
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(accentedCut);
+  });
+
+  // Thousands of chunks make the reader drop its oldest ones in batches.
+  it('keeps the end of a body in 1-byte chunks', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 10 });
+    const socket = await rawConnect(port);
+    const answer = readRaw(socket, /\r\n\r\nOK$/);
+    const head = [`POST /ping/${TOKEN}/fail HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'];
+    socket.write(`${[...head, 'Connection: close'].join('\r\n')}\r\n\r\n`);
+    const body = `${'a'.repeat(2990)}0123456789`;
+    socket.write([...body].map((char) => `1\r\n${char}\r\n`).join(''));
+    socket.end('0\r\n\r\n');
+
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(recorder.calls[0]?.input.body).toBe('0123456789');
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(2990);
   });
 
   it('sends 100 Continue before the body', async () => {
@@ -95,7 +152,7 @@ describe('ping body', () => {
     const answer = await send(port, `/ping/${TOKEN}`, { method: 'PUT', body: '0123456789abcdef' });
 
     expect(answer.headers['ping-body-limit']).toBe('10');
-    expect(recorder.calls[0]?.input.body).toBe('0123456789');
+    expect(recorder.calls[0]?.input.body).toBe('6789abcdef');
     expect(recorder.calls[0]?.input.bodyBytesCut).toBe(6);
   });
 
@@ -109,22 +166,36 @@ describe('ping body', () => {
     expect(recorder.calls[0]?.input.bodyBytesCut).toBe(5);
   });
 
-  it('cuts before a character the limit would split', async () => {
-    const { port, recorder } = await start({ bodyLimitBytes: 10 });
-    // Nine ASCII bytes, then the three bytes of U+20AC: the limit falls inside the euro sign.
-    await send(port, `/ping/${TOKEN}`, { method: 'POST', body: 'abcdefghi€z' });
+  // "z", then the three bytes of U+20AC, then nine ASCII bytes: thirteen bytes in all.
+  it.each([
+    { limit: 11, kept: 'abcdefghi', cut: 4 },
+    { limit: 10, kept: 'abcdefghi', cut: 4 },
+    { limit: 12, kept: '€abcdefghi', cut: 1 },
+  ])('cuts a split euro sign whole at limit $limit', async ({ limit, kept, cut }) => {
+    const { port, recorder } = await start({ bodyLimitBytes: limit });
+    await send(port, `/ping/${TOKEN}`, { method: 'POST', body: 'z€abcdefghi' });
 
-    // Thirteen bytes in all: nine kept, the euro sign's three and the final "z" cut.
-    expect(recorder.calls[0]?.input.body).toBe('abcdefghi');
-    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(4);
+    expect(recorder.calls[0]?.input.body).toBe(kept);
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(cut);
   });
 
-  it('keeps a character that ends exactly at the limit', async () => {
-    const { port, recorder } = await start({ bodyLimitBytes: 12 });
-    await send(port, `/ping/${TOKEN}`, { method: 'POST', body: 'abcdefghi€z' });
+  it('cuts a split 4-byte character whole', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 5 });
+    // U+1F600 is four bytes, so the last five bytes are three of its bytes and "ok".
+    await send(port, `/ping/${TOKEN}`, { method: 'POST', body: 'a😀ok' });
 
-    expect(recorder.calls[0]?.input.body).toBe('abcdefghi€');
-    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(1);
+    expect(recorder.calls[0]?.input.body).toBe('ok');
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(5);
+  });
+
+  it('stores a body at the limit unchanged', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 12 });
+    // Within the limit, even a leading continuation byte stays, replaced as invalid UTF-8.
+    const body = Buffer.concat([Buffer.from([0x82]), Buffer.from('€abcdefgh')]);
+    await send(port, `/ping/${TOKEN}`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe('\uFFFD€abcdefgh');
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(0);
   });
 
   it('replaces invalid UTF-8 bytes', async () => {

@@ -57,14 +57,19 @@ describe('per-monitor ping rate', () => {
 });
 
 describe('ping body limit', () => {
-  it('stores the first bytes of a 1 MiB body and counts the rest', async () => {
+  it('stores the end of a 1 MiB body and counts the rest', async () => {
     const monitor = await stack.createMonitor('body-big', 'every 1 hour');
     const body = Buffer.alloc(1024 * 1024, 'a');
+    body.write('START', 0);
+    const errorLine = 'Error: disk full\n';
+    body.write(errorLine, body.length - errorLine.length);
     const response = await fetch(monitor.pingUrl, { method: 'POST', body });
     expect(response.status).toBe(200);
     expect(response.headers.get('ping-body-limit')).toBe(String(BODY_LIMIT_BYTES));
     const [ping] = await stack.store.pings(monitor.id, 1);
     expect(ping?.body).toHaveLength(BODY_LIMIT_BYTES);
+    expect(ping?.body.endsWith('aaaError: disk full\n')).toBe(true);
+    expect(ping?.body).not.toContain('START');
     expect(ping?.bodyBytesCut).toBe(body.length - BODY_LIMIT_BYTES);
   });
 });
