@@ -304,9 +304,19 @@ function onLateOrMissed(builder: TransitionBuilder): void {
   builder.monitor = { ...monitor, state: 'missed', incident, expectedAt: nextExpectedAt };
   builder.syncAlert(incident, false);
   // The message itself reads "missed" from the second run on, and the thread counts the rest.
-  if (incident.missedRuns > 2) {
+  if (isMissedRunReminder(incident.missedRuns)) {
     builder.thread(incident, { kind: 'missed_again', missedRuns: incident.missedRuns });
   }
+}
+
+/**
+ * Tells whether this count of missed runs adds a reply to the alert's thread: 3, 5 and 10, then
+ * 20, 50, 100, 200, 500 and so on. A job that stays down for a night then adds a few replies,
+ * not one per period, while the alert itself keeps its count up to date.
+ */
+export function isMissedRunReminder(missedRuns: number): boolean {
+  if (missedRuns === 3 || missedRuns === 5) return true;
+  return missedRuns >= 10 && /^[125]0+$/.test(String(missedRuns));
 }
 
 function onHung(builder: TransitionBuilder): void {

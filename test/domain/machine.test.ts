@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/domain/effects.js';
 import {
   ALERT_BODY_EXCERPT_CHARS,
+  isMissedRunReminder,
   type MonitorEvent,
   transition,
 } from '../../src/domain/machine.js';
@@ -96,6 +97,29 @@ describe('late and missed', () => {
     const replies = third.effects.filter(({ effect }) => effect.type === 'thread_reply');
     expect(replies).toHaveLength(1);
     expect(replies[0]?.effect).toMatchObject({ note: { kind: 'missed_again', missedRuns: 3 } });
+  });
+
+  it('replies to missed runs on a thinning schedule', () => {
+    let monitor = run(up, [fireDeadline(up)]).monitor;
+    const repliedAt: number[] = [];
+    for (let missed = 2; missed <= 120; missed++) {
+      const next = run(monitor, [fireDeadline(monitor)]);
+      monitor = next.monitor;
+      expect(monitor.incident?.missedRuns).toBe(missed);
+      // Every missed run edits the alert, so its count stays current.
+      expect(syncs(next.effects)).toHaveLength(1);
+      if (next.effects.some(({ effect }) => effect.type === 'thread_reply')) repliedAt.push(missed);
+    }
+
+    expect(repliedAt).toEqual([3, 5, 10, 20, 50, 100]);
+  });
+
+  it('reminds at 1, 2 and 5 times a power of ten', () => {
+    const reminders = [200, 500, 1000, 2000, 5000, 10_000];
+    const others = [4, 6, 9, 11, 30, 150, 300, 999, 1001, 2500];
+
+    expect(reminders.filter(isMissedRunReminder)).toEqual(reminders);
+    expect(others.filter(isMissedRunReminder)).toEqual([]);
   });
 
   it('closes a late incident as ran late, by how much', () => {
