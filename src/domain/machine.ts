@@ -310,9 +310,8 @@ function onLateOrMissed(builder: TransitionBuilder): void {
 }
 
 /**
- * Tells whether this count of missed runs adds a reply to the alert's thread: 3, 5 and 10, then
- * 20, 50, 100, 200, 500 and so on. A job that stays down for a night then adds a few replies,
- * not one per period, while the alert itself keeps its count up to date.
+ * Tells whether this count of missed runs adds a thread reply: 3, 5, 10, 20, 50, 100, 200 and so
+ * on, so that a job down all night adds a few replies instead of one per period.
  */
 export function isMissedRunReminder(missedRuns: number): boolean {
   if (missedRuns === 3 || missedRuns === 5) return true;
