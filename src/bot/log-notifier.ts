@@ -44,8 +44,13 @@ export class LogNotifier implements DigestNotifier {
     );
   }
 
-  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
-    this.logger.info({ messageId: ref.messageId }, `ALERT FOLLOW-UP ${text}`);
+  async postThreadReply(
+    ref: MessageRef,
+    text: string,
+    output: string | null = null,
+  ): Promise<void> {
+    const fields = output ? { messageId: ref.messageId, output } : { messageId: ref.messageId };
+    this.logger.info(fields, `ALERT FOLLOW-UP ${text}`);
   }
 
   async postDigest(channelId: string, view: DigestView, png: Buffer): Promise<MessageRef> {

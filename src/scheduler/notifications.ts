@@ -7,7 +7,7 @@ import {
   Worker,
 } from 'bullmq';
 import type { Logger } from 'pino';
-import type { AlertMonitor } from '../bot/alert-view.js';
+import { type AlertMonitor, shownOutput } from '../bot/alert-view.js';
 import type { AlertView } from '../bot/views.js';
 import type { ThreadNote } from '../domain/effects.js';
 import type { Incident, Monitor, Platform } from '../domain/types.js';
@@ -348,7 +348,8 @@ export class NotificationWorker {
       throw new DeliveryWaitError(`an earlier reply to incident ${incident.id} is not sent yet`);
     }
     const text = await renderer.threadNote(note, team.teamId, clock());
-    await this.notifierFor(team.platform).postThreadReply(ref, text);
+    const output = note.kind === 'failed_again' ? shownOutput(note.bodyExcerpt) : null;
+    await this.notifierFor(team.platform).postThreadReply(ref, text, output);
     await deliveries.markThreadReplySent(monitor.id, incident.id, key);
   }
 

@@ -41,7 +41,8 @@ export interface Notifier {
   readonly platform: Platform;
   postAlert(channelId: string, view: AlertView, options?: PostOptions): Promise<MessageRef>;
   updateAlert(ref: MessageRef, view: AlertView): Promise<void>;
-  postThreadReply(ref: MessageRef, text: string): Promise<void>;
+  /** Replies in the alert's thread: `text`, then `output` (a failed run's) as a code block. */
+  postThreadReply(ref: MessageRef, text: string, output?: string | null): Promise<void>;
 }
 
 export interface DigestPostOptions {

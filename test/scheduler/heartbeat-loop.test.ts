@@ -41,7 +41,7 @@ class RecordingNotifier implements Notifier {
   /** How long the next posts take, as a slow Slack would. */
   postDelayMs = 0;
   readonly updates: { ref: MessageRef; view: AlertView }[] = [];
-  readonly replies: { ref: MessageRef; text: string }[] = [];
+  readonly replies: { ref: MessageRef; text: string; output: string | null }[] = [];
 
   async postAlert(channelId: string, view: AlertView): Promise<MessageRef> {
     if (this.failPosts > 0) {
@@ -61,8 +61,8 @@ class RecordingNotifier implements Notifier {
   async updateAlert(ref: MessageRef, view: AlertView): Promise<void> {
     this.updates.push({ ref, view });
   }
-  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
-    this.replies.push({ ref, text });
+  async postThreadReply(ref: MessageRef, text: string, output: string | null = null) {
+    this.replies.push({ ref, text, output });
   }
 }
 
@@ -228,6 +228,31 @@ describe('heartbeat loop on Redis and BullMQ', () => {
     expect(stored?.monitor.incident).toBeNull();
     const archived = await store.incidents(monitor.id, 10);
     expect(archived[0]?.closeReason).toBe('recovered');
+  });
+
+  it('replies to a repeated failure with its output', async () => {
+    const monitor = await createMonitor(3600, 60_000);
+    const fail = (body: string) => pingFixture('fail', { exitStatus: 3, body });
+    await events.apply(monitor.id, { type: 'ping', ping: fail('first error') }, { pingAt: 1 });
+    const post = await waitFor(
+      () => notifier.posts.find((candidate) => candidate.view.monitorId === monitor.id),
+      8000,
+      'failed alert',
+    );
+    await events.apply(
+      monitor.id,
+      { type: 'ping', ping: fail('second error\u0000') },
+      { pingAt: 2 },
+    );
+
+    const reply = await waitFor(
+      () => notifier.replies.find((candidate) => candidate.ref.messageId === post.ref.messageId),
+      8000,
+      'reply to the second failure',
+    );
+    expect(reply.text).toBe('Failed again, with exit status 3.');
+    // The output is made safe for chat as the alert's is.
+    expect(reply.output).toBe('second error\ufffd');
   });
 
   it('keeps one live deadline job per monitor', async () => {

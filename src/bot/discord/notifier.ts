@@ -10,7 +10,10 @@ import type { AlertView } from '../views.js';
 import { NO_MENTIONS, renderAlertMessage } from './alert-message.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { renderDigestMessage } from './digest-message.js';
-import { DISCORD_LIMITS, escapeAndTruncate } from './markdown.js';
+import { codeBlock, DISCORD_LIMITS, escapeAndTruncate } from './markdown.js';
+
+// The part of a reply's 2,000 characters that its text may take when output follows it.
+const THREAD_TEXT_CHARS = 300;
 
 /** Discord accepts a message nonce of at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -55,10 +58,19 @@ export class DiscordNotifier implements Notifier, DigestNotifier {
     );
   }
 
-  /** Posts `text` as a reply to the alert, or as a plain message if the alert was deleted. */
-  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
+  /**
+   * Posts `text`, and `output` as a code block, as a reply to the alert, or as a plain message if
+   * the alert was deleted.
+   */
+  async postThreadReply(
+    ref: MessageRef,
+    text: string,
+    output: string | null = null,
+  ): Promise<void> {
+    const line = escapeAndTruncate(text, output ? THREAD_TEXT_CHARS : DISCORD_LIMITS.content);
+    const room = DISCORD_LIMITS.content - line.length - 1;
     const body = {
-      content: escapeAndTruncate(text, DISCORD_LIMITS.content),
+      content: output ? `${line}\n${codeBlock(output, room)}` : line,
       message_reference: {
         message_id: ref.messageId,
         channel_id: ref.channelId,

@@ -16,8 +16,11 @@ import { renderAlertMessage } from './alert-blocks.js';
 import { mayHaveReachedSlack, toDeliveryError } from './delivery-errors.js';
 import { renderDigestBlocks } from './digest-blocks.js';
 import { MessageClient, type MessageMethod, type MessageResponse } from './message-client.js';
-import { escapeAndTruncate, SLACK_LIMITS } from './mrkdwn.js';
+import { codeBlock, escapeAndTruncate, SLACK_LIMITS } from './mrkdwn.js';
 import { REQUEST_TIMEOUT_MS } from './web-client.js';
+
+// The part of a thread reply that its text may take when output follows it.
+const THREAD_TEXT_CHARS = 300;
 
 /** `event_type` of the message metadata attached to every alert. */
 export const ALERT_METADATA_TYPE = 'drumbeat_alert';
@@ -117,11 +120,17 @@ export class SlackNotifier implements Notifier, DigestNotifier {
     });
   }
 
-  async postThreadReply(ref: MessageRef, text: string): Promise<void> {
+  async postThreadReply(
+    ref: MessageRef,
+    text: string,
+    output: string | null = null,
+  ): Promise<void> {
+    const line = escapeAndTruncate(text, output ? THREAD_TEXT_CHARS : SLACK_LIMITS.fallbackText);
+    const code = output ? `\n${codeBlock(output, SLACK_LIMITS.sectionText)}` : '';
     await this.message('chat.postMessage', {
       channel: ref.channelId,
       thread_ts: ref.messageId,
-      text: escapeAndTruncate(text, SLACK_LIMITS.fallbackText),
+      text: `${line}${code}`,
     });
   }
 

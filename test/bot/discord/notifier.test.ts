@@ -74,6 +74,16 @@ describe('Discord notifier', () => {
     expect(replies[0]?.content).toBe('Recovered after 12 min: a successful ping arrived.');
   });
 
+  it("replies with a failed run's output as code", async () => {
+    const ref = await notifier().postAlert(CHANNEL_ID, alertViewFixture());
+    // As long as the longest alert excerpt, with its line of what was left out.
+    const output = `… (99,400 earlier characters not shown)\n${'x'.repeat(540)}\nError: disk full`;
+    await notifier().postThreadReply(ref, 'Failed again, with exit status 3.', output);
+
+    const content = harness.api.repliesTo(CHANNEL_ID, ref.messageId)[0]?.content ?? '';
+    expect(content).toBe(`Failed again, with exit status 3.\n\`\`\`\n${output}\n\`\`\``);
+  });
+
   it('posts once when a response is lost', async () => {
     harness.api.failNext('POST', MESSAGES_PATH, { kind: 'drop_answer' });
     const lost = await deliveryError(notifier().postAlert(CHANNEL_ID, alertViewFixture()));

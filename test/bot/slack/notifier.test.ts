@@ -115,6 +115,16 @@ describe('Slack notifier', () => {
     expect(message!.replies[0]!.text).toBe('Recovered after 12m &lt;3');
   });
 
+  it("replies with a failed run's output as code", async () => {
+    const ref = await notifier.postAlert(channel, alertView());
+    await notifier.postThreadReply(ref, 'Failed again, with exit status 3.', 'disk <full>');
+
+    const [message] = slackApi.messagesIn(channel);
+    expect(message!.replies[0]!.text).toBe(
+      'Failed again, with exit status 3.\n```\ndisk &lt;full&gt;\n```',
+    );
+  });
+
   it('maps 429 to a transient error with Retry-After', async () => {
     slackApi.failNext('chat.postMessage', { kind: 'rate_limited', retryAfterSeconds: 30 });
     const callsBefore = slackApi.callsTo('chat.postMessage').length;
