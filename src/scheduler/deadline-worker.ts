@@ -93,11 +93,18 @@ export class DeadlineWorker {
     if (!stored || stored.armedAt !== fireAt) return 'stale';
 
     const ingest = await heartbeat.status();
-    if (ingest.lastBeatAt !== null && !heartbeat.isUp(ingest, now)) {
-      // No web process takes pings, so a missing ping is no sign of a failed job yet. With no
+    if (heartbeat.inGap(ingest, now)) {
+      // No web process may take pings, so a missing ping is no sign of a failed job yet. With no
       // beat ever recorded (workers used without the web role) there is nothing to go by.
       const recheckAt = now + INGEST_DOWN_RECHECK_BEATS * heartbeat.intervalMs;
       await deadlines.rearmAt(monitorId, fireAt, recheckAt, now);
+      return 'checked';
+    }
+    // A deadline that passed during a gap, or soon after, waits for the pings that jobs retry
+    // after a refused connection (the curl line's retries span about 30 s).
+    const holdUntil = heartbeat.holdUntil(ingest, stored.monitor.dueAt);
+    if (holdUntil !== null && now < holdUntil) {
+      await deadlines.rearmAt(monitorId, fireAt, holdUntil, now);
       return 'checked';
     }
 
