@@ -59,7 +59,6 @@ export async function measureLateness(
   const loader = new BulkLoader(redis.client, settings.keyPrefix, redis.url);
   try {
     await redis.flush();
-    await markIngestUpSinceLongAgo(redis, settings.keyPrefix);
     const env: ServiceEnv = {
       redisUrl: redis.url,
       keyPrefix: settings.keyPrefix,
@@ -70,6 +69,7 @@ export async function measureLateness(
       },
     };
     processes.push((await startService('web', env)).child);
+    await markIngestUpSinceLongAgo(redis, settings.keyPrefix);
     for (let i = 0; i < settings.workers; i++) {
       const nodeArgs = settings.workerNodeArgs ?? [];
       processes.push((await startService('worker', { ...env, nodeArgs })).child);
@@ -117,16 +117,14 @@ async function runRound(
 }
 
 /**
- * Records that web processes have taken pings for two hours, as a running service would have.
- * Without it, the worker would treat the start of the benchmark as the end of a downtime and
- * give every monitor a fresh window instead of an alert.
+ * Records that web processes have taken pings for two hours without a gap, as a running service
+ * would have, once the web process beats. Without it, the worker would treat the start of the
+ * benchmark as the end of a downtime and give every monitor a fresh window instead of an alert.
  */
 async function markIngestUpSinceLongAgo(redis: BenchRedis, keyPrefix: string): Promise<void> {
-  const now = Date.now();
-  await redis.client.hset(new Keys(keyPrefix).ingestHeartbeat(), {
-    upSince: String(now - 2 * 3_600_000),
-    lastBeatAt: String(now),
-  });
+  const key = new Keys(keyPrefix).ingestHeartbeat();
+  await redis.client.hset(key, { upSince: String(Date.now() - 2 * 3_600_000) });
+  await redis.client.hdel(key, 'gapFrom', 'gapTo');
 }
 
 /** The arrival time of the first alert of each due monitor. */
