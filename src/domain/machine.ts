@@ -255,6 +255,12 @@ function onFail(builder: TransitionBuilder, ping: PingInput): void {
   const details = { exitStatus: ping.exitStatus, bodyExcerpt: excerpt, failedAt: now };
   let incident: Incident;
   if (open) {
+    // The alert now shows this failure, so the failure that opened the incident, shown only
+    // there until now, goes to the thread first.
+    if (open.kind === 'failed' && open.repeats === 0) {
+      const { exitStatus, bodyExcerpt } = open;
+      builder.thread(open, { kind: 'failed_again', exitStatus, bodyExcerpt, firstFailure: true });
+    }
     incident = { ...open, ...details, kind: 'failed', repeats: open.repeats + 1 };
     builder.monitor = { ...monitor, incident };
     builder.syncAlert(incident, false);

@@ -229,8 +229,37 @@ describe('failed runs', () => {
     expect(monitor.incident?.id).toBe(first.incident?.id);
     expect(monitor.incident?.repeats).toBe(1);
     expect(monitor.incident?.exitStatus).toBe(2);
-    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    const reply = effects.findLast(({ effect }) => effect.type === 'thread_reply');
     expect(reply?.effect).toMatchObject({ note: { kind: 'failed_again', exitStatus: 2 } });
+  });
+
+  it('moves the first failure to the thread when it fails again', () => {
+    const first = run(monitorFixture(), [[0, fail(1, 'disk full')]]).monitor;
+    const second = run(first, [[60_000, fail(2, 'checksum mismatch')]]);
+    const third = run(second.monitor, [[120_000, fail(3, 'timeout')]]);
+
+    const notes = (effects: { effect: Effect }[]) =>
+      effects.flatMap(({ effect }) => (effect.type === 'thread_reply' ? [effect] : []));
+    expect(notes(second.effects).map(({ note, sequence }) => ({ note, sequence }))).toEqual([
+      {
+        note: { kind: 'failed_again', exitStatus: 1, bodyExcerpt: 'disk full', firstFailure: true },
+        sequence: 0,
+      },
+      {
+        note: {
+          kind: 'failed_again',
+          exitStatus: 2,
+          bodyExcerpt: 'checksum mismatch',
+          firstFailure: false,
+        },
+        sequence: 1,
+      },
+    ]);
+    expect(second.monitor.incident?.bodyExcerpt).toBe('checksum mismatch');
+    // Later failures were each in a reply of their own already.
+    expect(notes(third.effects).map(({ note }) => note)).toEqual([
+      { kind: 'failed_again', exitStatus: 3, bodyExcerpt: 'timeout', firstFailure: false },
+    ]);
   });
 
   it('marks a failure after a hang as the first', () => {
@@ -253,7 +282,7 @@ describe('failed runs', () => {
     expect(first.incident?.failedAt).toBe(0);
     const { monitor, effects } = run(first, [[60_000, fail(2)]]);
     expect(monitor.incident?.failedAt).toBe(60_000);
-    const reply = effects.find(({ effect }) => effect.type === 'thread_reply');
+    const reply = effects.findLast(({ effect }) => effect.type === 'thread_reply');
     expect(reply?.effect).toMatchObject({ note: { firstFailure: false } });
   });
 
@@ -372,7 +401,7 @@ describe('failed output excerpt', () => {
 
     const { monitor, effects } = transition(first, { type: 'ping', ping }, 60_000);
 
-    const reply = effects.find((effect) => effect.type === 'thread_reply');
+    const reply = effects.findLast((effect) => effect.type === 'thread_reply');
     const note = reply?.type === 'thread_reply' ? reply.note : null;
     expect(note?.kind).toBe('failed_again');
     const noteExcerpt = note?.kind === 'failed_again' ? note.bodyExcerpt : null;

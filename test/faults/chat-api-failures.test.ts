@@ -83,7 +83,7 @@ describe('chat API outage', () => {
       'alerts after the outage',
     );
     await waitFor(
-      () => (replyTexts(stack.alertsOf(flaky.id)[0]).length >= 3 ? true : undefined),
+      () => (replyTexts(stack.alertsOf(flaky.id)[0]).length >= 4 ? true : undefined),
       30_000,
       'thread replies of the flaky monitor',
     );
@@ -100,12 +100,14 @@ describe('chat API outage', () => {
     expect(first?.text).toContain('recovered');
     expect(second?.text).toContain('failed with exit status 4');
 
-    // The follow-ups sit in the thread in the order they happened.
+    // The follow-ups sit in the thread in the order they happened, the first failure first,
+    // as the alert shows the latest.
     const flakyReplies = replyTexts(stack.alertsOf(flaky.id)[0]);
-    expect(flakyReplies).toHaveLength(3);
-    expect(flakyReplies[0]).toMatch(/^Failed again/);
+    expect(flakyReplies).toHaveLength(4);
+    expect(flakyReplies[0]).toMatch(/^The run failed/);
     expect(flakyReplies[1]).toMatch(/^Failed again/);
-    expect(flakyReplies[2]).toMatch(/^Recovered/);
+    expect(flakyReplies[2]).toMatch(/^Failed again/);
+    expect(flakyReplies[3]).toMatch(/^Recovered/);
     expect(replyTexts(stack.alertsOf(brief.id)[0])).toHaveLength(1);
   });
 });
