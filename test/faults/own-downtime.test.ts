@@ -21,6 +21,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** Kills the service 300 ms after a ping, starts it again 2 s later, and returns when it ran. */
+async function restartSoonAfterPing(): Promise<number> {
+  await sleep(300);
+  await stack.service.stop('SIGKILL');
+  await sleep(2000);
+  await stack.restartService();
+  return Date.now();
+}
+
 describe('downtime of Drumbeat itself', () => {
   it('raises no burst of alerts after a restart', { timeout: 40_000 }, async () => {
     const fast = await stack.createMonitor('ingest-fast', 'every 2 seconds grace 1s');
@@ -65,11 +74,7 @@ describe('downtime of Drumbeat itself', () => {
 
     // Down for less than the threshold, and past the deadline 2 s after the ping. A ping the job
     // sent meanwhile may still come as a retry, so the alert waits the threshold.
-    await sleep(300);
-    await stack.service.stop('SIGKILL');
-    await sleep(2000);
-    await stack.restartService();
-    const restartedAt = Date.now();
+    const restartedAt = await restartSoonAfterPing();
 
     await sleep(3000);
     expect(stack.alertsOf(quick.id)).toHaveLength(0);
@@ -84,11 +89,7 @@ describe('downtime of Drumbeat itself', () => {
 
     // The deadline, 3 s after the ping, passes while the service is down. The job's next ping
     // was refused meanwhile and comes as curl's retry does, once the service is back.
-    await sleep(300);
-    await stack.service.stop('SIGKILL');
-    await sleep(2000);
-    await stack.restartService();
-    const holdEnds = Date.now() + DOWNTIME_THRESHOLD_MS;
+    const holdEnds = (await restartSoonAfterPing()) + DOWNTIME_THRESHOLD_MS;
     while (Date.now() < holdEnds + 2000) {
       expect((await fetch(retried.pingUrl)).status).toBe(200);
       await sleep(1000);

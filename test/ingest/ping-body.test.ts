@@ -23,6 +23,22 @@ afterEach(async () => {
   server = null;
 });
 
+/** Sends `body` as a failure ping in chunks of `chunkBytes`, and returns the raw answer. */
+async function postChunked(port: number, body: Buffer, chunkBytes: number): Promise<string> {
+  const socket = await rawConnect(port);
+  const answer = readRaw(socket, /\r\n\r\nOK$/);
+  const head = [`POST /ping/${TOKEN}/fail HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'];
+  socket.write(`${[...head, 'Connection: close'].join('\r\n')}\r\n\r\n`);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < body.length; at += chunkBytes) {
+    const chunk = body.subarray(at, at + chunkBytes);
+    chunks.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+  }
+  socket.write(Buffer.concat(chunks));
+  socket.end('0\r\n\r\n');
+  return answer;
+}
+
 describe('ping body', () => {
   it('stores a small body whole', async () => {
     const { port, recorder } = await start();
@@ -98,20 +114,10 @@ describe('ping body', () => {
 
   it('keeps the same end of a body in 7-byte chunks', async () => {
     const { port, recorder } = await start({ bodyLimitBytes: 1000 });
-    const socket = await rawConnect(port);
-    const answer = readRaw(socket, /\r\n\r\nOK$/);
-    const head = [`POST /ping/${TOKEN}/fail HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'];
-    socket.write(`${[...head, 'Connection: close'].join('\r\n')}\r\n\r\n`);
     // An odd chunk size splits many of the two-byte characters between two chunks.
-    const bytes = Buffer.from(accentedBody);
-    for (let at = 0; at < bytes.length; at += 7) {
-      const chunk = bytes.subarray(at, at + 7);
-      socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk]));
-      socket.write('\r\n');
-    }
-    socket.end('0\r\n\r\n');
+    const answer = await postChunked(port, Buffer.from(accentedBody), 7);
 
-    expect(await answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(recorder.calls[0]?.input.body).toBe(accentedKept);
     expect(recorder.calls[0]?.input.bodyBytesCut).toBe(accentedCut);
   });
@@ -119,15 +125,9 @@ describe('ping body', () => {
   // Thousands of chunks make the reader drop its oldest ones in batches.
   it('keeps the end of a body in 1-byte chunks', async () => {
     const { port, recorder } = await start({ bodyLimitBytes: 10 });
-    const socket = await rawConnect(port);
-    const answer = readRaw(socket, /\r\n\r\nOK$/);
-    const head = [`POST /ping/${TOKEN}/fail HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'];
-    socket.write(`${[...head, 'Connection: close'].join('\r\n')}\r\n\r\n`);
-    const body = `${'a'.repeat(2990)}0123456789`;
-    socket.write([...body].map((char) => `1\r\n${char}\r\n`).join(''));
-    socket.end('0\r\n\r\n');
+    const answer = await postChunked(port, Buffer.from(`${'a'.repeat(2990)}0123456789`), 1);
 
-    expect(await answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(recorder.calls[0]?.input.body).toBe('0123456789');
     expect(recorder.calls[0]?.input.bodyBytesCut).toBe(2990);
   });
