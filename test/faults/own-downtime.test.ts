@@ -1,12 +1,12 @@
 // Drumbeat itself is down. After a long downtime, monitors whose jobs could not report get a
-// fresh window instead of an alert each; after a short restart, a deadline that passed waits
+// fresh window instead of an alert each. After a short restart, a deadline that passed waits
 // for the pings that jobs retry.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultStack, firstText, sleep } from './harness.js';
 
-// Web processes beat every sixth of this, and a restart (1.5 s on a quiet machine, more on a
-// busy one) is a short gap, which holds deadlines for this long after it.
+// Web processes beat every sixth of this. A restart (1.5 s on a quiet machine, more on a busy
+// one) is a short gap, after which a deadline that passed waits this long.
 const DOWNTIME_THRESHOLD_MS = 10_000;
 
 let stack: FaultStack;

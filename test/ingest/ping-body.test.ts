@@ -23,7 +23,7 @@ afterEach(async () => {
   server = null;
 });
 
-/** Sends `body` as a failure ping in chunks of `chunkBytes`, and returns the raw answer. */
+/** Sends `body` as a failure ping in chunks of `chunkBytes`, and returns the raw response. */
 async function postChunked(port: number, body: Buffer, chunkBytes: number): Promise<string> {
   const socket = await rawConnect(port);
   const answer = readRaw(socket, /\r\n\r\nOK$/);
