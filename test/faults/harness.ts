@@ -55,16 +55,23 @@ export class FaultStack {
   static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
     const redis = await PrivateRedis.start(options.redisArgs ?? []);
     const slack = await SlackApiStandIn.start({ token: BOT_TOKEN, teamId: TEAM });
-    const service = await ServiceProcess.start({
-      REDIS_URL: redis.url,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      // A crashed worker's jobs and overdue deadlines come back within seconds, not a minute.
-      DRUMBEAT_JOB_LOCK_MS: '1000',
-      DRUMBEAT_SWEEP_INTERVAL_MS: '1000',
-      ...options.env,
-    });
+    let service: ServiceProcess;
+    try {
+      service = await ServiceProcess.start({
+        REDIS_URL: redis.url,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.apiUrl,
+        // A crashed worker's jobs and overdue deadlines come back within seconds, not a minute.
+        DRUMBEAT_JOB_LOCK_MS: '1000',
+        DRUMBEAT_SWEEP_INTERVAL_MS: '1000',
+        ...options.env,
+      });
+    } catch (error) {
+      // The test's afterAll has no stack to close, so the Redis and the stand-in stop here.
+      await Promise.allSettled([redis.stop(), slack.close()]);
+      throw error;
+    }
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     client.on('error', () => {});
     return new FaultStack(redis, slack, service, client);

@@ -71,7 +71,13 @@ export class ServiceProcess {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    await this.waitForLog((line) => line.msg === 'drumbeat started', 20_000);
+    try {
+      await this.waitForLog((line) => line.msg === 'drumbeat started', 20_000);
+    } catch (error) {
+      // A service that did not start would otherwise outlive the test run.
+      await this.stop('SIGKILL');
+      throw error;
+    }
   }
 
   /** Resolves with the first log line that matches, failing after `timeoutMs`. */
