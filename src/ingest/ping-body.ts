@@ -19,8 +19,8 @@ export async function readPingBody(
   req: IncomingMessage,
   limitBytes: number,
 ): Promise<PingBody | null> {
-  // The kept chunks are keptChunks[first] on. Dropped ones are skipped instead of shifted out,
-  // and removed in one step now and then, so a body sent in many tiny chunks costs linear time.
+  // Chunks before keptChunks[first] are dropped. They are skipped, not shifted out, and removed
+  // in one step now and then, so that a body sent in many tiny chunks costs linear time.
   let keptChunks: Buffer[] = [];
   let first = 0;
   let keptBytes = 0;

@@ -45,11 +45,10 @@ function startsWithSummary(reply: ReplyView): boolean {
 /** Puts the summary above the reply's first lines, in the same block when that has no title. */
 function withSummaryFirst(reply: ReplyView): ReplySection[] {
   const [first, ...rest] = reply.sections;
-  if (first === undefined) return [{ title: null, lines: [reply.summary], code: null }];
-  if (first.title !== null) {
-    return [{ title: null, lines: [reply.summary], code: null }, ...reply.sections];
+  if (first !== undefined && first.title === null) {
+    return [{ ...first, lines: [reply.summary, ...first.lines] }, ...rest];
   }
-  return [{ ...first, lines: [reply.summary, ...first.lines] }, ...rest];
+  return [{ title: null, lines: [reply.summary], code: null }, ...reply.sections];
 }
 
 /** Splits a section into mrkdwn texts that each fit one section block. */
