@@ -54,7 +54,7 @@ export function fireTimeFor(dueAt: number | null): number | null {
  * A job that leaves its id out of the options it stores, because Redis has the id in the job's
  * key already. With the id in them, the options of a deadline job outgrow the 64 bytes of
  * Redis's compact hash encoding (`hash-max-listpack-value`), and the job takes about 680 bytes
- * instead of about 330.
+ * instead of about 330. The timestamp is left out too: the job stores it in a field of its own.
  */
 class JobWithoutStoredId<
   DataType = unknown,
@@ -71,6 +71,7 @@ class JobWithoutStoredId<
   ) {
     super(queue, name, data, opts, id);
     delete this.opts.jobId;
+    delete this.opts.timestamp;
   }
 }
 
@@ -178,13 +179,22 @@ export class Deadlines {
   /**
    * The name, data and options of a deadline job, as `addJob` adds it and bulk loads copy it.
    * The data is empty, since the id contains the monitor id and the fire time.
+   *
+   * BullMQ fires a delayed job at its timestamp plus its delay, and takes the timestamp from
+   * the clock when the job object is made. The job gets `now` as its timestamp, so that it fires
+   * at `fireAt` however long after `now` it is added: a re-arm after a round trip, or the last
+   * batch of a bulk load.
    */
   static jobFor(monitorId: string, fireAt: number, now: number) {
     const data: DeadlineJobData = {};
     return {
       name: DEADLINE_JOB_NAME,
       data,
-      opts: { jobId: Deadlines.jobId(monitorId, fireAt), delay: Math.max(0, fireAt - now) },
+      opts: {
+        jobId: Deadlines.jobId(monitorId, fireAt),
+        delay: Math.max(0, fireAt - now),
+        timestamp: now,
+      },
     };
   }
 
@@ -205,7 +215,7 @@ export class Deadlines {
     await this.queue.add(
       'silence_end',
       { monitorId, fireAt: until, silenceEnd: true },
-      { jobId: `silence-${monitorId}-${until}`, delay: Math.max(0, until - now) },
+      { jobId: `silence-${monitorId}-${until}`, delay: Math.max(0, until - now), timestamp: now },
     );
   }
 

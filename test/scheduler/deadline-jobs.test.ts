@@ -103,6 +103,25 @@ describe('deadline jobs', () => {
     expect(job!.timestamp + job!.opts.delay!).toBeLessThanOrEqual(dueAt + 1000);
   });
 
+  it('fires at the deadline however long after its clock reading the job is added', async () => {
+    const id = await createMonitor();
+    // A caller that read the clock 5 s before the add, as a re-arm does before a slow round trip.
+    const now = Date.now() - 5000;
+    const dueAt = now + 60_000;
+    await deadlines.ensureArmed(id, null, dueAt, now);
+    const jobId = Deadlines.jobId(id, dueAt + 1);
+    const job = await deadlines.queue.getJob(jobId);
+    expect(job!.timestamp + job!.opts.delay!).toBe(dueAt + 1);
+    // BullMQ orders delayed jobs by fire time × 4096, plus a counter for jobs of the same ms.
+    const score = Number(await redis.zscore(deadlines.queue.toKey('delayed'), jobId));
+    expect(Math.floor(score / 4096)).toBe(dueAt + 1);
+    // The timestamp lives in the job's own field, not in the options it stores.
+    expect(JSON.parse((await redis.hget(deadlines.queue.toKey(jobId), 'opts')) ?? '{}')).toEqual({
+      delay: 60_001,
+      attempts: 0,
+    });
+  });
+
   it('rejects a re-arm from a job that lost the race', async () => {
     const id = await createMonitor();
     const now = Date.now();
