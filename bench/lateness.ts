@@ -13,7 +13,10 @@ export interface LatenessSettings {
   monitors: number;
   /** Monitors whose deadline passes at the same instant, one measured round each. */
   due: readonly number[];
-  /** Due monitors of a first round that is not measured, so the worker's code is compiled. */
+  /**
+   * Due monitors of a first round that is not measured, so that the worker runs warm, as it does
+   * in a service whose deadline jobs fire and re-arm all day.
+   */
   warmupDue: number;
   /** Worker processes that take the deadline and delivery jobs. */
   workers: number;

@@ -17,7 +17,7 @@ export interface BenchOptions {
   latenessMonitors: number;
   /** Deadlines due at the same instant, one lateness round each. */
   due: number[];
-  /** Due deadlines of the unmeasured round that compiles the worker's code first. */
+  /** Due deadlines of the unmeasured round that warms the worker up first. */
   warmupDue: number;
   /** Worker processes (DRUMBEAT_ROLES=worker) during alert lateness. */
   workers: number;
@@ -103,7 +103,7 @@ function toOptions({ values }: ReturnType<typeof parseCommandLine>): BenchOption
     due: (values.due ?? (smoke ? '50,200' : '1000,10000'))
       .split(',')
       .map((n) => whole('--due', n, 0, 1)),
-    warmupDue: smoke ? 50 : 1000,
+    warmupDue: smoke ? 50 : 10_000,
     workers: whole('--workers', values.workers, 1, 1),
     out: values['no-write'] ? null : (values.out ?? (smoke ? null : 'BENCHMARKS.md')),
     json: values.json ?? null,

@@ -204,6 +204,8 @@ export function renderRunSection(
       ` after ${options.warmupSeconds} s of warm-up, GET /ping/<token>, each request to the next` +
       ` monitor in turn. The service ran as \`npm start\` runs it, LOG_LEVEL info,` +
       ` PING_RATE_PER_MINUTE 100000 (counted on every ping, never reached).`,
+    `- Alert lateness: the measured rounds follow a first round of ${count(options.warmupDue)}` +
+      ' due at once that is not measured, so that the worker runs warm.',
     '',
     renderTable(rows),
   ].join('\n');

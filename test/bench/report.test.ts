@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LatenessResult } from '../../bench/lateness.js';
 import { parseOptions } from '../../bench/options.js';
-import { type BenchResults, buildRows, type Row } from '../../bench/report.js';
+import { type BenchResults, buildRows, type Row, renderRunSection } from '../../bench/report.js';
 
 function load(requestsPerSecond: number, p99Ms: number) {
   return { requestsPerSecond, p50Ms: 1, p99Ms, ok: 1000, notOk: 0, errors: 0, serverCpuMicros: 40 };
@@ -79,5 +79,30 @@ describe('bench targets', () => {
     expect(lateness[1]?.target).toBe('every alert within 3 s (not judged in a smoke run)');
     expect(row(rows, 'pings stored').met).toBe(true);
     expect(row(rows, 'ping history per monitor').met).toBe(true);
+  });
+
+  it('names the unmeasured round that warms the worker up', () => {
+    const machine = {
+      processors: 2,
+      cpuModel: 'Test CPU',
+      memoryGiB: 24,
+      node: 'v20.20.2',
+      redis: '7.0.15',
+      wrk: null,
+      autocannon: '9.0.0',
+      loadAverage: { start: 0.1, end: 1.2 },
+    };
+    const section = (argv: string[]) =>
+      renderRunSection(
+        'npm run bench',
+        options(argv),
+        machine,
+        buildRows(options(argv), results(19_000)),
+      );
+
+    expect(section([])).toContain(
+      'follow a first round of 10,000 due at once that is not measured',
+    );
+    expect(section(['--smoke'])).toContain('follow a first round of 50 due at once');
   });
 });
