@@ -34,10 +34,14 @@ function title(monitor: AlertMonitor, incident: Incident, now: number): string {
       return `${name} is late`;
     case 'missed':
       return `${name} missed ${incident.missedRuns} runs`;
-    case 'failed':
-      return incident.exitStatus === null
-        ? `${name} failed`
-        : `${name} failed with exit status ${incident.exitStatus}`;
+    case 'failed': {
+      const status = incident.exitStatus;
+      if (incident.failures > 1) {
+        const last = status === null ? '' : `, the last with exit status ${status}`;
+        return `${name} failed ${incident.failures} times${last}`;
+      }
+      return status === null ? `${name} failed` : `${name} failed with exit status ${status}`;
+    }
     case 'hung':
       return `${name} is hung: running for ${formatDuration(now - (incident.runningSince ?? now))}`;
   }
@@ -65,9 +69,11 @@ function fields(monitor: AlertMonitor, incident: Incident, options: RenderOption
     result.push({ label: 'Last ping', value: lastPing });
     result.push({ label: 'Grace period', value: formatDuration(monitor.graceMs) });
   } else if (incident.kind === 'failed') {
-    result.push({ label: 'Failed at', value: at(incident.failedAt ?? incident.openedAt) });
+    const repeated = incident.failures > 1;
+    const failedAt = at(incident.failedAt ?? incident.openedAt);
+    result.push({ label: repeated ? 'Last failed' : 'Failed at', value: failedAt });
     result.push({
-      label: 'Exit status',
+      label: repeated ? 'Last exit status' : 'Exit status',
       value: incident.exitStatus === null ? 'none sent' : String(incident.exitStatus),
     });
   } else {

@@ -134,6 +134,7 @@ function openIncident(monitor: Monitor, kind: IncidentKind, now: number): Incide
     closeReason: null,
     closedBy: null,
     failedAt: null,
+    failures: 0,
   };
 }
 
@@ -261,7 +262,11 @@ function onFail(builder: TransitionBuilder, ping: PingInput): void {
       const { exitStatus, bodyExcerpt } = open;
       builder.thread(open, { kind: 'failed_again', exitStatus, bodyExcerpt, firstFailure: true });
     }
-    incident = { ...open, ...details, kind: 'failed', repeats: open.repeats + 1 };
+    // A failed incident stored before failures were counted reads 0, so its opening failure is
+    // counted here.
+    const priorFailures = open.failures > 0 || open.kind !== 'failed' ? open.failures : 1;
+    const failures = priorFailures + 1;
+    incident = { ...open, ...details, kind: 'failed', repeats: open.repeats + 1, failures };
     builder.monitor = { ...monitor, incident };
     builder.syncAlert(incident, false);
     // A run that was late, missed or hung and then fails has not failed before.
@@ -269,7 +274,7 @@ function onFail(builder: TransitionBuilder, ping: PingInput): void {
     const note = { exitStatus: details.exitStatus, bodyExcerpt: excerpt, firstFailure };
     builder.thread(incident, { kind: 'failed_again', ...note });
   } else {
-    incident = { ...openIncident(monitor, 'failed', now), ...details };
+    incident = { ...openIncident(monitor, 'failed', now), ...details, failures: 1 };
     builder.monitor = { ...monitor, incident };
     builder.syncAlert(incident, true);
   }

@@ -50,6 +50,11 @@ export interface Incident {
   runningSince: number | null;
   /** When the latest failing ping of a failed incident arrived; null before any failure. */
   failedAt: number | null;
+  /**
+   * Number of failing pings while the incident was open. Incidents stored before this field
+   * existed read 0.
+   */
+  failures: number;
   /** How many times the job failed or hung again while this incident was open. */
   repeats: number;
   acknowledgedBy: string | null;

@@ -43,8 +43,9 @@ export const incidentSchema = z.object({
   closedAt: nullableNumber,
   closeReason: z.enum(['recovered', 'ran_late', 'paused', 'deleted']).nullable(),
   closedBy: nullableString,
-  // Records written before this field existed have none.
+  // Records written before these fields existed have none.
   failedAt: nullableNumber.default(null),
+  failures: z.number().int().default(0),
 });
 
 export const monitorSchema = z.object({

@@ -163,6 +163,36 @@ describe('a failure after a hang', () => {
   });
 });
 
+describe('a job that fails again', () => {
+  const firstAt = Date.UTC(2026, 2, 3, 9, 0);
+  const failWith = (exitStatus: number | null): MonitorEvent => ({
+    type: 'ping',
+    ping: pingFixture('fail', { exitStatus }),
+  });
+  const once = transition(monitorFixture({ name: 'backup' }), failWith(1), firstAt).monitor;
+  const twice = transition(once, failWith(null), firstAt + 60_000).monitor;
+  const thrice = transition(twice, failWith(2), firstAt + 120_000).monitor;
+  const view = (monitor: Monitor) =>
+    renderAlert(monitor, monitor.incident!, { timezone: 'UTC', now: firstAt + 180_000 });
+
+  it('keeps a single failure as it was', () => {
+    expect(view(once).title).toBe('backup failed with exit status 1');
+    expect(view(once).fields).toEqual([
+      { label: 'Failed at', value: 'today, 09:00 UTC' },
+      { label: 'Exit status', value: '1' },
+    ]);
+  });
+
+  it('counts failures in the title', () => {
+    expect(view(twice).title).toBe('backup failed 2 times');
+    expect(view(thrice).title).toBe('backup failed 3 times, the last with exit status 2');
+    expect(view(thrice).fields).toEqual([
+      { label: 'Last failed', value: 'today, 09:02 UTC' },
+      { label: 'Last exit status', value: '2' },
+    ]);
+  });
+});
+
 describe('Last ping of a late alert', () => {
   // The monitor expects a run every 10 minutes with 1 minute of grace. It pinged at 09:00, so it
   // is late from 09:11 and missed from 09:21.

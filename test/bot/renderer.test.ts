@@ -53,6 +53,7 @@ const incident: Incident = {
   closeReason: null,
   closedBy: null,
   failedAt: null,
+  failures: 0,
 };
 
 describe('alert renderer', () => {

@@ -286,6 +286,27 @@ describe('failed runs', () => {
     expect(reply?.effect).toMatchObject({ note: { firstFailure: false } });
   });
 
+  it('counts failures, not late runs', () => {
+    const first = run(monitorFixture(), [[0, fail(1)]]).monitor;
+    expect(first.incident?.failures).toBe(1);
+    const third = run(first, [
+      [60_000, fail(2)],
+      [120_000, fail(3)],
+    ]).monitor;
+    expect(third.incident?.failures).toBe(3);
+
+    const up = run(monitorFixture(), [[0, success]]).monitor;
+    const late = run(up, [fireDeadline(up)]).monitor;
+    expect(late.incident?.failures).toBe(0);
+    expect(run(late, [[late.dueAt! - 1000, fail(1)]]).monitor.incident?.failures).toBe(1);
+  });
+
+  it('counts the opening failure of an older record', () => {
+    const first = run(monitorFixture(), [[0, fail(1)]]).monitor;
+    const stored = { ...first, incident: { ...first.incident!, failures: 0 } };
+    expect(run(stored, [[60_000, fail(2)]]).monitor.incident?.failures).toBe(2);
+  });
+
   it('turns an open late incident into a failed one', () => {
     const up = run(monitorFixture(), [[0, success]]).monitor;
     const late = run(up, [fireDeadline(up)]).monitor;

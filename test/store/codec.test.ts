@@ -122,4 +122,12 @@ describe('incident record', () => {
     expect(decodeIncident(JSON.stringify(older)).failedAt).toBeNull();
     expect(decodeIncident(JSON.stringify(failed.monitor.incident)).failedAt).toBe(1000);
   });
+
+  it('reads an incident stored before failures were counted', () => {
+    const failed = transition(monitorFixture(), { type: 'ping', ping: pingFixture('fail') }, 1000);
+    const { failures, ...older } = failed.monitor.incident!;
+    expect(failures).toBe(1);
+    expect(decodeIncident(JSON.stringify(older)).failures).toBe(0);
+    expect(decodeIncident(JSON.stringify(failed.monitor.incident)).failures).toBe(1);
+  });
 });
