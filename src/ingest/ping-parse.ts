@@ -34,6 +34,15 @@ const EXIT_STATUS_PATTERN = /^[0-9]{1,10}$/;
 const MAX_EXIT_STATUS = 255;
 
 const NOT_FOUND: RejectedPing = { ok: false, status: 404, reason: 'not found' };
+const ACTIONS = 'start, fail, log or an exit status 0-255';
+const TOKEN_PATH_TOO_LONG = reject(
+  404,
+  `not found: /ping/<uuid> takes at most one more segment: ${ACTIONS}`,
+);
+const SLUG_PATH_TOO_LONG = reject(
+  404,
+  `not found: /ping/<ping-key>/<slug> takes at most one more segment: ${ACTIONS}`,
+);
 const NO_PARAMS = new URLSearchParams();
 
 type Action = Pick<ParsedPing, 'kind' | 'exitStatus'>;
@@ -54,12 +63,15 @@ export function parsePingUrl(rawUrl: string): PingParseResult {
   const segments = decodeSegments(path);
   if (segments === null) return reject(400, 'invalid percent-encoding in the URL path');
   const [prefix, first, second, third, ...extra] = segments;
-  if (prefix !== 'ping' || first === undefined || extra.length > 0) return NOT_FOUND;
+  if (prefix !== 'ping' || first === undefined) return NOT_FOUND;
+  const isToken = UUID_PATTERN.test(first);
+  if (isToken && third !== undefined) return TOKEN_PATH_TOO_LONG;
+  if (extra.length > 0) return PING_KEY_PATTERN.test(first) ? SLUG_PATH_TOO_LONG : NOT_FOUND;
 
   // Most pings carry no query, and parsing an empty one still costs an object.
   const params = query === '' ? NO_PARAMS : new URLSearchParams(query);
-  const route = UUID_PATTERN.test(first)
-    ? parseTokenRoute(first, second, third)
+  const route = isToken
+    ? parseTokenRoute(first, second)
     : parseSlugRoute(first, second, third, params.get('create') === '1');
   if (!route.ok) return route;
 
@@ -72,8 +84,7 @@ export function parsePingUrl(rawUrl: string): PingParseResult {
 
 type RouteResult = { ok: true; target: PingTarget; action: Action } | RejectedPing;
 
-function parseTokenRoute(token: string, suffix?: string, extra?: string): RouteResult {
-  if (extra !== undefined) return NOT_FOUND;
+function parseTokenRoute(token: string, suffix?: string): RouteResult {
   const parsed = parseAction(suffix);
   if (!parsed.ok) return parsed;
   return { ok: true, target: { kind: 'token', token: token.toLowerCase() }, action: parsed.action };

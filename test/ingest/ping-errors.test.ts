@@ -40,7 +40,7 @@ describe('ping 404', () => {
     expect(server.recorder.calls).toHaveLength(1);
   });
 
-  it.each(['/ping/1234', `/ping/${TOKEN}0`, '/ping/', '/ping', `/ping/${TOKEN}/start/now`])(
+  it.each(['/ping/1234', `/ping/${TOKEN}0`, '/ping/', '/ping'])(
     'answers 404 for %s without asking the recorder',
     async (path) => {
       const answer = await send(server.port, path);
@@ -50,6 +50,16 @@ describe('ping 404', () => {
       expect(server.recorder.calls).toHaveLength(0);
     },
   );
+
+  it('says what may follow the token in a path too long', async () => {
+    const answer = await send(server.port, `/ping/${TOKEN}/start/now`);
+
+    expect(answer.status).toBe(404);
+    expect(answer.body).toBe(
+      'not found: /ping/<uuid> takes at most one more segment: start, fail, log or an exit status 0-255',
+    );
+    expect(server.recorder.calls).toHaveLength(0);
+  });
 });
 
 describe('ping 400', () => {

@@ -102,14 +102,26 @@ describe('parsePingUrl not found', () => {
     `/ping/${TOKEN}x`,
     `/ping/{${TOKEN}}`,
     `/ping/${TOKEN.replace(/-/g, '')}`,
-    `/ping/${TOKEN}/start/extra`,
-    `/ping/${TOKEN}/1/2`,
+    '/ping/a.b/c/d/e',
+    '/ping/not a key/slug/start/extra',
     '/pong/x',
     '/',
   ])('answers 404 for %s', (url) => {
     const result = rejected(url);
     expect(result.status).toBe(404);
     expect(result.reason).toBe('not found');
+  });
+
+  it.each([
+    [`/ping/${TOKEN}/start/extra`, '/ping/<uuid>'],
+    [`/ping/${TOKEN}/1/2`, '/ping/<uuid>'],
+    ['/ping/key_1/backup/start/extra', '/ping/<ping-key>/<slug>'],
+  ])('says what may follow in %s', (url, form) => {
+    const result = rejected(url);
+    expect(result.status).toBe(404);
+    expect(result.reason).toBe(
+      `not found: ${form} takes at most one more segment: start, fail, log or an exit status 0-255`,
+    );
   });
 });
 
