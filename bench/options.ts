@@ -32,7 +32,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 Starts its own redis-server and service processes on 127.0.0.1 and measures the ping rate
 against a bare node:http server, the cost of a large store, alert lateness and memory.
 
-  --smoke                 a run of a few seconds with small numbers, to check the benchmark
+  --smoke                 a run of 30 to 45 s with small numbers, to check the benchmark
   --tool <name>           load generator: autocannon (default) or wrk
   --connections <n>       concurrent connections of the load generator (default 50)
   --duration <seconds>    length of each measured ping run (default 10; smoke 2)
