@@ -48,8 +48,11 @@ interface ExplainOptions {
   text: string;
 }
 
-function usageError(message: string): DrumbeatError {
-  return new DrumbeatError('command_invalid', message, 'drumbeat explain --help');
+function usageError(
+  message: string,
+  example = 'npx drumbeat explain every weekday at 9:30am',
+): DrumbeatError {
+  return new DrumbeatError('command_invalid', message, example);
 }
 
 function parseFrom(text: string, timezone: string): number {
@@ -85,12 +88,16 @@ function readOptions(argv: string[], now: number): ExplainOptions {
   });
   const as = values.as ?? 'schedule';
   if (as !== 'schedule' && as !== 'until')
-    throw usageError(`--as must be "schedule" or "until", not "${as}".`);
+    throw usageError(
+      `--as must be "schedule" or "until", not "${as}".`,
+      "npx drumbeat explain --as until 'tomorrow 9am'",
+    );
   const timezone = assertTimezone(values.tz ?? 'UTC');
   const count = Number(values.count ?? 3);
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
     throw usageError(
       `--count must be a whole number from 1 to ${MAX_COUNT}, not "${values.count}".`,
+      'npx drumbeat explain --count 10 every 15 minutes',
     );
   }
   const text = positionals.join(' ').trim();

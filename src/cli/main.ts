@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Redis } from 'ioredis';
 import { CommandCore } from '../bot/commands/core.js';
@@ -26,6 +26,7 @@ alerts are written to the log of the running service (npm start).
   drumbeat status backup
   drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
   drumbeat help            all commands
+  drumbeat --version       the version of this Drumbeat
 `;
 
 const EXPLAIN_HELP = `
@@ -123,6 +124,12 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(USAGE);
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    const manifest = new URL('../../package.json', import.meta.url);
+    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+    process.stdout.write(`drumbeat ${version}\n`);
+    return 0;
   }
   if (argv[0] === 'explain') {
     return runExplain(argv.slice(1), {

@@ -107,6 +107,17 @@ export function parseDigestSchedule(text: string): DigestSchedule {
       timeWords.push(word);
     }
   }
+  const first = timeWords[0];
+  const timeNames = new Set(['noon', 'midnight']);
+  if (cadence === 'weekly' && weekday === null && first && /^[a-z]+$/.test(first)) {
+    if (!timeNames.has(first)) {
+      throw new DrumbeatError(
+        'command_invalid',
+        `"${first}" is not a day of the week; write it like monday or fri.`,
+        EXAMPLE,
+      );
+    }
+  }
   const time =
     timeWords.length === 0 ? { hour: 9, minute: 0 } : parseTimeOfDay(timeWords.join(' '));
   if (cadence === 'daily') return { cadence, ...time };

@@ -2,6 +2,7 @@
 // against the test Redis with a key prefix of its own.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,16 @@ afterAll(async () => {
 });
 
 describe('drumbeat command line', () => {
+  it('prints its version', { timeout: 30_000 }, async () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    const run = await drumbeat(['--version'], env);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`drumbeat ${manifest.version}\n`);
+  });
+
   it('exits 1 without Redis', { timeout: 30_000 }, async () => {
     const run = await drumbeat(['list'], { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.code).toBe(1);
@@ -94,8 +105,8 @@ describe('drumbeat command line', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('\nTry: npx drumbeat help\n');
 
-    const badTime = await drumbeat(['digest', 'weekly', 'funday', '4pm'], env);
-    expect(badTime.code).toBe(2);
-    expect(badTime.stderr).toContain('"funday 4pm" is not a time of day');
+    const badDay = await drumbeat(['digest', 'weekly', 'funday', '4pm'], env);
+    expect(badDay.code).toBe(2);
+    expect(badDay.stderr).toContain('"funday" is not a day of the week');
   });
 });

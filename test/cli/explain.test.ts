@@ -155,6 +155,15 @@ describe('explain rejections', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
   });
+
+  it.each([
+    [[], 'npx drumbeat explain every weekday at 9:30am'],
+    [['--as', 'maybe', 'daily'], "npx drumbeat explain --as until 'tomorrow 9am'"],
+    [['--count', '0', 'daily'], 'npx drumbeat explain --count 10 every 15 minutes'],
+  ])('gives a command to copy for %j', async (argv, example) => {
+    const result = await explain(...argv);
+    expect(result.stderr).toContain(`For example: ${example}\n`);
+  });
 });
 
 describe('explain with cron lists', () => {

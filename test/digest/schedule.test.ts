@@ -38,6 +38,19 @@ describe('digest schedule text', () => {
     },
   );
 
+  it('blames an unknown day, not the time', () => {
+    expect(() => parseDigestSchedule('weekly funday 4pm')).toThrow(
+      '"funday" is not a day of the week; write it like monday or fri.',
+    );
+  });
+
+  it.each([
+    ['weekly at 4pm', { cadence: 'weekly', weekday: 1, hour: 16, minute: 0 }],
+    ['weekly noon', { cadence: 'weekly', weekday: 1, hour: 12, minute: 0 }],
+  ])('reads "%s" without a day', (text, expected) => {
+    expect(parseDigestSchedule(text)).toEqual(expected);
+  });
+
   it('describes and turns schedules into cron', () => {
     expect(describeDigestSchedule(DEFAULT_DIGEST_SCHEDULE)).toBe('weekly on Monday at 09:00');
     expect(digestCronPattern(DEFAULT_DIGEST_SCHEDULE)).toBe('0 9 * * 1');

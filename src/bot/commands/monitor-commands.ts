@@ -44,18 +44,20 @@ function parseAfterName(name: string, rest: string, context: LanguageContext): M
     const space = rest.indexOf(' ');
     if (!(error instanceof DrumbeatError) || space < 0) throw error;
     const joined = `${name}-${rest.slice(0, space).toLowerCase()}`;
-    if (!NAME_PATTERN.test(joined)) throw error;
     const withoutWord = rest.slice(space + 1).trim();
     try {
       parseMonitorSpec(withoutWord, context);
     } catch {
       throw error;
     }
-    throw new DrumbeatError(
-      'name_invalid',
-      `A monitor name is one word, so the name here is "${name}" and "${rest}" is not a schedule. Join the words of the name with a dash.`,
-      `${joined} ${withoutWord}`,
-    );
+    const oneWord = `A monitor name is one word, so the name here is "${name}" and "${rest}" is not a schedule.`;
+    if (NAME_PATTERN.test(joined)) {
+      const message = `${oneWord} Join the words of the name with a dash.`;
+      throw new DrumbeatError('name_invalid', message, `${joined} ${withoutWord}`);
+    }
+    // Joined with a dash, the words still break the name rule, so the example uses another name.
+    const rule = 'Use up to 64 letters, digits, dots, dashes or underscores, with no spaces.';
+    throw new DrumbeatError('name_invalid', `${oneWord} ${rule}`, `${NAME_EXAMPLE} ${withoutWord}`);
   }
 }
 

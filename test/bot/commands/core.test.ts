@@ -118,7 +118,10 @@ describe('new', () => {
   it('suggests only a valid joined name', async () => {
     const reply = await core.run('new bad na/me every 1 hour', owner);
     expect(reply.isError).toBe(true);
-    expect(reply.summary).not.toContain('one word');
+    expect(reply.summary).toContain('A monitor name is one word, so the name here is "bad"');
+    expect(reply.summary).toContain('Use up to 64 letters, digits, dots, dashes or underscores');
+    expect(replyToText(reply)).toContain('Try: nightly-invoices every 1 hour');
+    expect(replyToText(reply)).not.toContain('bad-na/me');
   });
 
   it('keeps the schedule error for other text', async () => {

@@ -311,3 +311,30 @@ describe('parseUntil', () => {
     expect(error.message).toBe('A silence must last at least 1 second, and "0s" is shorter.');
   });
 });
+
+describe('options written with dashes', () => {
+  it.each([
+    ['every 1h --grace 5m', '--grace 5m', 'every 1h grace 5m'],
+    [
+      'every day at 2am -tz Europe/Berlin',
+      '-tz Europe/Berlin',
+      'every day at 2am tz Europe/Berlin',
+    ],
+    [
+      'every 1h --grace 5m --max runtime 2h',
+      '--grace 5m --max runtime 2h',
+      'every 1h grace 5m max runtime 2h',
+    ],
+  ])('says options take no dashes in %s', (text, rest, example) => {
+    const error = failure(() => parseMonitorSpec(text, ctx));
+    expect(error.message).toBe(
+      `Drumbeat could not read "${rest}" in "${text}": options are words without dashes.`,
+    );
+    expect(error.example).toBe(example);
+  });
+
+  it('keeps the plain message for an unknown dashed word', () => {
+    const error = failure(() => parseMonitorSpec('every 1h --bogus', ctx));
+    expect(error.message).toBe('Drumbeat could not read "--bogus" in "every 1h --bogus".');
+  });
+});
