@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return argv.length === 0 ? 2 : 0;
   }
-  if (argv[0] === '--version' || argv[0] === '-v') {
+  if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === '-V') {
     const manifest = new URL('../../package.json', import.meta.url);
     const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
     process.stdout.write(`drumbeat ${version}\n`);

@@ -172,8 +172,21 @@ export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpe
   return withClippedErrors(() => parseSpec(straightenQuotes(text.trim()), ctx));
 }
 
+// An option written with dashes, as on a command line: `--grace 5m` for `grace 5m`.
+const DASHED_OPTION = /(^|\s)(--?)(grace|max|tz|timezone|in)\b/i;
+const DASHED_OPTIONS = /(^|\s)--?(?=(grace|max|tz|timezone|in)\b)/gi;
+
 function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
   assertQuotesClosed(source);
+  const dashed = DASHED_OPTION.exec(source);
+  if (dashed) {
+    const option = dashed[3]!.toLowerCase();
+    throw new DrumbeatError(
+      'command_invalid',
+      `Options are words without dashes: write "${option}", not "${dashed[2]}${dashed[3]}".`,
+      source.replace(DASHED_OPTIONS, '$1'),
+    );
+  }
   const { schedule: scheduleText, options } = splitOptions(source);
   if (scheduleText.trim().length === 0) {
     throw new DrumbeatError(

@@ -59,21 +59,9 @@ function closestExample(source: string): string {
   return 'every 15 minutes, or every day at 2am';
 }
 
-const DASHED_OPTION = /^--?(grace|tz|timezone|max|in)\b/i;
-const DASHES = /(^|\s)--?(?=(grace|tz|timezone|max|in)\b)/gi;
-
 function unreadableRest(cursor: Cursor): DrumbeatError {
   const rest = cursor.rest();
   const whole = cursor.rest(0);
-  // Options such as grace and tz are plain words, so a dashed one, as on a command line, gets
-  // a message of its own.
-  if (DASHED_OPTION.test(rest)) {
-    const undashed = `${whole.slice(0, whole.length - rest.length)}${rest.replace(DASHES, '$1')}`;
-    return unreadableText(
-      `Drumbeat could not read "${rest}" in "${whole}": options are words without dashes.`,
-      undashed,
-    );
-  }
   return unreadableText(
     rest === whole
       ? `"${whole}" is not a schedule Drumbeat understands.`

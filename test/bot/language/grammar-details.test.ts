@@ -314,23 +314,24 @@ describe('parseUntil', () => {
 
 describe('options written with dashes', () => {
   it.each([
-    ['every 1h --grace 5m', '--grace 5m', 'every 1h grace 5m'],
+    ['every 1h --grace 5m', 'grace', '--grace', 'every 1h grace 5m'],
+    ['every day at 2am -tz Europe/Berlin', 'tz', '-tz', 'every day at 2am tz Europe/Berlin'],
     [
-      'every day at 2am -tz Europe/Berlin',
-      '-tz Europe/Berlin',
-      'every day at 2am tz Europe/Berlin',
+      'every 1 hour grace 5m --tz Europe/Berlin --max runtime 2h',
+      'tz',
+      '--tz',
+      'every 1 hour grace 5m tz Europe/Berlin max runtime 2h',
     ],
-    [
-      'every 1h --grace 5m --max runtime 2h',
-      '--grace 5m --max runtime 2h',
-      'every 1h grace 5m max runtime 2h',
-    ],
-  ])('says options take no dashes in %s', (text, rest, example) => {
+  ])('says options take no dashes in %s', (text, option, typed, example) => {
     const error = failure(() => parseMonitorSpec(text, ctx));
     expect(error.message).toBe(
-      `Drumbeat could not read "${rest}" in "${text}": options are words without dashes.`,
+      `Options are words without dashes: write "${option}", not "${typed}".`,
     );
     expect(error.example).toBe(example);
+  });
+
+  it('reads a range inside a quoted cron expression', () => {
+    expect(() => parseMonitorSpec('cron "0 3 * * 1-5" tz Europe/Berlin', ctx)).not.toThrow();
   });
 
   it('keeps the plain message for an unknown dashed word', () => {
