@@ -165,9 +165,16 @@ async function recordPing(
     case 'stored':
       sendText(context, req, res, 200, 'OK');
       return;
-    case 'not_found':
-      sendText(context, req, res, 404, 'not found');
+    case 'not_found': {
+      const { target } = parsed;
+      // A ping to a name with no monitor yet can create one with ?create=1, so the reason says so.
+      const reason =
+        target.kind === 'slug' && !target.create
+          ? 'not found: no monitor has this ping key and name; add ?create=1 to create it'
+          : 'not found';
+      sendText(context, req, res, 404, reason);
       return;
+    }
     case 'not_created':
       sendText(context, req, res, 403, `monitor not created: ${result.reason}`);
       return;

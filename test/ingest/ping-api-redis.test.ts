@@ -123,6 +123,9 @@ describe('ping API on Redis', () => {
     expect((await stack.store.get(named.id))?.monitor.state).toBe('up');
     const missing = await fetch(`${stack.baseUrl}/ping/${pingKey}/no-such-slug`);
     expect(missing.status).toBe(404);
+    expect(await missing.text()).toBe(
+      'not found: no monitor has this ping key and name; add ?create=1 to create it',
+    );
   });
 
   it('creates a monitor from a slug ping with create=1', async () => {

@@ -228,8 +228,17 @@ export class MonitorCommands {
   }
 
   async status(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const [name] = splitName(text, 'status nightly-invoices');
-    const monitor = await this.find(name, ctx);
+    const [name, rest] = splitName(text, 'status nightly-invoices');
+    const monitor = await this.find(name, ctx).catch((error: unknown) => {
+      if (!(error instanceof DrumbeatError) || rest === '') throw error;
+      // A name of several words, such as "my backup", most likely means the dashed one.
+      const joined = `${name}-${rest.toLowerCase().split(/\s+/).join('-')}`;
+      throw new DrumbeatError(
+        'monitor_not_found',
+        `There is no monitor named "${name}" here. A monitor name is one word, so "${rest}" was not read as part of it.`,
+        NAME_PATTERN.test(joined) ? `/drumbeat status ${joined}` : '/drumbeat list',
+      );
+    });
     const pings = await this.options.store.pings(monitor.id, 5);
     return statusReply(monitor, pings, await this.timezoneFor(ctx), ctx.now, this.pingUrl(monitor));
   }

@@ -115,6 +115,15 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'bad')).toBeNull();
   });
 
+  it('points out a status name of two words', async () => {
+    const reply = await core.run('status my backup', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe(
+      'There is no monitor named "my" here. A monitor name is one word, so "backup" was not read as part of it.',
+    );
+    expect(replyToText(reply)).toContain('Try: /drumbeat status my-backup');
+  });
+
   it('suggests only a valid joined name', async () => {
     const reply = await core.run('new bad na/me every 1 hour', owner);
     expect(reply.isError).toBe(true);
