@@ -185,6 +185,30 @@ function report(error: DrumbeatError, json: boolean, io: ExplainIo): void {
   if (error.example !== null) io.stderr.write(`For example: ${error.example}\n`);
 }
 
+/** Commands to copy, by option, for an option given without its value. */
+const OPTION_EXAMPLES: Record<string, string> = {
+  '--as': "npx drumbeat explain --as until 'tomorrow 9am'",
+  '--tz': 'npx drumbeat explain every day at 2am --tz Europe/Berlin',
+  '--from': 'npx drumbeat explain every day at 2am --from 2026-03-29T00:00',
+  '--count': 'npx drumbeat explain --count 10 every 15 minutes',
+};
+
+/** Turns a parseArgs error, which shows parseArgs's own syntax, into a usage error of explain. */
+function parseArgsError(message: string): DrumbeatError {
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) {
+    return usageError(
+      `"${unknown[1]}" is not an option of explain: it takes --as, --tz, --from, --count and --json.`,
+    );
+  }
+  const missing = /^Option '(--[a-z]+)[^']*' argument missing/.exec(message);
+  if (missing) {
+    const option = missing[1]!;
+    return usageError(`${option} needs a value.`, OPTION_EXAMPLES[option]);
+  }
+  return usageError(message);
+}
+
 /** Runs `drumbeat explain` with the arguments after `explain`; returns the exit status. */
 export async function runExplain(argv: string[], io: ExplainIo): Promise<number> {
   const json = argv.includes('--json');
@@ -206,7 +230,7 @@ export async function runExplain(argv: string[], io: ExplainIo): Promise<number>
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      report(usageError(error.message), json, io);
+      report(parseArgsError(error.message), json, io);
       return 2;
     }
     throw error;

@@ -108,6 +108,17 @@ export function parseDigestSchedule(text: string): DigestSchedule {
     }
   }
   const first = timeWords[0];
+  if (
+    cadence === 'daily' &&
+    first !== undefined &&
+    parseWeekday(first.replace(/s$/, '')) !== null
+  ) {
+    throw new DrumbeatError(
+      'command_invalid',
+      `A daily digest comes every day, so it takes no day: "${first}". For one day a week, use weekly.`,
+      `/drumbeat digest weekly ${rest.join(' ')}`,
+    );
+  }
   const timeNames = new Set(['noon', 'midnight']);
   if (cadence === 'weekly' && weekday === null && first && /^[a-z]+$/.test(first)) {
     if (!timeNames.has(first)) {

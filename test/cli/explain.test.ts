@@ -148,7 +148,8 @@ describe('explain rejections', () => {
     [['--count', '0', 'daily'], '--count must be a whole number from 1 to 100'],
     [['--tz', 'Mars/Base', 'daily'], '"Mars/Base" is not an IANA time zone.'],
     [['--from', 'yesterday', 'daily'], '--from "yesterday" is not an ISO-8601 time.'],
-    [['--bogus', 'daily'], "Unknown option '--bogus'"],
+    [['--bogus', 'daily'], '"--bogus" is not an option of explain: it takes --as, --tz,'],
+    [['daily', '--tz'], '--tz needs a value.'],
     [[], 'TEXT is missing'],
   ])('rejects bad arguments %j', async (argv, message) => {
     const result = await explain(...argv);
@@ -160,6 +161,7 @@ describe('explain rejections', () => {
     [[], 'npx drumbeat explain every weekday at 9:30am'],
     [['--as', 'maybe', 'daily'], "npx drumbeat explain --as until 'tomorrow 9am'"],
     [['--count', '0', 'daily'], 'npx drumbeat explain --count 10 every 15 minutes'],
+    [['daily', '--tz'], 'npx drumbeat explain every day at 2am --tz Europe/Berlin'],
   ])('gives a command to copy for %j', async (argv, example) => {
     const result = await explain(...argv);
     expect(result.stderr).toContain(`For example: ${example}\n`);

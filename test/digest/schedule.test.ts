@@ -24,7 +24,7 @@ describe('digest schedule text', () => {
     expect(parseDigestSchedule(text)).toEqual(expected);
   });
 
-  it.each(['sometimes', 'weekly at 25:00', 'daily 13pm', 'daily friday', 'off now'])(
+  it.each(['sometimes', 'weekly at 25:00', 'daily 13pm', 'off now'])(
     'rejects "%s" with an example',
     (text) => {
       let caught: unknown;
@@ -37,6 +37,20 @@ describe('digest schedule text', () => {
       expect((caught as DrumbeatError).example).toContain('/drumbeat digest weekly friday 4pm');
     },
   );
+
+  it('sends a daily digest with a day to weekly', () => {
+    let caught: unknown;
+    try {
+      parseDigestSchedule('daily monday 9am');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DrumbeatError);
+    expect((caught as DrumbeatError).message).toBe(
+      'A daily digest comes every day, so it takes no day: "monday". For one day a week, use weekly.',
+    );
+    expect((caught as DrumbeatError).example).toBe('/drumbeat digest weekly monday 9am');
+  });
 
   it('blames an unknown day, not the time', () => {
     expect(() => parseDigestSchedule('weekly funday 4pm')).toThrow(
