@@ -25,6 +25,9 @@ export const WEEKDAY_NAMES = [
   'Saturday',
 ];
 
+/** The times of day that `parseTimeOfDay` reads as words. */
+const TIME_WORDS = new Set(['noon', 'midnight']);
+
 const EXAMPLE =
   '/drumbeat digest weekly friday 4pm, /drumbeat digest daily 9am or /drumbeat digest off';
 
@@ -47,7 +50,9 @@ export function describeDigestSchedule(schedule: DigestSchedule): string {
   return `weekly on ${WEEKDAY_NAMES[schedule.weekday]} at ${at}`;
 }
 
-function parseWeekday(word: string): number | null {
+/** Returns the weekday a lowercase word names (`fri`, `friday`, `fridays`), 0 for Sunday, or null. */
+function parseWeekday(text: string): number | null {
+  const word = text.replace(/s$/, '');
   if (word.length < 3) return null;
   const index = WEEKDAY_NAMES.findIndex((name) => name.toLowerCase().startsWith(word));
   return index < 0 ? null : index;
@@ -100,7 +105,7 @@ export function parseDigestSchedule(text: string): DigestSchedule {
   const timeWords: string[] = [];
   for (const word of rest) {
     if (filler.has(word)) continue;
-    const day = parseWeekday(word.replace(/s$/, ''));
+    const day = parseWeekday(word);
     if (cadence === 'weekly' && day !== null && weekday === null && timeWords.length === 0) {
       weekday = day;
     } else {
@@ -108,26 +113,21 @@ export function parseDigestSchedule(text: string): DigestSchedule {
     }
   }
   const first = timeWords[0];
-  if (
-    cadence === 'daily' &&
-    first !== undefined &&
-    parseWeekday(first.replace(/s$/, '')) !== null
-  ) {
+  if (cadence === 'daily' && first !== undefined && parseWeekday(first) !== null) {
     throw new DrumbeatError(
       'command_invalid',
       `A daily digest comes every day, so it takes no day: "${first}". For one day a week, use weekly.`,
       `/drumbeat digest weekly ${rest.join(' ')}`,
     );
   }
-  const timeNames = new Set(['noon', 'midnight']);
-  if (cadence === 'weekly' && weekday === null && first && /^[a-z]+$/.test(first)) {
-    if (!timeNames.has(first)) {
-      throw new DrumbeatError(
-        'command_invalid',
-        `"${first}" is not a day of the week; write it like monday or fri.`,
-        EXAMPLE,
-      );
-    }
+  // In a weekly digest, a first word that is no time of day was meant as its day.
+  const isWord = first !== undefined && /^[a-z]+$/.test(first) && !TIME_WORDS.has(first);
+  if (cadence === 'weekly' && weekday === null && isWord) {
+    throw new DrumbeatError(
+      'command_invalid',
+      `"${first}" is not a day of the week; write it like monday or fri.`,
+      EXAMPLE,
+    );
   }
   const time =
     timeWords.length === 0 ? { hour: 9, minute: 0 } : parseTimeOfDay(timeWords.join(' '));

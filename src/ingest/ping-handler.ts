@@ -167,7 +167,7 @@ async function recordPing(
       return;
     case 'not_found': {
       const { target } = parsed;
-      // A ping to a name with no monitor yet can create one with ?create=1, so the reason says so.
+      // A ping to a name with no monitor yet can create one with ?create=1, so the reason names it.
       const reason =
         target.kind === 'slug' && !target.create
           ? 'not found: no monitor has this ping key and name; add ?create=1 to create it'

@@ -180,10 +180,8 @@ export class Deadlines {
    * The name, data and options of a deadline job, as `addJob` adds it and bulk loads copy it.
    * The data is empty, since the id contains the monitor id and the fire time.
    *
-   * BullMQ fires a delayed job at its timestamp plus its delay, and takes the timestamp from
-   * the clock when the job object is made. The job gets `now` as its timestamp, so that it fires
-   * at `fireAt` however long after `now` it is added: a re-arm after a round trip, or the last
-   * batch of a bulk load.
+   * BullMQ fires a delayed job at its timestamp plus its delay. The timestamp is `now`, not the
+   * clock when the job is made, so a job added late (after a round trip) still fires at `fireAt`.
    */
   static jobFor(monitorId: string, fireAt: number, now: number) {
     const data: DeadlineJobData = {};

@@ -81,7 +81,7 @@ describe('bench targets', () => {
     expect(row(rows, 'ping history per monitor').met).toBe(true);
   });
 
-  it('names the unmeasured round that warms the worker up', () => {
+  it('names the warm-up round', () => {
     const machine = {
       processors: 2,
       cpuModel: 'Test CPU',

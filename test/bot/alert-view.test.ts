@@ -163,7 +163,7 @@ describe('a failure after a hang', () => {
   });
 });
 
-describe('a job that fails again', () => {
+describe('repeated failures', () => {
   const firstAt = Date.UTC(2026, 2, 3, 9, 0);
   const failWith = (exitStatus: number | null): MonitorEvent => ({
     type: 'ping',
@@ -175,7 +175,7 @@ describe('a job that fails again', () => {
   const view = (monitor: Monitor) =>
     renderAlert(monitor, monitor.incident!, { timezone: 'UTC', now: firstAt + 180_000 });
 
-  it('keeps a single failure as it was', () => {
+  it('renders a single failure unchanged', () => {
     expect(view(once).title).toBe('backup failed with exit status 1');
     expect(view(once).fields).toEqual([
       { label: 'Failed at', value: 'today, 09:00 UTC' },

@@ -38,7 +38,7 @@ describe('digest schedule text', () => {
     },
   );
 
-  it('sends a daily digest with a day to weekly', () => {
+  it('rejects a day in a daily digest', () => {
     let caught: unknown;
     try {
       parseDigestSchedule('daily monday 9am');
@@ -52,7 +52,7 @@ describe('digest schedule text', () => {
     expect((caught as DrumbeatError).example).toBe('/drumbeat digest weekly monday 9am');
   });
 
-  it('blames an unknown day, not the time', () => {
+  it('rejects an unknown weekday', () => {
     expect(() => parseDigestSchedule('weekly funday 4pm')).toThrow(
       '"funday" is not a day of the week; write it like monday or fri.',
     );

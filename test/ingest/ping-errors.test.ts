@@ -51,7 +51,7 @@ describe('ping 404', () => {
     },
   );
 
-  it('says what may follow the token in a path too long', async () => {
+  it('explains extra path segments', async () => {
     const answer = await send(server.port, `/ping/${TOKEN}/start/now`);
 
     expect(answer.status).toBe(404);

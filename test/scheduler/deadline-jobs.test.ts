@@ -103,7 +103,7 @@ describe('deadline jobs', () => {
     expect(job!.timestamp + job!.opts.delay!).toBeLessThanOrEqual(dueAt + 1000);
   });
 
-  it('fires at the deadline however long after its clock reading the job is added', async () => {
+  it('fires at fireAt after a late add', async () => {
     const id = await createMonitor();
     // A caller that read the clock 5 s before the add, as a re-arm does before a slow round trip.
     const now = Date.now() - 5000;
@@ -115,7 +115,7 @@ describe('deadline jobs', () => {
     // BullMQ orders delayed jobs by fire time × 4096, plus a counter for jobs of the same ms.
     const score = Number(await redis.zscore(deadlines.queue.toKey('delayed'), jobId));
     expect(Math.floor(score / 4096)).toBe(dueAt + 1);
-    // The timestamp lives in the job's own field, not in the options it stores.
+    // The job keeps its timestamp in a field of its own, not in its stored options.
     expect(JSON.parse((await redis.hget(deadlines.queue.toKey(jobId), 'opts')) ?? '{}')).toEqual({
       delay: 60_001,
       attempts: 0,

@@ -123,7 +123,7 @@ describe('incident record', () => {
     expect(decodeIncident(JSON.stringify(failed.monitor.incident)).failedAt).toBe(1000);
   });
 
-  it('reads an incident stored before failures were counted', () => {
+  it('reads failures 0 in older incidents', () => {
     const failed = transition(monitorFixture(), { type: 'ping', ping: pingFixture('fail') }, 1000);
     const { failures, ...older } = failed.monitor.incident!;
     expect(failures).toBe(1);

@@ -231,7 +231,7 @@ export class MonitorCommands {
     const [name, rest] = splitName(text, 'status nightly-invoices');
     const monitor = await this.find(name, ctx).catch((error: unknown) => {
       if (!(error instanceof DrumbeatError) || rest === '') throw error;
-      // A name of several words, such as "my backup", most likely means the dashed one.
+      // A name of several words, such as "my backup", may mean the dashed one, so suggest it.
       const joined = `${name}-${rest.toLowerCase().split(/\s+/).join('-')}`;
       throw new DrumbeatError(
         'monitor_not_found',

@@ -173,8 +173,9 @@ export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpe
 }
 
 // An option written with dashes, as on a command line: `--grace 5m` for `grace 5m`.
-const DASHED_OPTION = /(^|\s)(--?)(grace|max|tz|timezone|in)\b/i;
-const DASHED_OPTIONS = /(^|\s)--?(?=(grace|max|tz|timezone|in)\b)/gi;
+const OPTION_WORDS = '(grace|max|tz|timezone|in)\\b';
+const DASHED_OPTION = new RegExp(`(^|\\s)(--?)${OPTION_WORDS}`, 'i');
+const DASHED_OPTIONS = new RegExp(`(^|\\s)--?(?=${OPTION_WORDS})`, 'gi');
 
 function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
   assertQuotesClosed(source);

@@ -115,7 +115,7 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'bad')).toBeNull();
   });
 
-  it('points out a status name of two words', async () => {
+  it('rejects a two-word status name', async () => {
     const reply = await core.run('status my backup', owner);
     expect(reply.isError).toBe(true);
     expect(reply.summary).toBe(

@@ -330,11 +330,11 @@ describe('options written with dashes', () => {
     expect(error.example).toBe(example);
   });
 
-  it('reads a range inside a quoted cron expression', () => {
+  it('reads a quoted cron range', () => {
     expect(() => parseMonitorSpec('cron "0 3 * * 1-5" tz Europe/Berlin', ctx)).not.toThrow();
   });
 
-  it('keeps the plain message for an unknown dashed word', () => {
+  it('keeps unknown dashed words unread', () => {
     const error = failure(() => parseMonitorSpec('every 1h --bogus', ctx));
     expect(error.message).toBe('Drumbeat could not read "--bogus" in "every 1h --bogus".');
   });
