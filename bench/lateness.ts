@@ -106,17 +106,16 @@ async function runRound(
   due: number,
   monitors: number,
 ): Promise<Omit<LatenessResult, 'workers'>> {
-  sink.clear();
   // The due instant leaves time to write the due monitors and their jobs before it.
   const dueAt = Date.now() + 2000 + Math.ceil(due / 5);
   const lastPingAt = dueAt - PERIOD_SECONDS * 1000 - GRACE_MS;
   const loaded = await loader.load(idleMonitorTemplate({ ...SHAPE, lastPingAt }), due, Date.now());
   if (Date.now() >= dueAt) throw new Error('loading the due monitors took past their deadline');
 
-  const dueIds = new Set(loaded.map((monitor) => monitor.id));
+  sink.expect(new Set(loaded.map((monitor) => monitor.id)));
   const waitUntil = dueAt + WAIT_AFTER_DUE_MS;
-  while (firstAlerts(sink, dueIds).size < due && Date.now() < waitUntil) await sleep(50);
-  return summarize(monitors, due, dueAt, firstAlerts(sink, dueIds));
+  while (sink.firstAlerts.size < due && Date.now() < waitUntil) await sleep(50);
+  return summarize(monitors, due, dueAt, sink.firstAlerts);
 }
 
 /**
@@ -128,17 +127,6 @@ async function markIngestUpSinceLongAgo(redis: BenchRedis, keyPrefix: string): P
   const key = new Keys(keyPrefix).ingestHeartbeat();
   await redis.client.hset(key, { upSince: String(Date.now() - 2 * 3_600_000) });
   await redis.client.hdel(key, 'gapFrom', 'gapTo');
-}
-
-/** The arrival time of the first alert of each due monitor. */
-function firstAlerts(sink: SlackSink, dueIds: Set<string>): Map<string, number> {
-  const first = new Map<string, number>();
-  for (const { monitorId, atMs } of sink.arrivals) {
-    if (monitorId !== null && dueIds.has(monitorId) && !first.has(monitorId)) {
-      first.set(monitorId, atMs);
-    }
-  }
-  return first;
 }
 
 function summarize(

@@ -7,14 +7,13 @@ import type { AddressInfo } from 'node:net';
 
 export const SINK_BOT_TOKEN = 'xoxb-bench-token';
 
-/** One `chat.postMessage` call: when its request arrived, and the monitor its alert is for. */
-export interface Arrival {
-  atMs: number;
-  monitorId: string | null;
-}
-
 export class SlackSink {
-  readonly arrivals: Arrival[] = [];
+  /**
+   * When the first alert (a `chat.postMessage` outside a thread) of each monitor that `expect`
+   * named arrived. It is kept as alerts arrive, so a round that waits for them scans nothing.
+   */
+  readonly firstAlerts = new Map<string, number>();
+  private expected: ReadonlySet<string> = new Set();
   private messageCount = 0;
 
   private constructor(
@@ -47,9 +46,10 @@ export class SlackSink {
     return sink;
   }
 
-  /** Forgets the arrivals so far, between runs. */
-  clear(): void {
-    this.arrivals.length = 0;
+  /** Forgets the alerts so far and collects the first alert of each of `monitorIds` from now on. */
+  expect(monitorIds: ReadonlySet<string>): void {
+    this.firstAlerts.clear();
+    this.expected = monitorIds;
   }
 
   async close(): Promise<void> {
@@ -66,7 +66,14 @@ export class SlackSink {
     if (method === 'chat.postMessage' || method === 'chat.update') {
       const channel = typeof args.channel === 'string' ? args.channel : 'C0';
       if (method === 'chat.postMessage' && args.thread_ts === undefined) {
-        this.arrivals.push({ atMs, monitorId: monitorIdOf(args.metadata) });
+        const monitorId = monitorIdOf(args.metadata);
+        if (
+          monitorId !== null &&
+          this.expected.has(monitorId) &&
+          !this.firstAlerts.has(monitorId)
+        ) {
+          this.firstAlerts.set(monitorId, atMs);
+        }
       }
       this.messageCount += 1;
       const ts = `${Math.floor(atMs / 1000)}.${String(this.messageCount).padStart(6, '0')}`;

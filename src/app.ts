@@ -25,6 +25,7 @@ import { Keys } from './store/keys.js';
 import { MonitorStore } from './store/monitors.js';
 import { checkRedisSettings } from './store/redis-settings.js';
 import { TeamStore } from './store/teams.js';
+import { coalesceWrites } from './store/write-coalescing.js';
 
 export interface AppOptions {
   config: Config;
@@ -61,18 +62,17 @@ export function maskRedisUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
-async function connectRedis(url: string, logger: Logger, autoPipelining: boolean): Promise<Redis> {
+async function connectRedis(url: string, logger: Logger, coalesce: boolean): Promise<Redis> {
   // Commands fail at once while Redis is unreachable, so a ping gets 503 instead of waiting.
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    // Commands made in the same turn of the event loop share one socket write. Deadline jobs
-    // running at once each make several, and the writes were a quarter of a worker's CPU.
-    // The ping path batches its writes already and measured a third more CPU per ping with
-    // this on, so a process that takes pings leaves it off.
-    enableAutoPipelining: autoPipelining,
   });
+  // Commands made in the same turn of the event loop share one socket write. Deadline jobs
+  // running at once each make several, and the writes were a quarter of a worker's CPU. The
+  // ping path batches its commands itself, so a process that takes pings is left as it was.
+  if (coalesce) coalesceWrites(redis);
   let lastError: Error | null = null;
   let wasReady = false;
   const logError = connectionErrorLog(logger, 'redis connection error');
