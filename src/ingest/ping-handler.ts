@@ -4,7 +4,12 @@ import type { PingInput } from '../domain/types.js';
 import { RepeatLimitedLog } from '../logger.js';
 import { readPingBody } from './ping-body.js';
 import { type ParsedPing, parsePingUrl } from './ping-parse.js';
-import { type PingRecorder, StoreStalledError, StoreUnavailableError } from './recorder.js';
+import {
+  type PingRecorder,
+  type PingTarget,
+  StoreStalledError,
+  StoreUnavailableError,
+} from './recorder.js';
 import { StallGuard } from './stall-guard.js';
 
 /** Default for the stored part of a ping body, in bytes. */
@@ -165,16 +170,9 @@ async function recordPing(
     case 'stored':
       sendText(context, req, res, 200, 'OK');
       return;
-    case 'not_found': {
-      const { target } = parsed;
-      // A ping to a name with no monitor yet can create one with ?create=1, so the reason names it.
-      const reason =
-        target.kind === 'slug' && !target.create
-          ? 'not found: no monitor has this ping key and name; add ?create=1 to create it'
-          : 'not found';
-      sendText(context, req, res, 404, reason);
+    case 'not_found':
+      sendText(context, req, res, 404, notFoundReason(parsed.target, result.unknownPingKey));
       return;
-    }
     case 'not_created':
       sendText(context, req, res, 403, `monitor not created: ${result.reason}`);
       return;
@@ -185,6 +183,19 @@ async function recordPing(
       return;
     }
   }
+}
+
+/**
+ * Builds the body of a 404. A known ping key with a new name gets the `?create=1` hint, and an
+ * unknown key a reason of its own, since `?create=1` cannot help it.
+ */
+function notFoundReason(target: PingTarget, unknownPingKey: boolean | undefined): string {
+  if (target.kind !== 'slug') return 'not found';
+  if (unknownPingKey) {
+    return "not found: no team has this ping key; /drumbeat pingkey shows your team's key";
+  }
+  if (target.create) return 'not found';
+  return 'not found: no monitor has this ping key and name; add ?create=1 to create it';
 }
 
 /** Builds the body of a 503: whether the ping may still be stored, and what to do. */
@@ -210,10 +221,12 @@ function logStoreFailure(
   parsed: ParsedPing,
   input: PingInput,
 ): void {
-  // The token is secret, so only the kind of target is logged.
+  // The token is secret, so only the kind of target is logged. A write to a Redis that stopped
+  // responding may still be applied, so its line does not claim that the ping was lost.
+  const message = error instanceof StoreStalledError ? 'ping may not be stored' : 'ping not stored';
   context.failureLog.run((suppressed) => {
     const fields = { err: error, target: parsed.target.kind, pingKind: input.kind, suppressed };
-    context.logger.error(fields, 'ping not stored');
+    context.logger.error(fields, message);
   });
 }
 

@@ -12,6 +12,7 @@ import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
 import { StoreUnavailableError } from './recorder.js';
 
 type NotCreated = Extract<RecordResult, { status: 'not_created' }>;
+type UnknownPingKey = { status: 'not_found'; unknownPingKey: true };
 
 export interface PingRateLimit {
   windowSeconds: number;
@@ -96,7 +97,7 @@ export class RedisPingRecorder implements PingRecorder {
   }
 
   /** Finds the id of the monitor a ping names, creating it for `?create=1` where it can. */
-  private async resolve(target: PingTarget): Promise<string | null | NotCreated> {
+  private async resolve(target: PingTarget): Promise<string | null | NotCreated | UnknownPingKey> {
     const { store, teams } = this.options;
     if (target.kind === 'token') {
       const cached = this.tokenCache.get(target.token);
@@ -106,7 +107,7 @@ export class RedisPingRecorder implements PingRecorder {
       return id;
     }
     const teamId = await teams.teamForPingKey(target.pingKey);
-    if (teamId === null) return null;
+    if (teamId === null) return { status: 'not_found', unknownPingKey: true };
     const id = await store.idForName(teamId, target.slug);
     if (id !== null || !target.create) return id;
     return this.createFromPing(teamId, target.slug);

@@ -7,7 +7,8 @@ export type PingTarget =
 
 export type RecordResult =
   | { status: 'stored' }
-  | { status: 'not_found' }
+  /** No monitor has the target. `unknownPingKey` is set when no team has a slug target's key. */
+  | { status: 'not_found'; unknownPingKey?: boolean }
   /** A `?create=1` ping whose monitor could not be created, with the cause in one line. */
   | { status: 'not_created'; reason: string }
   /** A ping past its monitor's limit of `maxPings` per window of `windowSeconds`. */

@@ -165,6 +165,14 @@ describe('Redis that stops answering', () => {
       'ping may not be stored: storage did not answer in time, retry later',
     );
     expect(Date.now() - started).toBeLessThan(10_000);
+    // A write to a frozen Redis may still be applied, so the log does not call the ping lost.
+    await waitFor(
+      () => (stack.logsMatching(/^ping (may )?not( be)? stored$/).length > 0 ? true : undefined),
+      5000,
+      'the log line of the ping',
+    );
+    expect(stack.logsMatching(/^ping may not be stored$/)).toHaveLength(1);
+    expect(stack.logsMatching(/^ping not stored$/)).toHaveLength(0);
 
     stack.redis.thaw();
     await waitFor(
@@ -172,5 +180,20 @@ describe('Redis that stops answering', () => {
       15_000,
       'a stored ping after Redis answers again',
     );
+  });
+
+  it('reports unready within one check timeout', { timeout: 30_000 }, async () => {
+    stack.redis.freeze();
+    try {
+      const started = Date.now();
+      const response = await fetch(`${stack.service.baseUrl}/readyz`);
+      const elapsed = Date.now() - started;
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { redis: string }).redis).toBe('unreachable');
+      // Each check waits at most 2 s, and they run side by side: one after the other took 4 s.
+      expect(elapsed).toBeLessThan(3500);
+    } finally {
+      stack.redis.thaw();
+    }
   });
 });

@@ -128,6 +128,17 @@ describe('ping API on Redis', () => {
     );
   });
 
+  it('names an unknown ping key', async () => {
+    const unknownKey = 'M9sAmmwwITLbzmvfjpvLHX';
+    for (const query of ['', '?create=1']) {
+      const response = await fetch(`${stack.baseUrl}/ping/${unknownKey}/backup${query}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe(
+        "not found: no team has this ping key; /drumbeat pingkey shows your team's key",
+      );
+    }
+  });
+
   it('creates a monitor from a slug ping with create=1', async () => {
     const pingKey = await stack.teams.ensurePingKey('cli:ping-api');
     await stack.teams.setDefaultChannel('cli:ping-api', 'cli', 'C9');
