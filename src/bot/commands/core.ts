@@ -6,6 +6,7 @@ import type { Monitor } from '../../domain/types.js';
 import type { MonitorEvents } from '../../scheduler/monitor-events.js';
 import type { MonitorStore } from '../../store/monitors.js';
 import type { TeamStore } from '../../store/teams.js';
+import { closestOf } from '../language/suggest.js';
 import { ALERT_ACTIONS, type AlertAction, type ReplyView } from '../views.js';
 import type { CommandContext, CommandHandler } from './context.js';
 import { MonitorCommands } from './monitor-commands.js';
@@ -26,6 +27,21 @@ export interface CommandCoreOptions {
 export const MAX_COMMAND_LENGTH = 1000;
 
 const SILENCE_BUTTON_MS = 3_600_000;
+// The command words a typo is checked against, one form of each command.
+const COMMAND_WORDS = [
+  'help',
+  'new',
+  'list',
+  'status',
+  'silence',
+  'unsilence',
+  'pause',
+  'resume',
+  'pingkey',
+  'delete',
+  'timezone',
+  'digest',
+];
 
 /** The platform-neutral `/drumbeat` command core. */
 export class CommandCore implements CommandHandler {
@@ -125,12 +141,14 @@ export class CommandCore implements CommandHandler {
           throw new DrumbeatError('command_invalid', 'Digests are not set up on this server.');
         }
         return this.options.digests.run(rest, ctx);
-      default:
+      default: {
+        const command = closestOf(verb, COMMAND_WORDS);
         throw new DrumbeatError(
           'command_invalid',
-          `"${verb}" is not a Drumbeat command.`,
-          '/drumbeat help',
+          `"${verb}" is not a Drumbeat command.${command ? ` Did you mean "${command}"?` : ''}`,
+          command ? `/drumbeat ${[command, rest].join(' ').trim()}` : '/drumbeat help',
         );
+      }
     }
   }
 

@@ -314,8 +314,10 @@ export class MonitorCommands {
 
   async timezone(text: string, ctx: CommandContext): Promise<ReplyView> {
     if (text.trim() === '') {
-      return reply(`This team's zone is ${await this.timezoneFor(ctx)}.`, [
-        section(['Change it with /drumbeat timezone Europe/Berlin']),
+      const current = await this.timezoneFor(ctx);
+      const example = current === 'Europe/Berlin' ? 'America/New_York' : 'Europe/Berlin';
+      return reply(`This team's zone is ${current}.`, [
+        section([`Change it with /drumbeat timezone ${example}`]),
       ]);
     }
     const zone = assertTimezone(text.trim());

@@ -86,9 +86,10 @@ function readZoneWords(cursor: Cursor): string {
       return reading.zone;
     }
   }
+  const rest = cursor.rest();
   throw new DrumbeatError(
     'timezone_invalid',
-    `"${cursor.rest()}" is not an IANA time zone.`,
+    rest === '' ? 'tz needs a time zone after it.' : `"${rest}" is not an IANA time zone.`,
     'tz Europe/Berlin, tz America/New_York, tz UTC',
   );
 }

@@ -107,11 +107,16 @@ function distance(a: string, b: string): number {
 
 /** Returns the vocabulary word closest to `word`, when it is close enough to be a typo. */
 export function closestWord(word: string): string | null {
-  if (!/^[a-z]{3,}$/.test(word) || VOCABULARY.includes(word)) return null;
+  return closestOf(word, VOCABULARY);
+}
+
+/** Returns the word of `candidates` closest to `word`, when it is close enough to be a typo. */
+export function closestOf(word: string, candidates: readonly string[]): string | null {
+  if (!/^[a-z]{3,}$/.test(word) || candidates.includes(word)) return null;
   const allowed = word.length > 5 ? 2 : 1;
   let best: string | null = null;
   let bestDistance = allowed + 1;
-  for (const candidate of VOCABULARY) {
+  for (const candidate of candidates) {
     const d = distance(word, candidate);
     if (d < bestDistance) {
       best = candidate;

@@ -306,6 +306,38 @@ describe('other commands', () => {
     const reply = await core.run('frobnicate x', owner);
     expect(reply.isError).toBe(true);
     expect(replyToText(reply)).toContain('/drumbeat help');
+    expect(replyToText(reply)).not.toContain('Did you mean');
+  });
+
+  it('suggests the command for a typo', async () => {
+    for (const [typo, command] of [
+      ['paus backup', 'pause backup'],
+      ['staus', 'status'],
+      ['Timezon UTC', 'timezone UTC'],
+    ] as const) {
+      const reply = await core.run(typo, owner);
+      expect(reply.isError).toBe(true);
+      expect(reply.summary).toContain(`Did you mean "${command.split(' ')[0]}"?`);
+      expect(replyToText(reply)).toContain(`Try: /drumbeat ${command}`);
+    }
+  });
+
+  it('shows the team zone with another zone to change to', async () => {
+    const ctx = { ...owner, teamId: 'slack:TZONE3' };
+    const zones = { 'Europe/Berlin': 'America/New_York', 'Asia/Tokyo': 'Europe/Berlin' };
+    for (const [zone, example] of Object.entries(zones)) {
+      await core.run(`timezone ${zone}`, ctx);
+      const zoneReply = replyToText(await core.run('timezone', ctx));
+      expect(zoneReply).toContain(`This team's zone is ${zone}.`);
+      expect(zoneReply).toContain(`Change it with /drumbeat timezone ${example}`);
+    }
+  });
+
+  it('asks for the zone after a bare tz', async () => {
+    const reply = await core.run('new tz-less every 5 minutes tz', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe('tz needs a time zone after it.');
+    expect(replyToText(reply)).toContain('tz Europe/Berlin');
   });
 
   it('rejects a command over the length cap', async () => {
