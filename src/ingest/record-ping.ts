@@ -34,7 +34,7 @@ const TOKEN_CACHE_SIZE = 100_000;
 // Monitors as this process last wrote them, about 1 KB each in memory. A ping whose monitor is
 // here is written with compare-and-set straight away, one round trip to Redis instead of two;
 // when another process changed the monitor since, the write fails and returns the new value.
-const MONITOR_CACHE_SIZE = 10_000;
+export const MONITOR_CACHE_SIZE = 10_000;
 
 /** Records pings in Redis and applies them to their monitors. */
 export class RedisPingRecorder implements PingRecorder {

@@ -81,6 +81,19 @@ describe('bench targets', () => {
     expect(row(rows, 'ping history per monitor').met).toBe(true);
   });
 
+  it('says when no ping can miss the cache', () => {
+    const spread = 'ping rate, 5,000 monitors, each ping to another';
+    const smokeRow = row(buildRows(options(['--smoke']), results(19_000)), spread);
+    expect(smokeRow.target).toBe(
+      "none: at 5,000 monitors every one fits the web process's cache, so no ping misses it",
+    );
+    const fullRow = row(
+      buildRows(options([]), results(19_000)),
+      'ping rate, 1,000,000 monitors, each',
+    );
+    expect(fullRow.target).toBe('none: shows the cost of cache misses');
+  });
+
   it('names the warm-up round', () => {
     const machine = {
       processors: 2,
