@@ -43,6 +43,15 @@ const COMMAND_WORDS = [
   'digest',
 ];
 
+/** Splits command text into its lowercased first word and the rest, with spaces collapsed. */
+function splitCommand(text: string): { verb: string; rest: string } {
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  const space = trimmed.indexOf(' ');
+  const verb = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+  const rest = space < 0 ? '' : trimmed.slice(space + 1);
+  return { verb, rest };
+}
+
 /** The platform-neutral `/drumbeat` command core. */
 export class CommandCore implements CommandHandler {
   private readonly monitors: MonitorCommands;
@@ -52,6 +61,20 @@ export class CommandCore implements CommandHandler {
   }
 
   async run(text: string, ctx: CommandContext): Promise<ReplyView> {
+    try {
+      return await this.runOrThrow(text, ctx);
+    } catch (error) {
+      const verb = splitCommand(text).verb;
+      this.options.logger.error({ err: error, teamId: ctx.teamId, verb }, 'command failed');
+      return errorReply(error);
+    }
+  }
+
+  /**
+   * Runs a command like `run`, but throws every error other than a user's mistake instead of
+   * logging it, for a caller that reports such errors itself, as the command line does.
+   */
+  async runOrThrow(text: string, ctx: CommandContext): Promise<ReplyView> {
     const maxLength = this.options.maxCommandLength ?? MAX_COMMAND_LENGTH;
     if (text.length > maxLength) {
       return errorReply(
@@ -61,17 +84,12 @@ export class CommandCore implements CommandHandler {
         ),
       );
     }
-    const trimmed = text.trim().replace(/\s+/g, ' ');
-    const space = trimmed.indexOf(' ');
-    const verb = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
-    const rest = space < 0 ? '' : trimmed.slice(space + 1);
+    const { verb, rest } = splitCommand(text);
     try {
       return await this.dispatch(verb, rest, ctx);
     } catch (error) {
-      if (!(error instanceof DrumbeatError)) {
-        this.options.logger.error({ err: error, teamId: ctx.teamId, verb }, 'command failed');
-      }
-      return errorReply(error);
+      if (error instanceof DrumbeatError) return errorReply(error);
+      throw error;
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../../src/bot/commands/context.js';
 import { CommandCore } from '../../../src/bot/commands/core.js';
 import { replyToText } from '../../../src/bot/text-reply.js';
@@ -350,6 +350,34 @@ describe('other commands', () => {
     const out = await text('', owner);
     expect(out).toContain('Commands:');
     expect(out).toContain('silence <name> for <duration>');
+  });
+});
+
+describe('unexpected errors', () => {
+  it('run replies with an apology', async () => {
+    const spy = vi.spyOn(store, 'listTeam').mockRejectedValueOnce(new Error('store broke'));
+    try {
+      const reply = await core.run('list', owner);
+      expect(reply.isError).toBe(true);
+      expect(reply.summary).toContain('Something went wrong on our side');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('runOrThrow rethrows unexpected errors', async () => {
+    const spy = vi.spyOn(store, 'listTeam').mockRejectedValueOnce(new Error('store broke'));
+    try {
+      await expect(core.runOrThrow('list', owner)).rejects.toThrow('store broke');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('runOrThrow replies to user mistakes', async () => {
+    const reply = await core.runOrThrow('status nosuch', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('There is no monitor named "nosuch"');
   });
 });
 
