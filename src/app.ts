@@ -24,6 +24,7 @@ import { DeliveryStore } from './store/deliveries.js';
 import { Keys } from './store/keys.js';
 import { MonitorStore } from './store/monitors.js';
 import { checkRedisSettings } from './store/redis-settings.js';
+import { maskRedisUrl } from './store/redis-url.js';
 import { TeamStore } from './store/teams.js';
 import { coalesceWrites } from './store/write-coalescing.js';
 
@@ -55,11 +56,6 @@ export class RedisSettingsError extends Error {
 /** A start failure whose message says all a user needs; it is logged without a stack. */
 export class StartupError extends Error {
   override readonly name = 'StartupError';
-}
-
-/** Hides the password of a Redis URL. */
-export function maskRedisUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
 async function connectRedis(url: string, logger: Logger, coalesce: boolean): Promise<Redis> {

@@ -1,19 +1,30 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CommandCore } from '../bot/commands/core.js';
+import { errorReply } from '../bot/commands/replies.js';
 import { replyToText } from '../bot/text-reply.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { Digests } from '../digest/digests.js';
-import { createLogger, logQueueErrors } from '../logger.js';
+import { createLogger } from '../logger.js';
 import { Deadlines } from '../scheduler/deadlines.js';
 import { IngestHeartbeat } from '../scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../scheduler/monitor-events.js';
 import { NotificationQueue } from '../scheduler/notifications.js';
 import { Keys } from '../store/keys.js';
 import { MonitorStore } from '../store/monitors.js';
+import { checkRedisSettings } from '../store/redis-settings.js';
+import { maskRedisUrl } from '../store/redis-url.js';
 import { TeamStore } from '../store/teams.js';
 import { runExplain } from './explain.js';
+import {
+  connectWithin,
+  createRedisClient,
+  describeRedisFailure,
+  isRedisFailure,
+  REDIS_RESPONSE_TIMEOUT_MS,
+  RedisTimeoutError,
+} from './redis-client.js';
 
 const USAGE = `Usage: drumbeat <command>
 
@@ -28,6 +39,9 @@ alerts are written to the log of the running service (npm start).
   drumbeat help            all commands
   drumbeat --version       the version of this Drumbeat
 `;
+
+/** The team of every monitor made on the command line. */
+const CLI_TEAM_ID = 'cli:local';
 
 const EXPLAIN_HELP = `
 On the command line only:
@@ -52,36 +66,70 @@ async function warnWithoutService(redis: Redis, keys: Keys): Promise<void> {
 /** Runs one chat command through the shared command core; returns the exit status. */
 async function runCommand(text: string): Promise<number> {
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
   const url = config.redisUrl ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  redis.on('error', () => {});
+  const redis = createRedisClient(url);
   try {
-    await redis.connect();
-  } catch {
+    await connectWithin(redis, REDIS_RESPONSE_TIMEOUT_MS);
+  } catch (error) {
     // Without this the client keeps reconnecting, and the command never exits.
     redis.disconnect();
-    process.stderr.write(
-      `Cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}. Start Drumbeat with npm start, or set REDIS_URL.\n`,
-    );
+    if (error instanceof RedisTimeoutError) {
+      process.stderr.write(`${describeRedisFailure(error, maskRedisUrl(url))}\n`);
+    } else {
+      process.stderr.write(
+        `Cannot reach Redis at ${maskRedisUrl(url)}. Start Drumbeat with npm start, or set REDIS_URL.\n`,
+      );
+    }
     return 1;
   }
+  try {
+    // The service does not start on a Redis that fails this check. It runs before any BullMQ
+    // queue is created, because BullMQ prints its own eviction warning for each queue.
+    const report = await checkRedisSettings(redis);
+    if (!report.ok) {
+      for (const problem of report.problems) {
+        process.stderr.write(`Cannot use Redis at ${maskRedisUrl(url)}. ${problem}\n`);
+      }
+      redis.disconnect();
+      return 1;
+    }
+    const status = await runWithQueues(redis, config, text);
+    await redis.quit();
+    return status;
+  } catch (error) {
+    redis.disconnect();
+    const message = describeRedisFailure(error, maskRedisUrl(url));
+    if (message === null) throw error;
+    process.stderr.write(`${message}\n`);
+    return 1;
+  }
+}
+
+/**
+ * Runs `text` through the command core, with the BullMQ queues it writes to on the one `redis`
+ * client, and prints the reply. Throws the Redis failures that `describeRedisFailure` describes.
+ */
+async function runWithQueues(redis: Redis, config: Config, text: string): Promise<number> {
+  const logger = createLogger({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn' });
   const keys = new Keys(config.keyPrefix);
-  const connection = { url, maxRetriesPerRequest: null };
   const store = new MonitorStore(redis, keys);
-  const deadlines = new Deadlines(connection, keys, store, logger);
-  const notifications = new NotificationQueue(connection, keys);
+  const deadlines = new Deadlines(redis, keys, store, logger);
+  const notifications = new NotificationQueue(redis, keys);
   const teams = new TeamStore(redis, keys);
-  const digests = new Digests({ redis, connection, keys, store, teams, logger, clock: Date.now });
-  logQueueErrors(logger, {
-    deadline: deadlines.queue,
-    notification: notifications.queue,
-    digest: digests.scheduler.queue,
+  const digests = new Digests({
+    redis,
+    connection: redis,
+    keys,
+    store,
+    teams,
+    logger,
+    clock: Date.now,
   });
+  // A queue's `error` events repeat the errors of the shared client, whose failed commands
+  // this command line reports itself. Without a listener, BullMQ prints each one with its stack.
+  for (const queue of [deadlines.queue, notifications.queue, digests.scheduler.queue]) {
+    queue.on('error', () => {});
+  }
   const events = new MonitorEvents(
     store,
     deadlines,
@@ -99,9 +147,9 @@ async function runCommand(text: string): Promise<number> {
     digests: digests.commands,
   });
   try {
-    const reply = await core.run(text, {
+    const reply = await core.runOrThrow(text, {
       platform: 'cli',
-      teamId: 'cli:local',
+      teamId: CLI_TEAM_ID,
       userId: `cli:${userInfo().username}`,
       channelId: 'log',
       now: Date.now(),
@@ -113,9 +161,18 @@ async function runCommand(text: string): Promise<number> {
     (reply.isError ? process.stderr : process.stdout).write(output);
     await warnWithoutService(redis, keys);
     return reply.isError ? 2 : 0;
+  } catch (error) {
+    if (!isRedisFailure(error)) {
+      // Any other error is logged with its stack, and the reply is the apology that chat gets.
+      logger.error({ err: error, teamId: CLI_TEAM_ID }, 'command failed');
+      process.stderr.write(replyToText(errorReply(error)));
+      return 2;
+    }
+    // Closed first, so closing the queues does not wait on a Redis that may not respond.
+    redis.disconnect();
+    throw error;
   } finally {
     await Promise.allSettled([deadlines.close(), notifications.close(), digests.close()]);
-    await redis.quit();
   }
 }
 

@@ -1,11 +1,13 @@
 // The `drumbeat` command line as a user runs it: `node bin/drumbeat.js` in a child process,
-// against the test Redis with a key prefix of its own.
+// against the test Redis with a key prefix of its own, or against a redis-server of the test's
+// own that is paused, full or set to evict keys.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PrivateRedis } from '../support/private-redis.js';
 import { connectTestRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -108,5 +110,90 @@ describe('drumbeat command line', () => {
     const badDay = await drumbeat(['digest', 'weekly', 'funday', '4pm'], env);
     expect(badDay.code).toBe(2);
     expect(badDay.stderr).toContain('"funday" is not a day of the week');
+  });
+});
+
+describe('drumbeat command line on a faulty Redis', () => {
+  let faulty: PrivateRedis | undefined;
+
+  afterEach(async () => {
+    faulty?.thaw();
+    await faulty?.destroy();
+    faulty = undefined;
+  });
+
+  it('exits 1 when Redis is paused', { timeout: 30_000 }, async () => {
+    faulty = await PrivateRedis.start();
+    faulty.freeze();
+    const url = `redis://:cli-secret-7f3a@127.0.0.1:${faulty.port}`;
+    const run = await drumbeat(['status', 'job1'], { REDIS_URL: url, DRUMBEAT_KEY_PREFIX: prefix });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `Redis at redis://***@127.0.0.1:${faulty.port} did not respond within 3 s. ` +
+        'Check that redis-server is running and not paused or overloaded, ' +
+        'or set REDIS_URL to another Redis, then try again.\n',
+    );
+    // About 1 s to load the command line, 3 s for the timeout, and room for a busy machine.
+    expect(run.elapsedMs).toBeLessThan(12_000);
+  });
+
+  it('exits 1 when writes stop mid-command', { timeout: 30_000 }, async () => {
+    faulty = await PrivateRedis.start();
+    const client = new Redis(faulty.url, { maxRetriesPerRequest: 1 });
+    try {
+      // Reads still work, so the command line connects and creates its BullMQ queues, and then
+      // its first write gets no response.
+      await client.call('CLIENT', 'PAUSE', '20000', 'WRITE');
+      const run = await drumbeat(['new', 'paused', 'every', '1', 'hour'], {
+        REDIS_URL: faulty.url,
+        DRUMBEAT_KEY_PREFIX: prefix,
+      });
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`Redis at ${faulty.url} did not respond within 3 s.`);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.elapsedMs).toBeLessThan(12_000);
+    } finally {
+      await client.call('CLIENT', 'UNPAUSE');
+      client.disconnect();
+    }
+  });
+
+  it('exits 1 when Redis is out of memory', { timeout: 30_000 }, async () => {
+    faulty = await PrivateRedis.start(['--maxmemory', '1']);
+    const run = await drumbeat(['new', 'oomjob', 'every', '1', 'hour'], {
+      REDIS_URL: faulty.url,
+      DRUMBEAT_KEY_PREFIX: prefix,
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `Redis at ${faulty.url} is out of memory (maxmemory reached) and rejected the ` +
+        "command's writes, so the command may not have finished. Raise maxmemory " +
+        '(CONFIG SET maxmemory, or maxmemory in redis.conf) or free memory in that Redis, ' +
+        'then run the command again.\n',
+    );
+  });
+
+  it('rejects an evicting maxmemory-policy', { timeout: 30_000 }, async () => {
+    faulty = await PrivateRedis.start(['--maxmemory-policy', 'allkeys-lru']);
+    const run = await drumbeat(['status', 'backup'], {
+      REDIS_URL: faulty.url,
+      DRUMBEAT_KEY_PREFIX: prefix,
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`Cannot use Redis at ${faulty.url}.`);
+    expect(lines[0]).toContain('maxmemory-policy is allkeys-lru');
+    expect(lines[0]).toContain('CONFIG SET maxmemory-policy noeviction');
+    // BullMQ warns about the policy for each queue it connects, so no queue may be created.
+    expect(run.stderr).not.toContain('IMPORTANT!');
   });
 });
