@@ -61,6 +61,25 @@ function parseAfterName(name: string, rest: string, context: LanguageContext): M
   }
 }
 
+/**
+ * Returns the error of a `new` command with its example made a whole command to copy. Examples
+ * of the text after the name, one or more joined by ", or ", each get `new <name>` before them.
+ * Examples of a time zone alone stay as they are.
+ */
+function withWholeCommand(error: unknown, name: string): unknown {
+  if (!(error instanceof DrumbeatError) || error.example === null) return error;
+  const { code, example } = error;
+  if (example.startsWith('tz ')) return error;
+  let whole: string;
+  if (example.startsWith('new ')) whole = `/drumbeat ${example}`;
+  else if (code === 'name_invalid') whole = `/drumbeat new ${example}`;
+  else {
+    const texts = example.split(', or ');
+    whole = texts.map((text) => `/drumbeat new ${name} ${text}`).join(', or ');
+  }
+  return new DrumbeatError(code, error.message, whole);
+}
+
 function checkDuration(label: string, ms: number | null): void {
   if (ms === null) return;
   if (ms < MIN_GRACE_MS || ms > MAX_GRACE_MS) {
@@ -125,7 +144,12 @@ export class MonitorCommands {
     const usage = 'new nightly-invoices every 1 hour grace 10 minutes';
     const [name, rest] = splitName(text, usage);
     const teamZone = await this.timezoneFor(ctx);
-    const spec = parseAfterName(name, rest, { timezone: teamZone, now: ctx.now });
+    let spec: MonitorSpec;
+    try {
+      spec = parseAfterName(name, rest, { timezone: teamZone, now: ctx.now });
+    } catch (error) {
+      throw withWholeCommand(error, name);
+    }
     checkDuration('grace', spec.graceMs);
     checkDuration('max runtime', spec.maxRuntimeMs);
     const channelId = await this.resolveChannel(spec.channel, ctx);

@@ -85,8 +85,10 @@ function sectionTexts(section: ReplySection): string[] {
   return lines;
 }
 
-// An example of `new` in a reply: after "Try: ", or after /drumbeat.
-const NEW_EXAMPLE = /(^Try: |\/drumbeat )new ([a-z0-9][a-z0-9._-]*) (.+)$/;
+// An example of `new` in a reply: after "Try: ", or after /drumbeat. It ends at the line's end
+// or where the next of several examples, joined by ", or ", starts.
+const NEW_EXAMPLE =
+  /(^Try: |\/drumbeat )new ([a-z0-9][a-z0-9._-]*) (.+?)(?=, or \/drumbeat new |$)/g;
 
 /**
  * Rewrites an example of `new` in a reply, written as the text typed after /drumbeat in Slack,
@@ -95,11 +97,10 @@ const NEW_EXAMPLE = /(^Try: |\/drumbeat )new ([a-z0-9][a-z0-9._-]*) (.+)$/;
  * schedule option as it reads Slack's text, so options such as grace can stay in it.
  */
 export function discordExample(line: string): string {
-  const match = NEW_EXAMPLE.exec(line);
-  if (match === null) return line;
-  const [, prefix, name, schedule] = match;
-  const lead = prefix === 'Try: ' ? 'Try: ' : '';
-  return `${line.slice(0, match.index)}${lead}/drumbeat new name:${name} schedule:${schedule}`;
+  return line.replace(NEW_EXAMPLE, (_match, prefix: string, name: string, schedule: string) => {
+    const lead = prefix === 'Try: ' ? 'Try: ' : '';
+    return `${lead}/drumbeat new name:${name} schedule:${schedule}`;
+  });
 }
 
 /** Joins texts with newlines into as few strings of at most `maxLength` as they fit. */

@@ -111,7 +111,7 @@ describe('new', () => {
     const reply = await core.run('new bad name every 1 hour grace 5m', owner);
     expect(reply.isError).toBe(true);
     expect(reply.summary).toContain('A monitor name is one word, so the name here is "bad"');
-    expect(replyToText(reply)).toContain('Try: bad-name every 1 hour grace 5m');
+    expect(replyToText(reply)).toContain('Try: /drumbeat new bad-name every 1 hour grace 5m');
     expect(await store.idForName(owner.teamId, 'bad')).toBeNull();
   });
 
@@ -129,7 +129,7 @@ describe('new', () => {
     expect(reply.isError).toBe(true);
     expect(reply.summary).toContain('A monitor name is one word, so the name here is "bad"');
     expect(reply.summary).toContain('Use up to 64 letters, digits, dots, dashes or underscores');
-    expect(replyToText(reply)).toContain('Try: nightly-invoices every 1 hour');
+    expect(replyToText(reply)).toContain('Try: /drumbeat new nightly-invoices every 1 hour');
     expect(replyToText(reply)).not.toContain('bad-na/me');
   });
 
@@ -142,7 +142,24 @@ describe('new', () => {
   it('rejects a missing schedule with an example', async () => {
     const reply = await core.run('new no-schedule', owner);
     expect(reply.isError).toBe(true);
-    expect(replyToText(reply)).toContain('Try:');
+    expect(replyToText(reply)).toContain('Try: /drumbeat new backup every 1 hour grace 10 minutes');
+  });
+
+  it('gives whole commands as examples', async () => {
+    const cases = [
+      ['new backup evry day', 'Try: /drumbeat new backup every day'],
+      [
+        'new backup every blah',
+        'Try: /drumbeat new backup every 15 minutes, or /drumbeat new backup every day at 2am',
+      ],
+      ['new backup every day --grace 5m', 'Try: /drumbeat new backup every day grace 5m'],
+      ['new backup every day tz Mars/Base', 'Try: tz Europe/Berlin, tz America/New_York, tz UTC'],
+    ] as const;
+    for (const [command, example] of cases) {
+      const reply = await core.run(command, owner);
+      expect(reply.isError).toBe(true);
+      expect(replyToText(reply)).toContain(example);
+    }
   });
 
   it("adopts the creator's zone for a team without one", async () => {

@@ -89,6 +89,15 @@ describe('examples of new', () => {
     );
   });
 
+  it('rewrite each of several examples', () => {
+    expect(
+      discordExample('Try: /drumbeat new backup every 15 minutes, or /drumbeat new backup daily'),
+    ).toBe(
+      'Try: /drumbeat new name:backup schedule:every 15 minutes, or ' +
+        '/drumbeat new name:backup schedule:daily',
+    );
+  });
+
   it('leave other lines as they are', () => {
     for (const line of [
       'Try: every day at 9am tz America/Los_Angeles',
