@@ -154,7 +154,22 @@ export function shownOutput(body: string | null): string | null {
   if (body === null) return null;
   const lines = body.replaceAll('\r\n', '\n');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced.
-  return lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+  const shown = lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+  return looksBinary(shown) ? BINARY_NOTE : shown;
+}
+
+// Output at least this long, with at least this share of characters that could not be shown,
+// is binary, such as an archive or an image that a job sent by mistake. Text with colour codes
+// stays well below the share: about one character in ten is an escape.
+const BINARY_MIN_LENGTH = 64;
+const BINARY_UNREADABLE_SHARE = 0.3;
+const BINARY_NOTE = '(binary output, not shown)';
+
+function looksBinary(shown: string): boolean {
+  if (shown.length < BINARY_MIN_LENGTH) return false;
+  let unreadable = 0;
+  for (const character of shown) if (character === '\ufffd') unreadable += 1;
+  return unreadable >= shown.length * BINARY_UNREADABLE_SHARE;
 }
 
 /** Builds the text of a follow-up in an alert's thread. */

@@ -28,6 +28,19 @@ describe('shownOutput', () => {
   it('passes null through', () => {
     expect(shownOutput(null)).toBeNull();
   });
+
+  it('hides binary output', () => {
+    const bytes = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37 + 128) % 256));
+    const decoded = bytes.toString('utf8');
+    expect(shownOutput(decoded)).toBe('(binary output, not shown)');
+  });
+
+  it('shows text with colour codes', () => {
+    const coloured = '\u001b[31mERROR\u001b[0m backup of /var/db failed: disk full\n'.repeat(3);
+    const shown = shownOutput(coloured);
+    expect(shown).toContain('backup of /var/db failed: disk full');
+    expect(shown).not.toContain('binary output');
+  });
 });
 
 describe('renderAlert output', () => {
