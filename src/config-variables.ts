@@ -40,7 +40,11 @@ export const envSchema = z.object({
     .refine((value) => !value.includes('?') && !value.includes('#'))
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // The path, when there is one, is the database number.
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .refine((value) => URL.canParse(value) && /^\/?(\d+)?$/.test(new URL(value).pathname))
+    .optional(),
   SLACK_SIGNING_SECRET: noWhitespace.optional(),
   SLACK_BOT_TOKEN: noWhitespace.startsWith('xoxb-').optional(),
   SLACK_APP_TOKEN: noWhitespace.startsWith('xapp-').optional(),
@@ -102,7 +106,8 @@ const HELP: Record<VariableName, VariableHelp> = {
     example: 'https://drumbeat.example.com',
   },
   REDIS_URL: {
-    expected: 'a redis:// or rediss:// URL',
+    expected:
+      'a redis:// or rediss:// URL, with a port from 1 to 65535 and at most a database number after it',
     example: 'redis://127.0.0.1:6379',
     show: showWithoutCredentials,
   },
@@ -170,7 +175,12 @@ const HELP: Record<VariableName, VariableHelp> = {
 export const VARIABLES = Object.keys(HELP) as VariableName[];
 
 function showWithoutCredentials(value: string): string {
-  if (!URL.canParse(value)) return hideSecret(value);
+  // A value that is no URL is shown only when it starts like one and has no user part, where a
+  // password would be: anything else may be a secret pasted into the wrong variable.
+  if (!URL.canParse(value)) {
+    const startsLikeUrl = /^rediss?:\/\//.test(value) && !value.includes('@');
+    return startsLikeUrl ? JSON.stringify(value) : hideSecret(value);
+  }
   const url = new URL(value);
   if (url.password === '') return JSON.stringify(value);
   url.password = '***';

@@ -241,6 +241,22 @@ describe('loadConfig secrets', () => {
     const message = problemFor({ REDIS_URL: 'hunter2' }, 'REDIS_URL').message;
     expect(message).not.toContain('hunter2');
   });
+
+  it('shows a REDIS_URL with a bad port or path', () => {
+    for (const url of ['redis://127.0.0.1:99999', 'redis://127.0.0.1:6379/abc']) {
+      const message = problemFor({ REDIS_URL: url }, 'REDIS_URL').message;
+      expect(message).toContain(`got "${url}"`);
+      expect(message).toContain('a port from 1 to 65535 and at most a database number');
+    }
+    const secret = problemFor({ REDIS_URL: 'redis://u:hunter2@h:99999' }, 'REDIS_URL').message;
+    expect(secret).not.toContain('hunter2');
+  });
+
+  it('accepts a REDIS_URL with a database number', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe(
+      'redis://127.0.0.1:6379/2',
+    );
+  });
 });
 
 describe('loadConfig variables that go together', () => {

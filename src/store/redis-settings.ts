@@ -119,11 +119,33 @@ function findWarnings(info: RedisSettingsInfo): string[] {
 }
 
 /**
+ * Returns the problem of a database number that this Redis does not have, or null. ioredis
+ * selects the database of the URL when it connects, but when Redis rejects the SELECT it only
+ * emits an error and goes on in database 0, where the commands would then go.
+ */
+async function databaseProblem(redis: RedisClient): Promise<string | null> {
+  const db = 'db' in redis.options ? (redis.options.db ?? 0) : 0;
+  if (db === 0) return null;
+  try {
+    await redis.select(db);
+    return null;
+  } catch (error) {
+    if (!(error instanceof Error && /DB index is out of range/i.test(error.message))) throw error;
+    return (
+      `REDIS_URL selects database ${db}, which this Redis does not have. Use a database ` +
+      'number below its databases setting (16 unless changed), or leave the number out for 0.'
+    );
+  }
+}
+
+/**
  * Reads the Redis settings Drumbeat depends on and reports what is wrong. A policy that evicts
- * keys or a Redis older than 6.2 is a problem, and persistence that is off is a warning.
+ * keys, a Redis older than 6.2 or a database number it does not have is a problem, and
+ * persistence that is off is a warning.
  */
 export async function checkRedisSettings(redis: RedisClient): Promise<RedisSettingsReport> {
+  const database = await databaseProblem(redis);
   const info = await readSettings(redis);
-  const problems = findProblems(info);
+  const problems = database === null ? findProblems(info) : [database, ...findProblems(info)];
   return { ok: problems.length === 0, problems, warnings: findWarnings(info), info };
 }

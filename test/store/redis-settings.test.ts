@@ -125,6 +125,34 @@ describe('checkRedisSettings on a private Redis', () => {
   });
 });
 
+describe('checkRedisSettings and the database number', () => {
+  it('reports a database this Redis does not have', async () => {
+    // ioredis goes on in database 0 when Redis rejects the URL's SELECT at connect.
+    const client = new Redis('redis://127.0.0.1:6379/99', { maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    try {
+      const report = await checkRedisSettings(client);
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toBe(
+        'REDIS_URL selects database 99, which this Redis does not have. Use a database number ' +
+          'below its databases setting (16 unless changed), or leave the number out for 0.',
+      );
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('accepts a database this Redis has', async () => {
+    const client = new Redis('redis://127.0.0.1:6379/3', { maxRetriesPerRequest: 1 });
+    try {
+      const report = await checkRedisSettings(client);
+      expect(report.problems.filter((problem) => problem.includes('database'))).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
 describe('compareVersions', () => {
   it('compares each part as a number', () => {
     expect(compareVersions('6.10.0', MIN_REDIS_VERSION)).toBeGreaterThan(0);
