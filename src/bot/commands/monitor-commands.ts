@@ -344,7 +344,15 @@ export class MonitorCommands {
         section([`Change it with /drumbeat timezone ${example}`]),
       ]);
     }
-    const zone = assertTimezone(text.trim());
+    let zone: string;
+    try {
+      zone = assertTimezone(text.trim());
+    } catch (error) {
+      // The zone's examples are written as the tz option of new, which this command does not take.
+      if (!(error instanceof DrumbeatError) || error.example === null) throw error;
+      const example = error.example.replace(/\btz /g, '/drumbeat timezone ');
+      throw new DrumbeatError(error.code, error.message, example);
+    }
     await this.options.teams.setTimezone(ctx.teamId, zone);
     return reply(
       `This team's zone is now ${zone}. Times are shown in it, and new schedules use it.`,

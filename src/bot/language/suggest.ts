@@ -118,7 +118,9 @@ export function closestOf(word: string, candidates: readonly string[]): string |
   let bestDistance = allowed + 1;
   for (const candidate of candidates) {
     const d = distance(word, candidate);
-    if (d < bestDistance) {
+    // Of two words as close, the one with the same last letter wins: "minuts" is "minutes".
+    const sameEnd = candidate.at(-1) === word.at(-1) && best?.at(-1) !== word.at(-1);
+    if (d < bestDistance || (d === bestDistance && sameEnd)) {
       best = candidate;
       bestDistance = d;
     }

@@ -40,6 +40,12 @@ function readEnd(source: string, now: number, timezone: string): TimeReading {
   if (source === '') {
     throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLE);
   }
+  const bareWord = /^(for|until|till|til|'til|untill|to)$/i.exec(source);
+  if (bareWord !== null) {
+    const [, word] = bareWord;
+    const needed = word!.toLowerCase() === 'for' ? 'a duration' : 'a time';
+    throw new DrumbeatError('time_invalid', `"${word}" needs ${needed} after it.`, UNTIL_EXAMPLE);
+  }
   return readTime(untilMatch?.[1] ?? source, now, timezone);
 }
 

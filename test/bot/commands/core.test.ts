@@ -317,6 +317,8 @@ describe('other commands', () => {
     const bad = await core.run('timezone Mars/Olympus', ctx);
     expect(bad.isError).toBe(true);
     expect(bad.summary).toContain('"Mars/Olympus" is not an IANA time zone');
+    expect(replyToText(bad)).toContain('Try: /drumbeat timezone Europe/Berlin');
+    expect(replyToText(bad)).not.toContain('tz ');
   });
 
   it('answers an unknown verb with the help hint', async () => {

@@ -182,6 +182,9 @@ describe('parseSchedule errors', () => {
     expect(error.example).toBe('every monday at 9am');
     expect(closestWord('wekly')).toBe('weekly');
     expect(closestWord('weekly')).toBeNull();
+    // "minute" and "minutes" are as close; the plural keeps the plural.
+    expect(closestWord('minuts')).toBe('minutes');
+    expect(closestWord('minte')).toBe('minute');
   });
 
   it('does not correct a word that was read and rejected', () => {
@@ -303,6 +306,11 @@ describe('parseUntil', () => {
   it('moves a weekday named on that day a week ahead', () => {
     const reading = parseUntil('until wednesday 9am', ctx);
     expect(new Date(reading.until).toISOString()).toBe('2025-06-18T09:00:00.000Z');
+  });
+
+  it('asks for what follows a bare for or until', () => {
+    expect(failure(() => parseUntil('for', ctx)).message).toBe('"for" needs a duration after it.');
+    expect(failure(() => parseUntil('until', ctx)).message).toBe('"until" needs a time after it.');
   });
 
   it('rejects a silence of no time', () => {
