@@ -25,6 +25,11 @@ export function createRedisClient(url: string): Redis {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     commandTimeout: REDIS_RESPONSE_TIMEOUT_MS,
+    // ioredis 5.11's disconnect() half-closes the socket and destroys it only after
+    // disconnectTimeout (2000 ms by default). A paused Redis never closes its side, so the
+    // command line exited 2 s after its message. With 0 the socket is destroyed at the next
+    // timer tick, and replies still pending are dropped, as disconnect() documents.
+    disconnectTimeout: 0,
   });
   // Failures reach the command line as rejected commands, which it reports.
   redis.on('error', () => {});

@@ -18,6 +18,8 @@ interface Run {
   stdout: string;
   stderr: string;
   elapsedMs: number;
+  /** Time from the start to the first output on stderr, or null without any. */
+  firstStderrMs: number | null;
 }
 
 /** Runs the command line with `args`; kills it and fails after 20 s. */
@@ -30,10 +32,12 @@ function drumbeat(args: string[], env: Record<string, string>): Promise<Run> {
   });
   let stdout = '';
   let stderr = '';
+  let firstStderrMs: number | null = null;
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8');
   });
   child.stderr.on('data', (chunk: Buffer) => {
+    firstStderrMs ??= Date.now() - started;
     stderr += chunk.toString('utf8');
   });
   return new Promise((resolve, reject) => {
@@ -41,9 +45,10 @@ function drumbeat(args: string[], env: Record<string, string>): Promise<Run> {
       child.kill('SIGKILL');
       reject(new Error(`drumbeat ${args.join(' ')} still ran after ${TIMEOUT_MS} ms`));
     }, TIMEOUT_MS);
-    child.once('exit', (code) => {
+    // 'close' comes after 'exit' once stdout and stderr have ended, so both are complete.
+    child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsedMs: Date.now() - started });
+      resolve({ code, stdout, stderr, elapsedMs: Date.now() - started, firstStderrMs });
     });
   });
 }
@@ -137,6 +142,19 @@ describe('drumbeat command line on a faulty Redis', () => {
     );
     // About 1 s to load the command line, 3 s for the timeout, and room for a busy machine.
     expect(run.elapsedMs).toBeLessThan(12_000);
+  });
+
+  it('exits right after the paused-Redis message', { timeout: 30_000 }, async () => {
+    faulty = await PrivateRedis.start();
+    faulty.freeze();
+    const run = await drumbeat(['list'], { REDIS_URL: faulty.url, DRUMBEAT_KEY_PREFIX: prefix });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('did not respond within 3 s.');
+    expect(run.firstStderrMs).not.toBeNull();
+    // ioredis keeps a half-closed socket for its disconnectTimeout, 2 s by default, which a
+    // paused Redis never closes. The limit leaves room for a busy machine.
+    expect(run.elapsedMs - run.firstStderrMs!).toBeLessThan(1500);
   });
 
   it('exits 1 when writes stop mid-command', { timeout: 30_000 }, async () => {
