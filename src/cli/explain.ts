@@ -10,6 +10,7 @@ import {
 import { DrumbeatError } from '../domain/errors.js';
 import { wallTimeToInstant } from '../domain/local-time.js';
 import { nextRuns } from '../domain/schedule.js';
+import { describeGlobExpansion } from './shell-glob.js';
 
 // `drumbeat explain`: a dry run of the schedule grammar. It prints how Drumbeat reads a
 // schedule or the end of a silence and when runs are expected, and creates nothing.
@@ -18,6 +19,8 @@ export interface ExplainIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   now: () => number;
+  /** The names in the current directory, to detect a `*` that the shell expanded. */
+  directoryEntries: () => string[];
 }
 
 export const EXPLAIN_USAGE = `Usage: npx drumbeat explain [--as schedule|until] [--tz ZONE] [--from ISO-TIME] [--count N] [--json] TEXT
@@ -217,6 +220,8 @@ export async function runExplain(argv: string[], io: ExplainIo): Promise<number>
     return 0;
   }
   try {
+    const globMessage = describeGlobExpansion(['explain', ...argv], io.directoryEntries());
+    if (globMessage !== null) throw new DrumbeatError('command_invalid', globMessage);
     explain(readOptions(argv, io.now()), io);
     return 0;
   } catch (error) {

@@ -25,6 +25,7 @@ import {
   REDIS_RESPONSE_TIMEOUT_MS,
   RedisTimeoutError,
 } from './redis-client.js';
+import { currentDirectoryEntries, describeGlobExpansion } from './shell-glob.js';
 
 const USAGE = `Usage: drumbeat <command>
 
@@ -193,7 +194,14 @@ async function main(argv: string[]): Promise<number> {
       stdout: process.stdout,
       stderr: process.stderr,
       now: Date.now,
+      directoryEntries: currentDirectoryEntries,
     });
+  }
+  // Checked before connecting, so a command that the shell expanded never reaches Redis.
+  const globMessage = describeGlobExpansion(argv, currentDirectoryEntries());
+  if (globMessage !== null) {
+    process.stderr.write(`${globMessage}\n`);
+    return 2;
   }
   try {
     return await runCommand(argv.join(' '));

@@ -3,7 +3,9 @@
 // own that is paused, full or set to evict keys.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +24,11 @@ interface Run {
   firstStderrMs: number | null;
 }
 
-/** Runs the command line with `args`; kills it and fails after 20 s. */
-function drumbeat(args: string[], env: Record<string, string>): Promise<Run> {
+/** Runs the command line with `args` in `cwd`; kills it and fails after 20 s. */
+function drumbeat(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Run> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['bin/drumbeat.js', ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [join(ROOT, 'bin/drumbeat.js'), ...args], {
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -115,6 +117,39 @@ describe('drumbeat command line', () => {
     const badDay = await drumbeat(['digest', 'weekly', 'funday', '4pm'], env);
     expect(badDay.code).toBe(2);
     expect(badDay.stderr).toContain('"funday" is not a day of the week');
+  });
+
+  it('shows unquoted cron quoted', { timeout: 60_000 }, async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'drumbeat-glob-'));
+    try {
+      writeFileSync(join(folder, 'Procfile'), '');
+      writeFileSync(join(folder, 'README.md'), '');
+      mkdirSync(join(folder, 'bench'));
+      // The words that the shell passes for `0 3 * * *` in this folder.
+      const star = ['Procfile', 'README.md', 'bench'];
+      const cron = ['0', '3', ...star, ...star, ...star];
+      const cause =
+        'The shell replaced * with the names of the files in the current directory ' +
+        '(Procfile, README.md, bench), so Drumbeat received file names in place of the cron text.';
+      // Redis at port 1 refuses connections, so a command that reached it would exit 1.
+      const noRedis = { REDIS_URL: 'redis://127.0.0.1:1', DRUMBEAT_KEY_PREFIX: prefix };
+
+      const created = await drumbeat(['new', 'z3', ...cron], noRedis, folder);
+      expect(created.code).toBe(2);
+      expect(created.stdout).toBe('');
+      expect(created.stderr).toBe(
+        `${cause} Put the cron text in single quotes: npx drumbeat new z3 '0 3 * * *'\n`,
+      );
+
+      const explained = await drumbeat(['explain', ...cron], noRedis, folder);
+      expect(explained.code).toBe(2);
+      expect(explained.stdout).toBe('');
+      expect(explained.stderr).toBe(
+        `drumbeat explain: ${cause} Put the cron text in single quotes: npx drumbeat explain '0 3 * * *'\n`,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,15 +3,21 @@ import { runExplain } from '../../src/cli/explain.js';
 
 const NOW = Date.parse('2025-06-11T15:00:00Z');
 
-async function explain(...argv: string[]) {
+/** Runs explain with `argv` as if in a directory that contains `entries`. */
+async function explainIn(entries: string[], argv: string[]) {
   let stdout = '';
   let stderr = '';
   const status = await runExplain(argv, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     now: () => NOW,
+    directoryEntries: () => entries,
   });
   return { status, stdout, stderr };
+}
+
+async function explain(...argv: string[]) {
+  return explainIn([], argv);
 }
 
 describe('explain --json for schedules', () => {
@@ -282,5 +288,44 @@ describe('explain text output', () => {
     const result = await explain('--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Usage: npx drumbeat explain [--as schedule|until]');
+  });
+});
+
+describe('explain with cron the shell expanded', () => {
+  const entries = ['README.md', 'bin', 'src', '.env'];
+  const star = ['README.md', 'bin', 'src'];
+
+  it('shows the quoted command on stderr', async () => {
+    const result = await explainIn(entries, [
+      '--tz',
+      'Europe/Berlin',
+      '0',
+      '3',
+      ...star,
+      ...star,
+      '1-5',
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'drumbeat explain: The shell replaced * with the names of the files in the current ' +
+        'directory (README.md, bin, src), so Drumbeat received file names in place of the ' +
+        "cron text. Put the cron text in single quotes: npx drumbeat explain --tz Europe/Berlin '0 3 * * 1-5'\n",
+    );
+  });
+
+  it('prints the error object with --json', async () => {
+    const result = await explainIn(entries, ['--json', '0', '3', ...star, ...star, ...star]);
+    expect(result.status).toBe(2);
+    const output = JSON.parse(result.stdout);
+    expect(output.error.code).toBe('command_invalid');
+    expect(output.error.message).toContain(
+      "Put the cron text in single quotes: npx drumbeat explain --json '0 3 * * *'",
+    );
+  });
+
+  it('reads a single word that names a file', async () => {
+    const result = await explainIn(entries, ['every', '15', 'minutes', 'in', 'bin']);
+    expect(result.stderr).not.toContain('The shell replaced');
   });
 });
