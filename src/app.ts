@@ -178,6 +178,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     });
     http = createHttpServer({ recorder, app, logger, bodyLimitBytes: config.pingBodyLimitBytes });
     port = (await http.listen(config.port, config.host)).port;
+    await redis.set(keys.servicePublicUrl(), config.publicUrl);
     await heartbeat.beat();
     timers.push(
       setInterval(() => {

@@ -99,6 +99,10 @@ describe('npm start', () => {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       await stopsOnSigterm(child, exited, port, () => output);
+      // The command line shows ping URLs with the public URL that the web process stored.
+      const redis = connectTestRedis();
+      expect(await redis.get(`${prefix}:public-url`)).toBe(`http://localhost:${port}`);
+      redis.disconnect();
     } finally {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');

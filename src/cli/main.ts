@@ -107,6 +107,15 @@ async function runCommand(text: string): Promise<number> {
 }
 
 /**
+ * Returns the base of the ping URLs to show. PUBLIC_URL wins when it is set here. Otherwise the
+ * URL that the service's web process stored at its start is used, then the default.
+ */
+async function publicUrl(redis: Redis, keys: Keys, config: Config): Promise<string> {
+  if (process.env.PUBLIC_URL?.trim()) return config.publicUrl;
+  return (await redis.get(keys.servicePublicUrl())) ?? config.publicUrl;
+}
+
+/**
  * Runs `text` through the command core, with the BullMQ queues it writes to on the one `redis`
  * client, and prints the reply. Throws the Redis failures that `describeRedisFailure` describes.
  */
@@ -144,7 +153,7 @@ async function runWithQueues(redis: Redis, config: Config, text: string): Promis
     teams,
     events,
     logger,
-    publicUrl: config.publicUrl,
+    publicUrl: await publicUrl(redis, keys, config),
     digests: digests.commands,
   });
   try {

@@ -89,6 +89,10 @@ export class Keys {
   ingestHeartbeat(): string {
     return `${this.prefix}:ingest-heartbeat`;
   }
+  /** Key of the public URL of the last web process that started, for the command line. */
+  servicePublicUrl(): string {
+    return `${this.prefix}:public-url`;
+  }
   /** BullMQ's prefix, so that its keys sit beside Drumbeat's. */
   queuePrefix(): string {
     return `${this.prefix}:bull`;

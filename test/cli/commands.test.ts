@@ -104,6 +104,28 @@ describe('drumbeat command line', () => {
     expect(digestReply.stdout).toContain('backup');
   });
 
+  it("shows ping URLs at the service's public URL", { timeout: 60_000 }, async () => {
+    // A web process stores its public URL when it starts; see test/startup.test.ts.
+    await redis.set(`${prefix}:public-url`, 'http://127.0.0.1:4321');
+    try {
+      const stored = await drumbeat(['new', 'url-from-service', 'every', '1', 'hour'], {
+        ...env,
+        PUBLIC_URL: '',
+      });
+      expect(stored.code).toBe(0);
+      expect(stored.stdout).toContain('http://127.0.0.1:4321/ping/');
+
+      const own = await drumbeat(['status', 'url-from-service'], {
+        ...env,
+        PUBLIC_URL: 'https://drumbeat.example.com',
+      });
+      expect(own.code).toBe(0);
+      expect(own.stdout).toContain('https://drumbeat.example.com/ping/');
+    } finally {
+      await redis.del(`${prefix}:public-url`);
+    }
+  });
+
   it('writes errors as sentences', { timeout: 60_000 }, async () => {
     const missing = await drumbeat(['status', 'nosuch'], env);
     expect(missing.code).toBe(2);
