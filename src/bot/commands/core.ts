@@ -27,6 +27,8 @@ export interface CommandCoreOptions {
 export const MAX_COMMAND_LENGTH = 1000;
 
 const SILENCE_BUTTON_MS = 3_600_000;
+// The commands that run with nothing after their word.
+const WORD_ALONE_COMMANDS = new Set(['help', 'list', 'pingkey', 'timezone', 'digest']);
 // The command words a typo is checked against, one form of each command.
 const COMMAND_WORDS = [
   'help',
@@ -161,10 +163,12 @@ export class CommandCore implements CommandHandler {
         return this.options.digests.run(rest, ctx);
       default: {
         const command = closestOf(verb, COMMAND_WORDS);
+        // A command that needs more than its word would fail as suggested, so help comes instead.
+        const runs = command !== null && (rest !== '' || WORD_ALONE_COMMANDS.has(command));
         throw new DrumbeatError(
           'command_invalid',
           `"${verb}" is not a Drumbeat command.${command ? ` Did you mean "${command}"?` : ''}`,
-          command ? `/drumbeat ${[command, rest].join(' ').trim()}` : '/drumbeat help',
+          runs ? `/drumbeat ${[command, rest].join(' ').trim()}` : '/drumbeat help',
         );
       }
     }

@@ -71,7 +71,9 @@ function withWholeCommand(error: unknown, name: string): unknown {
   const { code, example } = error;
   if (example.startsWith('tz ')) return error;
   let whole: string;
-  if (example.startsWith('new ')) whole = `/drumbeat ${example}`;
+  // The general examples name a monitor "backup", which may exist: the user's name is used.
+  if (example.startsWith('new '))
+    whole = `/drumbeat ${example.replace(/^new backup /, `new ${name} `)}`;
   else if (code === 'name_invalid') whole = `/drumbeat new ${example}`;
   else {
     const texts = example.split(', or ');

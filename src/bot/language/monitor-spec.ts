@@ -12,8 +12,8 @@ import type { LanguageContext, MonitorSpec } from './types.js';
 
 type OptionName = 'grace' | 'maxRuntime' | 'channel' | 'tz';
 
-const OPTION_EXAMPLE =
-  'new backup every day at 2am grace 30m max runtime 2h in #ops tz Europe/Berlin';
+// No channel in it: "in #ops" works in chat, but a shell reads "#" as the start of a comment.
+const OPTION_EXAMPLE = 'new backup every day at 2am grace 30m max runtime 2h tz Europe/Berlin';
 
 /** Reads the option name at the cursor, moving past it. */
 function readOptionName(cursor: Cursor): OptionName | null {
@@ -64,9 +64,12 @@ function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameTex
     cursor.index += length;
     return ms;
   }
+  const rest = cursor.rest();
   throw new DrumbeatError(
     'duration_invalid',
-    `"${nameText}" needs a duration after it, and "${cursor.rest()}" is not one.`,
+    rest === ''
+      ? `"${nameText}" needs a duration after it.`
+      : `"${nameText}" needs a duration after it, and "${rest}" is not one.`,
     OPTION_EXAMPLE,
   );
 }
@@ -176,7 +179,7 @@ export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpe
 // An option written with dashes, as on a command line: `--grace 5m` for `grace 5m`.
 const OPTION_WORDS = '(grace|max|tz|timezone|in)\\b';
 const DASHED_OPTION = new RegExp(`(^|\\s)(--?)${OPTION_WORDS}`, 'i');
-const DASHED_OPTIONS = new RegExp(`(^|\\s)--?(?=${OPTION_WORDS})`, 'gi');
+const DASHED_OPTIONS = new RegExp(`(^|\\s)--?${OPTION_WORDS}(=?)`, 'gi');
 
 function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
   assertQuotesClosed(source);
@@ -186,7 +189,10 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
     throw new DrumbeatError(
       'command_invalid',
       `Options are words without dashes: write "${option}", not "${dashed[2]}${dashed[3]}".`,
-      source.replace(DASHED_OPTIONS, '$1'),
+      // `--grace=5m` becomes `grace 5m`.
+      source.replace(DASHED_OPTIONS, (_match, lead: string, word: string, equals: string) =>
+        equals === '' ? `${lead}${word}` : `${lead}${word} `,
+      ),
     );
   }
   const { schedule: scheduleText, options } = splitOptions(source);

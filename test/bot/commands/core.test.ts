@@ -142,7 +142,9 @@ describe('new', () => {
   it('rejects a missing schedule with an example', async () => {
     const reply = await core.run('new no-schedule', owner);
     expect(reply.isError).toBe(true);
-    expect(replyToText(reply)).toContain('Try: /drumbeat new backup every 1 hour grace 10 minutes');
+    expect(replyToText(reply)).toContain(
+      'Try: /drumbeat new no-schedule every 1 hour grace 10 minutes',
+    );
   });
 
   it('gives whole commands as examples', async () => {
@@ -153,6 +155,11 @@ describe('new', () => {
         'Try: /drumbeat new backup every 15 minutes, or /drumbeat new backup every day at 2am',
       ],
       ['new backup every day --grace 5m', 'Try: /drumbeat new backup every day grace 5m'],
+      ['new q7 every day --grace=5m -tz UTC', 'Try: /drumbeat new q7 every day grace 5m tz UTC'],
+      [
+        'new q3 every day grace',
+        'Try: /drumbeat new q3 every day at 2am grace 30m max runtime 2h tz Europe/Berlin',
+      ],
       ['new backup every day tz Mars/Base', 'Try: tz Europe/Berlin, tz America/New_York, tz UTC'],
     ] as const;
     for (const [command, example] of cases) {
@@ -328,10 +335,17 @@ describe('other commands', () => {
     expect(replyToText(reply)).not.toContain('Did you mean');
   });
 
+  it('suggests help for a typo that needs more', async () => {
+    const reply = await core.run('stauts', owner);
+    expect(reply.summary).toContain('Did you mean "status"?');
+    expect(replyToText(reply)).toContain('Try: /drumbeat help');
+    expect(replyToText(await core.run('lst', owner))).toContain('Try: /drumbeat list');
+  });
+
   it('suggests the command for a typo', async () => {
     for (const [typo, command] of [
       ['paus backup', 'pause backup'],
-      ['staus', 'status'],
+      ['staus backup', 'status backup'],
       ['Timezon UTC', 'timezone UTC'],
     ] as const) {
       const reply = await core.run(typo, owner);
