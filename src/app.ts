@@ -54,6 +54,8 @@ export class RedisSettingsError extends Error {
 }
 
 /** A start failure whose message says all a user needs; it is logged without a stack. */
+const PUBLIC_URL_TTL_SECONDS = 60;
+
 export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
@@ -178,11 +180,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     });
     http = createHttpServer({ recorder, app, logger, bodyLimitBytes: config.pingBodyLimitBytes });
     port = (await http.listen(config.port, config.host)).port;
-    await redis.set(keys.servicePublicUrl(), config.publicUrl);
+    // Stored with each beat and kept a minute, so that the URL of a stopped service goes away.
+    const storePublicUrl = () =>
+      redis.set(keys.servicePublicUrl(), config.publicUrl, 'EX', PUBLIC_URL_TTL_SECONDS);
+    await storePublicUrl();
     await heartbeat.beat();
     timers.push(
       setInterval(() => {
         heartbeat.beat().catch((error) => logger.warn({ err: error }, 'ingest heartbeat failed'));
+        storePublicUrl().catch((error) => logger.warn({ err: error }, 'public URL not stored'));
       }, heartbeat.intervalMs),
     );
   }

@@ -102,6 +102,8 @@ describe('npm start', () => {
       // The command line shows ping URLs with the public URL that the web process stored.
       const redis = connectTestRedis();
       expect(await redis.get(`${prefix}:public-url`)).toBe(`http://localhost:${port}`);
+      // It expires, so that the URL of a service that stopped goes away.
+      expect(await redis.ttl(`${prefix}:public-url`)).toBeGreaterThan(0);
       redis.disconnect();
     } finally {
       try {

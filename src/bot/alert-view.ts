@@ -152,7 +152,9 @@ export function renderAlert(
  */
 export function shownOutput(body: string | null): string | null {
   if (body === null) return null;
-  const lines = body.replaceAll('\r\n', '\n');
+  // Colour and cursor codes (ESC [ ... letter) are left out, as a terminal would not show them.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts them.
+  const lines = body.replaceAll('\r\n', '\n').replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced.
   const shown = lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
   return looksBinary(shown) ? BINARY_NOTE : shown;

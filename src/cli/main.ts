@@ -77,9 +77,12 @@ async function runCommand(text: string): Promise<number> {
     if (error instanceof RedisTimeoutError) {
       process.stderr.write(`${describeRedisFailure(error, maskRedisUrl(url))}\n`);
     } else {
-      process.stderr.write(
-        `Cannot reach Redis at ${maskRedisUrl(url)}. Start Drumbeat with npm start, or set REDIS_URL.\n`,
-      );
+      // npm start starts a Redis of its own only when REDIS_URL is unset.
+      const fix =
+        config.redisUrl === null
+          ? 'Start Drumbeat with npm start, or set REDIS_URL.'
+          : 'Start redis-server there, or set REDIS_URL to a Redis that runs.';
+      process.stderr.write(`Cannot reach Redis at ${maskRedisUrl(url)}. ${fix}\n`);
     }
     return 1;
   }

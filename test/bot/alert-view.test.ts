@@ -20,9 +20,13 @@ describe('shownOutput', () => {
   });
 
   it('replaces CRLF and control characters', () => {
-    expect(shownOutput('a\r\nb\u0000c\u001b[31mred\u007f\rd')).toBe(
-      'a\nb\ufffdc\ufffd[31mred\ufffd\ufffdd',
+    expect(shownOutput('a\r\nb\u0000c\u001b(red\u007f\rd')).toBe(
+      'a\nb\ufffdc\ufffd(red\ufffd\ufffdd',
     );
+  });
+
+  it('leaves out colour codes', () => {
+    expect(shownOutput('\u001b[1;31mERROR\u001b[0m disk full\u001b[K')).toBe('ERROR disk full');
   });
 
   it('passes null through', () => {

@@ -84,7 +84,9 @@ describe('drumbeat command line', () => {
   it('exits 1 without Redis', { timeout: 30_000 }, async () => {
     const run = await drumbeat(['list'], { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1.');
+    expect(run.stderr).toContain(
+      'Cannot reach Redis at redis://127.0.0.1:1. Start redis-server there, or set REDIS_URL to a Redis that runs.',
+    );
   });
 
   it('creates, lists and sets digests', { timeout: 60_000 }, async () => {
