@@ -5,7 +5,7 @@ import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
 import { readZoneName } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
-import type { LanguageContext, MonitorSpec } from './types.js';
+import type { LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
 
 // Splits `<schedule> [grace D] [max runtime D] [in #channel] [tz zone]` into the schedule and its
 // options. Options may come in any order after the schedule, or between its words.
@@ -181,6 +181,20 @@ const OPTION_WORDS = '(grace|max|tz|timezone|in)\\b';
 const DASHED_OPTION = new RegExp(`(^|\\s)(--?)${OPTION_WORDS}`, 'i');
 const DASHED_OPTIONS = new RegExp(`(^|\\s)--?${OPTION_WORDS}(=?)`, 'gi');
 
+/**
+ * Returns a schedule error whose examples keep the options the user gave after the schedule, so
+ * that "every 5 minuts grace 10m" suggests "every 5 minutes grace 10m". A schedule with options
+ * between its words is left as it is.
+ */
+function withOptionsKept(error: unknown, source: string, scheduleText: string): unknown {
+  if (!(error instanceof DrumbeatError) || error.example === null) return error;
+  if (error.code !== 'schedule_invalid' || !source.startsWith(scheduleText)) return error;
+  const options = source.slice(scheduleText.length).trim();
+  if (options === '') return error;
+  const examples = error.example.split(', or ').map((example) => `${example} ${options}`);
+  return new DrumbeatError(error.code, error.message, examples.join(', or '));
+}
+
 function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
   assertQuotesClosed(source);
   const dashed = DASHED_OPTION.exec(source);
@@ -204,7 +218,12 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
     );
   }
   const timezone = options.timezone ?? null;
-  const schedule = parseSchedule(scheduleText, { ...ctx, timezone: timezone ?? ctx.timezone });
+  let schedule: ParsedSchedule;
+  try {
+    schedule = parseSchedule(scheduleText, { ...ctx, timezone: timezone ?? ctx.timezone });
+  } catch (error) {
+    throw withOptionsKept(error, source, scheduleText.trim());
+  }
   if (
     timezone !== null &&
     schedule.schedule.kind === 'cron' &&

@@ -156,6 +156,7 @@ describe('new', () => {
       ],
       ['new backup every day --grace 5m', 'Try: /drumbeat new backup every day grace 5m'],
       ['new q7 every day --grace=5m -tz UTC', 'Try: /drumbeat new q7 every day grace 5m tz UTC'],
+      ['new q6 every 5 minuts grace 10m', 'Try: /drumbeat new q6 every 5 minutes grace 10m'],
       [
         'new q3 every day grace',
         'Try: /drumbeat new q3 every day at 2am grace 30m max runtime 2h tz Europe/Berlin',
