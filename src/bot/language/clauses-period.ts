@@ -118,10 +118,12 @@ function readEvery(cursor: Cursor, start: number): Period | null {
   const unit = readUnit(cursor.peek());
   if (unit === null) {
     if (count === null) return null;
-    throw unreadableText(
-      `"${cursor.rest(start)}" needs a unit after the number.`,
-      `every ${word} minutes`,
-    );
+    const next = cursor.peek();
+    const message =
+      next === undefined
+        ? `"${cursor.rest(start)}" needs a unit after the number.`
+        : `"${next}" is not a unit of time, in "${cursor.rest(start)}".`;
+    throw unreadableText(message, `every ${word} minutes`);
   }
   cursor.next();
   return readMoreUnits(cursor, period(cursor, start, count ?? 1, unit, 'every'));

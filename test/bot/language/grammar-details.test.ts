@@ -187,6 +187,15 @@ describe('parseSchedule errors', () => {
     expect(closestWord('minte')).toBe('minute');
   });
 
+  it('names a word that is no unit', () => {
+    expect(failure(() => parseSchedule('every 5 bananas', ctx)).message).toBe(
+      '"bananas" is not a unit of time, in "every 5 bananas".',
+    );
+    expect(failure(() => parseSchedule('every 5', ctx)).message).toBe(
+      '"every 5" needs a unit after the number.',
+    );
+  });
+
   it('does not correct a word that was read and rejected', () => {
     const error = failure(() => parseSchedule('biweekly', ctx));
     expect(error.message).not.toContain('Did you mean');
