@@ -53,9 +53,10 @@ export class RedisSettingsError extends Error {
   override readonly name = 'RedisSettingsError';
 }
 
-/** A start failure whose message says all a user needs; it is logged without a stack. */
+// How long the public URL that a web process stores for the command line outlives its last beat.
 const PUBLIC_URL_TTL_SECONDS = 60;
 
+/** A start failure whose message says all a user needs; it is logged without a stack. */
 export class StartupError extends Error {
   override readonly name = 'StartupError';
 }

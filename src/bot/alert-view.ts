@@ -146,9 +146,10 @@ export function renderAlert(
 
 /**
  * Makes a job's output safe to show in chat. A body is stored as it came, and may be binary.
- * CRLF line ends become newlines. Other control characters but newline and tab become
- * U+FFFD, so that a NUL byte or an escape sequence can neither garble the message nor get it
- * refused by the chat API.
+ * CRLF line ends become newlines and colour codes are left out. Other control characters but
+ * newline and tab become U+FFFD, so that a NUL byte or a stray escape can neither garble the
+ * message nor get it rejected by the chat API. Output that is mostly such characters becomes
+ * a note that it is binary.
  */
 export function shownOutput(body: string | null): string | null {
   if (body === null) return null;
@@ -156,22 +157,22 @@ export function shownOutput(body: string | null): string | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts them.
   const lines = body.replaceAll('\r\n', '\n').replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced.
-  const shown = lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
-  return looksBinary(shown) ? BINARY_NOTE : shown;
+  const printable = lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+  return looksBinary(printable) ? BINARY_NOTE : printable;
 }
 
 // Output at least this long, with at least this share of characters that could not be shown,
-// is binary, such as an archive or an image that a job sent by mistake. Text with colour codes
-// stays well below the share: about one character in ten is an escape.
+// is binary, such as an archive or an image that a job sent by mistake. Text with a few stray
+// control characters stays well below the share.
 const BINARY_MIN_LENGTH = 64;
 const BINARY_UNREADABLE_SHARE = 0.3;
 const BINARY_NOTE = '(binary output, not shown)';
 
-function looksBinary(shown: string): boolean {
-  if (shown.length < BINARY_MIN_LENGTH) return false;
+function looksBinary(printable: string): boolean {
+  if (printable.length < BINARY_MIN_LENGTH) return false;
   let unreadable = 0;
-  for (const character of shown) if (character === '\ufffd') unreadable += 1;
-  return unreadable >= shown.length * BINARY_UNREADABLE_SHARE;
+  for (const character of printable) if (character === '\ufffd') unreadable += 1;
+  return unreadable >= printable.length * BINARY_UNREADABLE_SHARE;
 }
 
 /** Builds the text of a follow-up in an alert's thread. */

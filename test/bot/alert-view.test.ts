@@ -39,11 +39,14 @@ describe('shownOutput', () => {
     expect(shownOutput(decoded)).toBe('(binary output, not shown)');
   });
 
-  it('shows text with colour codes', () => {
+  it('shows long coloured text', () => {
     const coloured = '\u001b[31mERROR\u001b[0m backup of /var/db failed: disk full\n'.repeat(3);
-    const shown = shownOutput(coloured);
-    expect(shown).toContain('backup of /var/db failed: disk full');
-    expect(shown).not.toContain('binary output');
+    expect(shownOutput(coloured)).toBe('ERROR backup of /var/db failed: disk full\n'.repeat(3));
+  });
+
+  it('shows long text with stray controls', () => {
+    const text = 'row 1\u0000 copied, disk at 91 %\n'.repeat(4);
+    expect(shownOutput(text)).toBe('row 1\ufffd copied, disk at 91 %\n'.repeat(4));
   });
 });
 

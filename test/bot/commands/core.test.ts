@@ -336,7 +336,7 @@ describe('other commands', () => {
     expect(replyToText(reply)).not.toContain('Did you mean');
   });
 
-  it('suggests help for a typo that needs more', async () => {
+  it('suggests help for a bare typo', async () => {
     const reply = await core.run('stauts', owner);
     expect(reply.summary).toContain('Did you mean "status"?');
     expect(replyToText(reply)).toContain('Try: /drumbeat help');
@@ -356,7 +356,7 @@ describe('other commands', () => {
     }
   });
 
-  it('shows the team zone with another zone to change to', async () => {
+  it('suggests another zone to change to', async () => {
     const ctx = { ...owner, teamId: 'slack:TZONE3' };
     const zones = { 'Europe/Berlin': 'America/New_York', 'Asia/Tokyo': 'Europe/Berlin' };
     for (const [zone, example] of Object.entries(zones)) {
