@@ -1,0 +1,196 @@
+// The lateness floor: how late alerts come when each deadline job does only what no alert can
+// skip, measured in the same run as the service and on the same machine. Three setups take
+// turns, each with its own Redis data, 100,000 idle deadline jobs and the same rounds as the
+// benchmark's alert lateness:
+//
+// - bullmq: a BullMQ worker with the deadline worker's settings whose jobs re-arm themselves;
+//   lateness runs to the start of each job.
+// - bullmq + post: the same, but each job first posts one short message to the Slack stand-in
+//   through the service's Slack client. Lateness runs to the post's arrival.
+// - service: the web and worker processes, as `npm run bench` measures them.
+//
+// Usage: npm run bench:floor -- [--reps <n>]. Prints a table of each round and the medians.
+
+import { type ChildProcess, fork } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { DEADLINE_QUEUE, DeadlineQueue, Deadlines } from '../src/scheduler/deadlines.js';
+import { newMonitorId } from '../src/store/ids.js';
+import { Keys } from '../src/store/keys.js';
+import { measureLateness } from './lateness.js';
+import { REPO_ROOT, sleep } from './processes.js';
+import { BenchRedis } from './redis-server.js';
+import { SlackSink } from './slack-sink.js';
+import { percentile } from './stats.js';
+
+const IDLE_JOBS = 100_000;
+const WARMUP_DUE = 10_000;
+const DUE = [1000, 10_000] as const;
+const LOAD_BATCH = 2000;
+const WAIT_AFTER_DUE_MS = 30_000;
+const KEY_PREFIX = 'bench';
+
+type Setup = 'bullmq' | 'bullmq + post' | 'service';
+const SETUPS: readonly Setup[] = ['bullmq', 'bullmq + post', 'service'];
+
+interface Round {
+  setup: Setup;
+  due: number;
+  received: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const reps = parseReps(process.argv.slice(2));
+
+const redis = await BenchRedis.start();
+const sink = await SlackSink.start();
+const rounds: Round[] = [];
+try {
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const setup of SETUPS) {
+      const results = setup === 'service' ? await serviceRounds() : await floorRounds(setup);
+      for (const round of results) {
+        rounds.push(round);
+        console.log(`rep ${rep}: ${setup}, ${row(round)}`);
+      }
+    }
+  }
+  console.log('\nMedians of the reps:\n');
+  console.log('| setup | due | p99 ms | max ms |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const setup of SETUPS) {
+    for (const due of DUE) {
+      const mine = rounds.filter((round) => round.setup === setup && round.due === due);
+      const median = (pick: (round: Round) => number) =>
+        percentile(
+          mine.map(pick).sort((a, b) => a - b),
+          0.5,
+        );
+      console.log(`| ${setup} | ${due} | ${median((r) => r.p99Ms)} | ${median((r) => r.maxMs)} |`);
+    }
+  }
+} finally {
+  await sink.close();
+  await redis.stop();
+}
+
+/** Reads `--reps <n>` (default 3). Exits with status 2 and the reason on a bad command line. */
+function parseReps(args: string[]): number {
+  let text: string;
+  try {
+    text = parseArgs({ args, options: { reps: { type: 'string', default: '3' } } }).values.reps;
+  } catch (error) {
+    console.error(`${(error as Error).message}\nUsage: npm run bench:floor -- [--reps <n>]`);
+    process.exit(2);
+  }
+  const reps = Number(text);
+  if (!Number.isInteger(reps) || reps < 1) {
+    console.error(`invalid --reps ${text}: expected a whole number of 1 or more`);
+    process.exit(2);
+  }
+  return reps;
+}
+
+function row(round: Round): string {
+  return `${round.due} due: ${round.received} received, p99 ${round.p99Ms} ms, max ${round.maxMs} ms`;
+}
+
+async function serviceRounds(): Promise<Round[]> {
+  const results = await measureLateness(redis, {
+    monitors: IDLE_JOBS,
+    due: DUE,
+    warmupDue: WARMUP_DUE,
+    workers: 1,
+    keyPrefix: KEY_PREFIX,
+  });
+  return results.map(({ due, received, p99Ms, maxMs }) => ({
+    setup: 'service' as const,
+    due,
+    received,
+    p99Ms,
+    maxMs,
+  }));
+}
+
+async function floorRounds(setup: Exclude<Setup, 'service'>): Promise<Round[]> {
+  await redis.flush();
+  const prefix = new Keys(KEY_PREFIX).queuePrefix();
+  const queue = new DeadlineQueue(DEADLINE_QUEUE, { connection: { url: redis.url }, prefix });
+  const posts = setup === 'bullmq + post';
+  const starts = new Map<string, number>();
+  const worker = fork('bench/floor-worker.ts', [], {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      REDIS_URL: redis.url,
+      FLOOR_PREFIX: prefix,
+      FLOOR_POST: posts ? sink.apiUrl : '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  worker.on('message', (batch: [string, number][]) => {
+    for (const [monitorId, atMs] of batch) if (!starts.has(monitorId)) starts.set(monitorId, atMs);
+  });
+  try {
+    await waitForReady(worker);
+    await loadJobs(queue, IDLE_JOBS, Date.now() + 2 * 3_600_000);
+    const results: Round[] = [];
+    for (const due of [WARMUP_DUE, ...DUE]) {
+      const dueAt = Date.now() + 2000 + Math.ceil(due / 5);
+      const ids = await loadJobs(queue, due, dueAt + 1);
+      if (Date.now() >= dueAt) throw new Error('loading the due jobs took past their deadline');
+      starts.clear();
+      sink.expect(new Set(ids));
+      const arrivals = posts ? sink.firstAlerts : starts;
+      while (arrivals.size < due && Date.now() < dueAt + WAIT_AFTER_DUE_MS) await sleep(50);
+      const lateness = [...arrivals.values()].map((atMs) => atMs - dueAt).sort((a, b) => a - b);
+      results.push({
+        setup,
+        due,
+        received: lateness.length,
+        p99Ms: percentile(lateness, 0.99),
+        maxMs: lateness.at(-1) ?? Number.NaN,
+      });
+    }
+    // The first round only warms the worker up, as in the benchmark.
+    return results.slice(1);
+  } finally {
+    await stop(worker);
+    await queue.close();
+  }
+}
+
+/** Adds `count` deadline jobs that fire at `fireAt`, one per new monitor id, and returns the ids. */
+async function loadJobs(queue: DeadlineQueue, count: number, fireAt: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let first = 0; first < count; first += LOAD_BATCH) {
+    const now = Date.now();
+    const jobs = [];
+    for (let i = first; i < Math.min(count, first + LOAD_BATCH); i++) {
+      const monitorId = newMonitorId();
+      ids.push(monitorId);
+      jobs.push(Deadlines.jobFor(monitorId, fireAt, now));
+    }
+    await queue.addBulk(jobs);
+  }
+  return ids;
+}
+
+function waitForReady(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    worker.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes('floor worker ready')) resolve();
+    });
+    worker.once('exit', (code) => reject(new Error(`floor worker exited with ${code}`)));
+  });
+}
+
+async function stop(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null) return;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  await exited;
+}
