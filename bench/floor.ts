@@ -3,13 +3,15 @@
 // turns, each with its own Redis data, 100,000 idle deadline jobs and the same rounds as the
 // benchmark's alert lateness:
 //
-// - bullmq: a BullMQ worker with the deadline worker's settings whose jobs re-arm themselves;
-//   lateness runs to the start of each job.
+// - bullmq: a BullMQ worker with the deadline worker's settings whose jobs re-arm themselves.
+//   Lateness runs to the start of each job.
 // - bullmq + post: the same, but each job first posts one short message to the Slack stand-in
 //   through the service's Slack client. Lateness runs to the post's arrival.
 // - service: the web and worker processes, as `npm run bench` measures them.
 //
-// Usage: npm run bench:floor -- [--reps <n>]. Prints a table of each round and the medians.
+// Usage: npm run bench:floor -- [--reps <n>] [--smoke]. Prints each round and a table of the
+// medians. `--smoke` runs one rep with small numbers (2,000 idle jobs, rounds of 50 and 200), to
+// check that the script works.
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -22,12 +24,19 @@ import { BenchRedis } from './redis-server.js';
 import { SlackSink } from './slack-sink.js';
 import { percentile } from './stats.js';
 
-const IDLE_JOBS = 100_000;
-const WARMUP_DUE = 10_000;
-const DUE = [1000, 10_000] as const;
+/** The sizes of a run: idle deadline jobs, the unmeasured round, and the measured rounds. */
+interface Sizes {
+  idleJobs: number;
+  warmupDue: number;
+  due: readonly number[];
+}
+
+const FULL: Sizes = { idleJobs: 100_000, warmupDue: 10_000, due: [1000, 10_000] };
+const SMOKE: Sizes = { idleJobs: 2000, warmupDue: 50, due: [50, 200] };
 const LOAD_BATCH = 2000;
 const WAIT_AFTER_DUE_MS = 30_000;
 const KEY_PREFIX = 'bench';
+const USAGE = 'npm run bench:floor -- [--reps <n>] [--smoke]';
 
 type Setup = 'bullmq' | 'bullmq + post' | 'service';
 const SETUPS: readonly Setup[] = ['bullmq', 'bullmq + post', 'service'];
@@ -40,7 +49,7 @@ interface Round {
   maxMs: number;
 }
 
-const reps = parseReps(process.argv.slice(2));
+const { reps, sizes } = parseCommandLine(process.argv.slice(2));
 
 const redis = await BenchRedis.start();
 const sink = await SlackSink.start();
@@ -59,7 +68,7 @@ try {
   console.log('| setup | due | p99 ms | max ms |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const setup of SETUPS) {
-    for (const due of DUE) {
+    for (const due of sizes.due) {
       const mine = rounds.filter((round) => round.setup === setup && round.due === due);
       const median = (pick: (round: Round) => number) =>
         percentile(
@@ -74,32 +83,38 @@ try {
   await redis.stop();
 }
 
-/** Reads `--reps <n>` (default 3). Exits with status 2 and the reason on a bad command line. */
-function parseReps(args: string[]): number {
-  let text: string;
+/**
+ * Reads `--reps <n>` (default 3, or 1 with `--smoke`) and `--smoke`. Exits with status 2 and the
+ * reason on a bad command line.
+ */
+function parseCommandLine(args: string[]): { reps: number; sizes: Sizes } {
+  let values: { reps?: string; smoke?: boolean };
   try {
-    text = parseArgs({ args, options: { reps: { type: 'string', default: '3' } } }).values.reps;
+    const options = { reps: { type: 'string' }, smoke: { type: 'boolean' } } as const;
+    values = parseArgs({ args, options }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}\nUsage: npm run bench:floor -- [--reps <n>]`);
+    console.error(`${(error as Error).message}\nUsage: ${USAGE}`);
     process.exit(2);
   }
+  const text = values.reps ?? (values.smoke ? '1' : '3');
   const reps = Number(text);
   if (!Number.isInteger(reps) || reps < 1) {
     console.error(`invalid --reps ${text}: expected a whole number of 1 or more`);
     process.exit(2);
   }
-  return reps;
+  return { reps, sizes: values.smoke ? SMOKE : FULL };
 }
 
 function row(round: Round): string {
-  return `${round.due} due: ${round.received} received, p99 ${round.p99Ms} ms, max ${round.maxMs} ms`;
+  const { due, received, p99Ms, maxMs } = round;
+  return `${due} due: ${received} received, p99 ${p99Ms} ms, max ${maxMs} ms`;
 }
 
 async function serviceRounds(): Promise<Round[]> {
   const results = await measureLateness(redis, {
-    monitors: IDLE_JOBS,
-    due: DUE,
-    warmupDue: WARMUP_DUE,
+    monitors: sizes.idleJobs,
+    due: sizes.due,
+    warmupDue: sizes.warmupDue,
     workers: 1,
     keyPrefix: KEY_PREFIX,
   });
@@ -134,9 +149,9 @@ async function floorRounds(setup: Exclude<Setup, 'service'>): Promise<Round[]> {
   });
   try {
     await waitForReady(worker);
-    await loadJobs(queue, IDLE_JOBS, Date.now() + 2 * 3_600_000);
+    await loadJobs(queue, sizes.idleJobs, Date.now() + 2 * 3_600_000);
     const results: Round[] = [];
-    for (const due of [WARMUP_DUE, ...DUE]) {
+    for (const due of [sizes.warmupDue, ...sizes.due]) {
       const dueAt = Date.now() + 2000 + Math.ceil(due / 5);
       const ids = await loadJobs(queue, due, dueAt + 1);
       if (Date.now() >= dueAt) throw new Error('loading the due jobs took past their deadline');
@@ -161,7 +176,7 @@ async function floorRounds(setup: Exclude<Setup, 'service'>): Promise<Round[]> {
   }
 }
 
-/** Adds `count` deadline jobs that fire at `fireAt`, one per new monitor id, and returns the ids. */
+/** Adds `count` deadline jobs that fire at `fireAt`, one per new monitor, and returns the ids. */
 async function loadJobs(queue: DeadlineQueue, count: number, fireAt: number): Promise<string[]> {
   const ids: string[] = [];
   for (let first = 0; first < count; first += LOAD_BATCH) {

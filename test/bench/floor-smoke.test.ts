@@ -1,0 +1,83 @@
+// Runs `bench/floor.ts --smoke` as a child process, to keep the lateness floor from rotting. It
+// checks that every setup received every alert of each round, never a speed.
+
+import { spawn } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+interface Run {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runFloor(args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: Run = { exitCode: null, stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    run.stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    run.stderr += chunk.toString('utf8');
+  });
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      run.exitCode = code;
+      resolve(run);
+    }),
+  );
+}
+
+const SETUPS = ['bullmq', 'bullmq + post', 'service'];
+const ROUNDS = [50, 200];
+
+let smoke: Run;
+
+beforeAll(async () => {
+  smoke = await runFloor(['--smoke']);
+}, 300_000);
+
+describe('lateness floor smoke run', () => {
+  it('exits with 0', () => {
+    expect(smoke.exitCode, smoke.stderr.slice(-3000)).toBe(0);
+  });
+
+  it.each(SETUPS)('receives every alert in %s', (setup) => {
+    for (const due of ROUNDS) {
+      const line = `rep 1: ${setup}, ${due} due: ${due} received,`;
+      expect(
+        smoke.stdout.split('\n').some((row) => row.startsWith(line)),
+        smoke.stdout,
+      ).toBe(true);
+    }
+  });
+
+  it('prints a median row per setup and round', () => {
+    for (const setup of SETUPS) {
+      for (const due of ROUNDS) {
+        const row = new RegExp(
+          `^\\| ${setup.replace('+', '\\+')} \\| ${due} \\| \\d+ \\| \\d+ \\|$`,
+          'm',
+        );
+        expect(smoke.stdout).toMatch(row);
+      }
+    }
+  });
+});
+
+describe('lateness floor command line', () => {
+  it('rejects a bad rep count without a stack', async () => {
+    const run = await runFloor(['--reps', '0']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('invalid --reps 0: expected a whole number of 1 or more');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('names an unknown option and the usage', async () => {
+    const run = await runFloor(['--rep', '2']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("'--rep'");
+    expect(run.stderr).toContain('Usage: npm run bench:floor -- [--reps <n>] [--smoke]');
+  });
+});
