@@ -20,10 +20,13 @@ import { runExplain } from './explain.js';
 import {
   connectWithin,
   createRedisClient,
+  describeLoadingWait,
   describeRedisFailure,
   isRedisFailure,
+  REDIS_LOADING_WAIT_MS,
   REDIS_RESPONSE_TIMEOUT_MS,
   RedisTimeoutError,
+  waitWhileLoading,
 } from './redis-client.js';
 import { currentDirectoryEntries, describeGlobExpansion } from './shell-glob.js';
 
@@ -87,6 +90,9 @@ async function runCommand(text: string): Promise<number> {
     return 1;
   }
   try {
+    await waitWhileLoading(redis, REDIS_LOADING_WAIT_MS, (progress) => {
+      process.stderr.write(`${describeLoadingWait(progress, maskRedisUrl(url))}\n`);
+    });
     // The service does not start on a Redis that fails this check. It runs before any BullMQ
     // queue is created, because BullMQ prints its own eviction warning for each queue.
     const report = await checkRedisSettings(redis);

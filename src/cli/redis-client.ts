@@ -9,9 +9,36 @@ import { Redis } from 'ioredis';
  */
 export const REDIS_RESPONSE_TIMEOUT_MS = 3000;
 
+/**
+ * How long the command line waits for a Redis that is loading its dataset into memory, as after
+ * a restart, before it stops with a message to run the command again.
+ */
+export const REDIS_LOADING_WAIT_MS = 60_000;
+
+/** How often the command line polls a loading Redis for its progress. */
+const LOADING_POLL_MS = 500;
+
 /** Thrown when Redis accepted the connection but was not ready within the timeout. */
 export class RedisTimeoutError extends Error {
   override readonly name = 'RedisTimeoutError';
+}
+
+/** Progress of a Redis that is loading its dataset, from INFO persistence. Missing fields are null. */
+export interface LoadingProgress {
+  percent: number | null;
+  etaSeconds: number | null;
+}
+
+/** Thrown when Redis was still loading its dataset at the end of the wait. */
+export class RedisLoadingError extends Error {
+  override readonly name = 'RedisLoadingError';
+
+  constructor(
+    readonly waitedMs: number,
+    readonly progress: LoadingProgress,
+  ) {
+    super(`Redis was still loading its dataset after ${waitedMs} ms`);
+  }
 }
 
 /**
@@ -22,6 +49,9 @@ export class RedisTimeoutError extends Error {
 export function createRedisClient(url: string): Redis {
   const redis = new Redis(url, {
     lazyConnect: true,
+    // ioredis's own ready check waits without a limit or a message while Redis loads its
+    // dataset. The command line checks that itself, in waitWhileLoading.
+    enableReadyCheck: false,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     commandTimeout: REDIS_RESPONSE_TIMEOUT_MS,
@@ -49,14 +79,89 @@ export async function connectWithin(redis: Redis, timeoutMs: number): Promise<vo
     }, timeoutMs);
   });
   try {
-    // The limit is enforced here because ioredis 5.11's ready check (INFO) overruns
-    // commandTimeout: with 2 s against a paused Redis, connect() rejected only after 6 s.
-    // NOTE: ioredis also waits in connect() while Redis loads its dataset, so a long load
-    // is reported as a Redis that did not respond.
+    // The limit is enforced here because ioredis 5.11's connect() waits up to connectTimeout
+    // (10 s) for the TCP connection, and then for the replies to the CLIENT SETINFO commands
+    // it sends, which a paused Redis never sends.
     await Promise.race([redis.connect(), timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Redis rejects most commands with a LOADING error while it loads its dataset into memory. */
+function isLoading(error: Error): boolean {
+  return error instanceof RedisLoadingError || /^LOADING\b/.test(error.message);
+}
+
+function parseLoadingProgress(info: string): LoadingProgress | null {
+  const fields = new Map<string, string>();
+  for (const line of info.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  if (fields.get('loading') !== '1') return null;
+  const percent = Number.parseFloat(fields.get('loading_loaded_perc') ?? '');
+  const etaSeconds = Number.parseInt(fields.get('loading_eta_seconds') ?? '', 10);
+  return {
+    percent: Number.isFinite(percent) ? percent : null,
+    etaSeconds: Number.isFinite(etaSeconds) ? etaSeconds : null,
+  };
+}
+
+/**
+ * Returns the progress of the dataset load when Redis is loading one, or null when it is not.
+ * Redis serves INFO while it loads. When INFO is not allowed to this user (NOPERM), this
+ * returns null, and a command that Redis then rejects is reported as a LOADING error.
+ */
+export async function readLoadingProgress(redis: Redis): Promise<LoadingProgress | null> {
+  let info: string;
+  try {
+    info = await redis.info('persistence');
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    if (isLoading(error)) return { percent: null, etaSeconds: null };
+    if (/\bNOPERM\b/.test(error.message)) return null;
+    throw error;
+  }
+  return parseLoadingProgress(info);
+}
+
+/**
+ * Waits until Redis has loaded its dataset, asking for the progress every 500 ms. Calls
+ * `onWait` once, when the first check finds Redis loading. Rejects with `RedisLoadingError`
+ * when Redis is still loading after `maxWaitMs`.
+ */
+export async function waitWhileLoading(
+  redis: Redis,
+  maxWaitMs: number,
+  onWait: (progress: LoadingProgress) => void,
+): Promise<void> {
+  const started = Date.now();
+  let progress = await readLoadingProgress(redis);
+  if (progress === null) return;
+  onWait(progress);
+  while (progress !== null) {
+    const remainingMs = started + maxWaitMs - Date.now();
+    if (remainingMs <= 0) throw new RedisLoadingError(maxWaitMs, progress);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(LOADING_POLL_MS, remainingMs)));
+    progress = await readLoadingProgress(redis);
+  }
+}
+
+function formatProgress(progress: LoadingProgress, withEta: boolean): string {
+  const parts: string[] = [];
+  if (progress.percent !== null) parts.push(`${Math.floor(progress.percent)}% done`);
+  if (withEta && progress.etaSeconds !== null) parts.push(`about ${progress.etaSeconds} s left`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** Returns the line that the command line writes when it starts to wait for a loading Redis. */
+export function describeLoadingWait(progress: LoadingProgress, maskedUrl: string): string {
+  const seconds = REDIS_LOADING_WAIT_MS / 1000;
+  return (
+    `Redis at ${maskedUrl} is loading its dataset into memory${formatProgress(progress, true)}. ` +
+    `Waiting up to ${seconds} s for the load to finish.`
+  );
 }
 
 /** Collects the error and the errors it wraps: `cause`, and ioredis's `previousErrors` of EXECABORT. */
@@ -107,16 +212,35 @@ function isConnectionLost(error: Error): boolean {
 /** Tells whether `error` is one that `describeRedisFailure` has a message for. */
 export function isRedisFailure(error: unknown): boolean {
   return errorChain(error).some(
-    (link) => isOutOfMemory(link) || isTimeout(link) || isConnectionLost(link),
+    (link) => isLoading(link) || isOutOfMemory(link) || isTimeout(link) || isConnectionLost(link),
   );
 }
 
 /**
- * Returns the one-line message for a Redis that timed out, ran out of memory or dropped the
- * connection, or null for any other error. `maskedUrl` is the Redis URL without its password.
+ * Returns the one-line message for a Redis that was loading its dataset, timed out, ran out of
+ * memory or dropped the connection, or null for any other error. `maskedUrl` is the Redis URL
+ * without its password.
  */
 export function describeRedisFailure(error: unknown, maskedUrl: string): string | null {
   const chain = errorChain(error);
+  const loadingError = chain.find(
+    (link): link is RedisLoadingError => link instanceof RedisLoadingError,
+  );
+  if (loadingError !== undefined) {
+    const seconds = Math.round(loadingError.waitedMs / 1000);
+    return (
+      `Redis at ${maskedUrl} was still loading its dataset into memory after ${seconds} s` +
+      `${formatProgress(loadingError.progress, false)}. Run the command again when the load ` +
+      'has finished (INFO persistence then shows loading:0).'
+    );
+  }
+  if (chain.some(isLoading)) {
+    return (
+      `Redis at ${maskedUrl} is loading its dataset into memory and rejected a command, so the ` +
+      'command may not have finished. Run the command again when the load has finished ' +
+      '(INFO persistence then shows loading:0).'
+    );
+  }
   if (chain.some(isOutOfMemory)) {
     return (
       `Redis at ${maskedUrl} is out of memory (maxmemory reached) and rejected the command's ` +

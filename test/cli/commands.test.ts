@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PrivateRedis } from '../support/private-redis.js';
+import { PrivateRedis, startLoadingRedis } from '../support/private-redis.js';
 import { connectTestRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -214,6 +214,22 @@ describe('drumbeat command line on a faulty Redis', () => {
     // ioredis keeps a half-closed socket for its disconnectTimeout, 2 s by default, which a
     // paused Redis never closes. The limit leaves room for a busy machine.
     expect(run.elapsedMs - run.firstStderrMs!).toBeLessThan(1500);
+  });
+
+  it('waits for Redis to load its dataset', { timeout: 30_000 }, async () => {
+    // Redis sleeps 300 µs after each of the 20 000 keys, so it loads for at least 6 s, and the
+    // command line connects while the load still runs.
+    faulty = await startLoadingRedis(20_000, 300);
+    const run = await drumbeat(['list'], { REDIS_URL: faulty.url, DRUMBEAT_KEY_PREFIX: prefix });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('There are no monitors yet.');
+    const firstLine = run.stderr.split('\n')[0];
+    expect(firstLine).toMatch(
+      new RegExp(`^Redis at ${faulty.url} is loading its dataset into memory \\(\\d+% done`),
+    );
+    expect(firstLine).toContain('Waiting up to 60 s for the load to finish.');
+    expect(run.stderr).not.toContain('did not respond');
   });
 
   it('exits 1 when writes stop mid-command', { timeout: 30_000 }, async () => {

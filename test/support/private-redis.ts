@@ -38,7 +38,11 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts the server and waits until PING succeeds. With `untilLoading`, it returns once PING
+   * gets any reply, so a LOADING error while the server still loads its dataset is enough.
+   */
+  async start({ untilLoading = false }: { untilLoading?: boolean } = {}): Promise<void> {
     const args = [
       '--port',
       String(this.port),
@@ -50,8 +54,10 @@ export class PrivateRedis {
       '',
     ];
     this.process = spawn('redis-server', [...args, ...this.extraArgs], { stdio: 'ignore' });
+    // Without the ready check, connect() does not wait for a loading server to finish.
     const probe = new Redis(this.url, {
       lazyConnect: true,
+      enableReadyCheck: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
@@ -62,7 +68,11 @@ export class PrivateRedis {
         await probe.ping();
         probe.disconnect();
         return;
-      } catch {
+      } catch (error) {
+        if (untilLoading && error instanceof Error && error.message.startsWith('LOADING')) {
+          probe.disconnect();
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -93,4 +103,38 @@ export class PrivateRedis {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Starts a redis-server that spends a while loading its dataset from its RDB file, as after a
+ * restart. It writes `keyCount` keys to the file and restarts with Redis's `key-load-delay`,
+ * which sleeps `keyLoadDelayMicros` after loading each key. Redis 7 processes client requests
+ * only after each `loading-process-events-interval-bytes` of the file, so that is set to its
+ * minimum, 1024.
+ * Returns once the server answers, while it is still loading.
+ */
+export async function startLoadingRedis(
+  keyCount: number,
+  keyLoadDelayMicros: number,
+): Promise<PrivateRedis> {
+  const redis = await PrivateRedis.start([
+    '--key-load-delay',
+    String(keyLoadDelayMicros),
+    '--loading-process-events-interval-bytes',
+    '1024',
+  ]);
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    for (let first = 0; first < keyCount; first += 1000) {
+      const count = Math.min(1000, keyCount - first);
+      const pairs = Array.from({ length: count }, (_, i) => [`key:${first + i}`, 'value']);
+      await client.mset(...pairs.flat());
+    }
+    await client.save();
+  } finally {
+    client.disconnect();
+  }
+  await redis.stop();
+  await redis.start({ untilLoading: true });
+  return redis;
 }
