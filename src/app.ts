@@ -95,11 +95,13 @@ async function connectRedis(url: string, logger: Logger, coalesce: boolean): Pro
     );
   }
   const report = await checkRedisSettings(redis);
-  for (const warning of report.warnings) logger.warn(warning);
+  // Warnings are logged only when the start goes on, so a failed start logs the error that
+  // stops it and no advice about a Redis that the service will not use.
   if (!report.ok) {
     redis.disconnect();
     throw new RedisSettingsError(report.problems.join('\n'));
   }
+  for (const warning of report.warnings) logger.warn(warning);
   return redis;
 }
 

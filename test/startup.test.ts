@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './support/private-redis.js';
+import { freePort, PrivateRedis } from './support/private-redis.js';
 import { connectTestRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js';
 
 /** Runs `src/main.ts` with `env` and returns its exit code and output. */
@@ -45,6 +45,23 @@ describe('start failures', () => {
     expect(fatalLine(output)).not.toHaveProperty('err');
     // The refused connection appears once, in the fatal line, without a stack trace.
     expect(output).not.toContain('    at ');
+  });
+
+  it('reports a missing database alone', async () => {
+    // PrivateRedis runs without AOF or RDB save rules, which a started service warns about.
+    const redis = await PrivateRedis.start();
+    try {
+      const { code, output } = await runService({ REDIS_URL: `${redis.url}/99`, PORT: '3999' });
+      expect(code).toBe(1);
+      expect(fatalLine(output).msg).toBe(
+        'REDIS_URL selects database 99, which this Redis does not have. Use a database number ' +
+          'below its databases setting (16 unless changed), or leave the number out for 0.',
+      );
+      expect(output).not.toContain('persistence is off');
+      expect(output).not.toContain('"level":40');
+    } finally {
+      await redis.destroy();
+    }
   });
 
   it('names PORT when the port is taken', async () => {
