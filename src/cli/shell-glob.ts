@@ -3,13 +3,25 @@
 // the grammar can only reject it with a message about those file names.
 
 import { readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { readCronText } from '../bot/language/cron-text.js';
+import { parseMonitorSpec } from '../bot/language/monitor-spec.js';
+import { parseCronExpression } from '../domain/cron.js';
 
 /**
  * The number of words naming files in the current directory from which a command counts as
- * expanded by the shell. A single such word is allowed, so a monitor may be named like a file.
- * NOTE: a single `*` in a folder with only one name therefore goes undetected.
+ * expanded by the shell. A single such word is allowed, so a monitor may be named like a file,
+ * unless `isSingleExpandedStar` finds it in the place of a cron field.
  */
 const MIN_FILE_NAME_WORDS = 2;
+
+/** The options of `drumbeat explain` that take a value, as its parseArgs call declares them. */
+const EXPLAIN_VALUE_OPTIONS = {
+  as: { type: 'string' },
+  tz: { type: 'string' },
+  from: { type: 'string' },
+  count: { type: 'string' },
+} as const;
 
 /** Cron has five fields: minute, hour, day of month, month and day of week. */
 const CRON_FIELD_COUNT = 5;
@@ -108,6 +120,64 @@ function quoteCronText(words: string[]): string {
   ].join(' ');
 }
 
+/**
+ * Returns the words of the schedule text in `argv`: those after the monitor name of `new`, or
+ * the positional words of `explain`. Returns null for the other commands, which take no schedule.
+ */
+function scheduleWords(argv: string[]): string[] | null {
+  if (argv[0] === 'new') return argv.slice(2);
+  if (argv[0] !== 'explain') return null;
+  const { tokens } = parseArgs({
+    args: argv.slice(1),
+    options: EXPLAIN_VALUE_OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  return tokens.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
+}
+
+function isValidCron(expression: string): boolean {
+  try {
+    parseCronExpression(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValidSchedule(text: string): boolean {
+  try {
+    parseMonitorSpec(text, { timezone: 'UTC', now: Date.now() });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Tells whether a single `*` in a folder with one name explains the one word of `argv` that is
+ * that name. The word must be among the fields of the cron expression that starts the schedule
+ * text, the expression must be valid with `*` in its place, and the schedule text as typed must
+ * be invalid. So a command that runs as typed is never stopped, even when it contains the name.
+ * NOTE: a folder whose only name is a valid field there, such as a file named 5, still hides the
+ * `*`, and the monitor gets that value in place of `*`.
+ */
+function isSingleExpandedStar(argv: string[], entries: string[]): boolean {
+  const globbed = entries.filter((name) => !name.startsWith('.'));
+  const words = scheduleWords(argv);
+  if (globbed.length !== 1 || words === null) return false;
+
+  const index = words.indexOf(globbed[0]!);
+  if (index < 0 || words.lastIndexOf(globbed[0]!) !== index) return false;
+  const restored = words.with(index, '*');
+  const cron = readCronText(restored.join(' '));
+  // The offset of the `*` in the joined text, where each word before it adds one space.
+  const starOffset = restored.slice(0, index).join(' ').length + (index > 0 ? 1 : 0);
+  if (cron === null || starOffset >= cron.end || !isValidCron(cron.expression)) return false;
+  return !isValidSchedule(words.join(' '));
+}
+
 /** Returns a command with generic cron text, for when the typed one cannot be restored. */
 function genericCommand(argv: string[]): string {
   if (argv[0] === 'new')
@@ -118,13 +188,14 @@ function genericCommand(argv: string[]): string {
 
 /**
  * Returns the one-line message for a command whose `*` words the shell replaced with the names
- * in the current directory, or null when fewer than two words are such names. `argv` starts
- * with the command, such as `new` or `explain`, and `entries` are the names in the directory.
+ * in the current directory, or null when the command shows no sign of that. `argv` starts with
+ * the command, such as `new` or `explain`, and `entries` are the names in the directory.
  */
 export function describeGlobExpansion(argv: string[], entries: string[]): string | null {
   const names = new Set(entries);
   const fileNames = argv.slice(1).filter((word) => names.has(word));
-  if (fileNames.length < MIN_FILE_NAME_WORDS) return null;
+  if (fileNames.length === 0) return null;
+  if (fileNames.length < MIN_FILE_NAME_WORDS && !isSingleExpandedStar(argv, entries)) return null;
 
   // The command and the name of a new monitor are kept as typed, even when they name a file.
   const keptWords = argv.slice(0, argv[0] === 'new' ? 2 : 1);

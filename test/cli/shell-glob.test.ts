@@ -72,3 +72,76 @@ describe('describeGlobExpansion', () => {
     expect(describeGlobExpansion(['new', 'bin', 'every', 'hour'], ['new', 'bin'])).toBeNull();
   });
 });
+
+describe('describeGlobExpansion with one star in a one-name folder', () => {
+  // The shell passes `0 3 1 * 1` as `0 3 1 backup.sh 1` in a folder that contains only
+  // backup.sh, and a dot file that `*` does not match.
+  const entries = ['backup.sh', '.env'];
+  const cause =
+    'The shell replaced * with the names of the files in the current directory (backup.sh), ' +
+    'so Drumbeat received file names in place of the cron text.';
+
+  it('restores a star among the fields', () => {
+    const argv = ['new', 'z3', '0', '3', '1', 'backup.sh', '1'];
+    expect(describeGlobExpansion(argv, entries)).toBe(
+      `${cause} Put the cron text in single quotes: npx drumbeat new z3 '0 3 1 * 1'`,
+    );
+  });
+
+  it('restores a star in the first field', () => {
+    const argv = ['new', 'z3', 'backup.sh', '3', '1', '1', '1'];
+    expect(describeGlobExpansion(argv, entries)).toContain(
+      "Put the cron text in single quotes: npx drumbeat new z3 '* 3 1 1 1'",
+    );
+  });
+
+  it('restores a star after cron and before options', () => {
+    const argv = ['new', 'z3', 'cron', '0', '3', '1', 'backup.sh', '1-5', 'grace', '10m'];
+    expect(describeGlobExpansion(argv, entries)).toContain(
+      "Put the cron text in single quotes: npx drumbeat new z3 cron '0 3 1 * 1-5' grace 10m",
+    );
+  });
+
+  it('restores a star in explain text', () => {
+    const argv = ['explain', '--tz', 'Europe/Berlin', '0', '3', '1', 'backup.sh', '1'];
+    expect(describeGlobExpansion(argv, entries)).toContain(
+      "Put the cron text in single quotes: npx drumbeat explain --tz Europe/Berlin '0 3 1 * 1'",
+    );
+  });
+
+  it('accepts the name outside a schedule', () => {
+    expect(describeGlobExpansion(['status', 'backup.sh'], entries)).toBeNull();
+    expect(
+      describeGlobExpansion(['silence', 'backup.sh', 'for', '2', 'hours'], entries),
+    ).toBeNull();
+    expect(describeGlobExpansion(['new', 'backup.sh', 'every', '1', 'hour'], entries)).toBeNull();
+  });
+
+  it('accepts the name after the cron text', () => {
+    // A folder that contains only a file named 10m, and a valid command.
+    expect(describeGlobExpansion(['new', 'z3', '0 3 * * *', 'grace', '10m'], ['10m'])).toBeNull();
+    // `in ops` lacks the # of a channel, so the schedule error about it is the better message.
+    expect(describeGlobExpansion(['new', 'z3', '0 3 * * *', 'in', 'ops'], ['ops'])).toBeNull();
+  });
+
+  it('accepts a name that is a valid field', () => {
+    // A folder that contains only a file named 5: `0 3 1 5 1` is valid cron as typed.
+    expect(describeGlobExpansion(['new', 'z3', '0', '3', '1', '5', '1'], ['5'])).toBeNull();
+  });
+
+  it('accepts a schedule that is no cron', () => {
+    const argv = ['explain', 'every', 'day', 'at', '9am'];
+    expect(describeGlobExpansion(argv, ['9am'])).toBeNull();
+  });
+
+  it('accepts a star that makes invalid cron', () => {
+    // Six fields stay invalid with the star, so the schedule error is the better message.
+    const argv = ['new', 'z3', '0', '0', '3', '1', 'backup.sh', '1'];
+    expect(describeGlobExpansion(argv, entries)).toBeNull();
+  });
+
+  it('needs exactly one name in the folder', () => {
+    const argv = ['new', 'z3', '0', '3', '1', 'backup.sh', '1'];
+    expect(describeGlobExpansion(argv, ['backup.sh', 'notes.txt'])).toBeNull();
+  });
+});
