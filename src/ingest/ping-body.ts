@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import { decodeBody } from './body-text.js';
 
 /** A request body as the ping API stores it. */
 export interface PingBody {
   /**
    * The last bytes of the body up to the limit, where a job's errors usually are, decoded as
-   * UTF-8 with invalid bytes replaced.
+   * UTF-16 when the body is UTF-16 (see decodeBody) and as UTF-8 otherwise, with invalid bytes
+   * replaced.
    */
   body: string;
   /** Bytes cut from the start of the body, counted but not stored. */
@@ -25,9 +27,12 @@ export async function readPingBody(
   let first = 0;
   let keptBytes = 0;
   let cutBytes = 0;
+  // The first two bytes, which a cut may drop, hold a UTF-16 byte order mark if there is one.
+  let head = Buffer.alloc(0);
 
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
+      if (head.length < 2) head = Buffer.concat([head, chunk.subarray(0, 2 - head.length)]);
       keptChunks.push(chunk);
       keptBytes += chunk.length;
       // Drops the oldest chunks while the ones after them still fill the limit.
@@ -54,21 +59,6 @@ export async function readPingBody(
   cutBytes += excessBytes;
   bytes = bytes.subarray(excessBytes);
 
-  // A cut can split a multi-byte character, so its last bytes are cut too (not stored as U+FFFD).
-  if (cutBytes > 0) {
-    const splitBytes = leadingContinuationBytes(bytes);
-    cutBytes += splitBytes;
-    bytes = bytes.subarray(splitBytes);
-  }
-  return { body: bytes.toString('utf8'), bodyBytesCut: cutBytes };
-}
-
-/**
- * Counts the UTF-8 continuation bytes at the start of `bytes`, up to three: what a character
- * split before them can leave. Further ones stay for the decoder to replace.
- */
-function leadingContinuationBytes(bytes: Buffer): number {
-  let count = 0;
-  while (count < 3 && count < bytes.length && ((bytes[count] ?? 0) & 0xc0) === 0x80) count += 1;
-  return count;
+  const decoded = decodeBody(bytes, cutBytes, head);
+  return { body: decoded.text, bodyBytesCut: decoded.cutBytes };
 }

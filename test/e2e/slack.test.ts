@@ -205,6 +205,22 @@ describe('heartbeat loop in Slack', () => {
     expect(JSON.stringify(message.blocks)).toContain('disk full on /var');
   });
 
+  // `>` in Windows PowerShell 5.1 writes UTF-16LE with a byte order mark.
+  it('posts UTF-16 output as text', async () => {
+    const reply = await command('new windows-backup every 1 hour');
+    const url = pingUrlOf(reply);
+    const output = 'robocopy: ERROR 112 (0x00000070)\r\nThere is not enough space on the disk.\r\n';
+    const body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(output, 'utf16le')]);
+    const response = await fetch(`${url}/fail`, { method: 'POST', body });
+    expect(response.status).toBe(200);
+    const message = await waitFor(() => messageFor('windows-backup'), 8000, 'failed alert');
+    const blocks = JSON.stringify(message.blocks);
+    expect(blocks).toContain(
+      '```\\nrobocopy: ERROR 112 (0x00000070)\\nThere is not enough space on the disk.\\n',
+    );
+    expect(blocks).not.toContain('\uFFFD');
+  });
+
   it('posts a hung alert past the maximum run time', async () => {
     const reply = await command('new ledger-close every 1 hour max runtime 2s');
     const url = pingUrlOf(reply);

@@ -212,6 +212,122 @@ describe('ping body', () => {
   });
 });
 
+/** Encodes `text` as UTF-16BE, which Node's Buffer has no encoding name for. */
+function utf16be(text: string): Buffer {
+  return Buffer.from(text, 'utf16le').swap16();
+}
+
+const BOM_LE = Buffer.from([0xff, 0xfe]);
+const BOM_BE = Buffer.from([0xfe, 0xff]);
+
+describe('UTF-16 ping body', () => {
+  // Out-File and `>` in Windows PowerShell 5.1 write UTF-16LE with a byte order mark.
+  it('decodes UTF-16LE after its byte order mark', async () => {
+    const { port, recorder } = await start();
+    const body = Buffer.concat([BOM_LE, Buffer.from('Fehler: Datenträger voll\r\n', 'utf16le')]);
+    expect(body.subarray(0, 8)).toEqual(Buffer.from([0xff, 0xfe, 0x46, 0, 0x65, 0, 0x68, 0]));
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe('Fehler: Datenträger voll\r\n');
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(0);
+  });
+
+  it('decodes UTF-16BE after its byte order mark', async () => {
+    const { port, recorder } = await start();
+    const body = Buffer.concat([BOM_BE, utf16be('Backup fehlgeschlagen: Größe 0\n')]);
+    expect(body.subarray(0, 6)).toEqual(Buffer.from([0xfe, 0xff, 0, 0x42, 0, 0x61]));
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe('Backup fehlgeschlagen: Größe 0\n');
+  });
+
+  it.each([
+    ['UTF-16LE', Buffer.from('robocopy: ERROR 5 (0x00000005)\r\n', 'utf16le')],
+    ['UTF-16BE', utf16be('robocopy: ERROR 5 (0x00000005)\r\n')],
+  ])('decodes %s ASCII text without a mark', async (_name, body) => {
+    const { port, recorder } = await start();
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe('robocopy: ERROR 5 (0x00000005)\r\n');
+  });
+
+  it('decodes two characters without a mark', async () => {
+    const { port, recorder } = await start();
+    await send(port, `/ping/${TOKEN}/fail`, {
+      method: 'POST',
+      body: Buffer.from([0x6f, 0, 0x6b, 0]),
+    });
+
+    expect(recorder.calls[0]?.input.body).toBe('ok');
+  });
+
+  // 1,000 "x" and an error line after the mark, 2,034 bytes: the last 101 start with the second
+  // byte of an "x", which is cut too, so 50 characters stay.
+  it('keeps the mark of a body cut at an odd byte', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 101 });
+    const text = `${'x'.repeat(1000)}Error: disk full`;
+    const body = Buffer.concat([BOM_LE, Buffer.from(text, 'utf16le')]);
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe(text.slice(-50));
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(body.length - 100);
+  });
+
+  it('keeps the mark of a body sent in 1-byte chunks', async () => {
+    const { port, recorder } = await start({ bodyLimitBytes: 20 });
+    const body = Buffer.concat([BOM_BE, utf16be('Copying files... FAILED')]);
+    const answer = await postChunked(port, body, 1);
+
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(recorder.calls[0]?.input.body).toBe('... FAILED');
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(body.length - 20);
+  });
+
+  // The mark, U+1F600 as the surrogate pair D83D DE00, then "ok": ten bytes in all.
+  it.each([
+    { limit: 6, cut: 6 },
+    { limit: 7, cut: 6 },
+    { limit: 8, cut: 2 },
+  ])('cuts a split surrogate pair whole at limit $limit', async ({ limit, cut }) => {
+    const { port, recorder } = await start({ bodyLimitBytes: limit });
+    const body = Buffer.concat([BOM_LE, Buffer.from('😀ok', 'utf16le')]);
+    expect(body).toEqual(Buffer.from([0xff, 0xfe, 0x3d, 0xd8, 0x00, 0xde, 0x6f, 0, 0x6b, 0]));
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe(cut === 2 ? '😀ok' : 'ok');
+    expect(recorder.calls[0]?.input.bodyBytesCut).toBe(cut);
+  });
+
+  it('replaces an odd last byte', async () => {
+    const { port, recorder } = await start();
+    const body = Buffer.concat([BOM_LE, Buffer.from('done', 'utf16le'), Buffer.from([0x21])]);
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe('done\uFFFD');
+  });
+
+  it('keeps UTF-8 text with a few NUL bytes', async () => {
+    const { port, recorder } = await start();
+    const text = 'row 1\u0000 copied, disk at 91 %\nFehler: Datenträger voll\n';
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body: text });
+
+    expect(recorder.calls[0]?.input.body).toBe(text);
+  });
+
+  it.each([
+    // Little-endian 32-bit counters: every other pair of bytes is zero, but the other bytes
+    // are not text.
+    ['counters', Buffer.from(new Uint32Array([1, 2, 3, 4, 5, 6, 7, 8]).buffer)],
+    ['a zip header', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0x08, 0, 0x21, 0x0b])],
+    ['scattered bytes', Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37 + 128) % 256))],
+  ])('keeps binary %s as UTF-8', async (_name, body) => {
+    const { port, recorder } = await start();
+    await send(port, `/ping/${TOKEN}/fail`, { method: 'POST', body });
+
+    expect(recorder.calls[0]?.input.body).toBe(body.toString('utf8'));
+  });
+});
+
 describe('ping HEAD', () => {
   it('counts HEAD as a success and sends headers only', async () => {
     const { port, recorder } = await start();
