@@ -242,3 +242,46 @@ describe('heartbeat loop in Discord', () => {
     await command('pause', { name: 'nightly-invoices' });
   });
 });
+
+describe('examples in Discord replies', () => {
+  /** Returns the "Try:" line of a reply, as its embed shows it with Markdown escaped. */
+  function tryLine(reply: string): string | undefined {
+    const data = JSON.parse(reply) as { embeds?: { description?: string }[] };
+    const lines = (data.embeds ?? []).flatMap((embed) => (embed.description ?? '').split('\n'));
+    return lines.find((line) => line.startsWith('Try: '));
+  }
+
+  it('gives silence examples as options', async () => {
+    await command('new', { name: 'report-sync', schedule: 'every 1 hour' });
+    const reply = await command('silence', { name: 'report-sync', how_long: 'blah' });
+
+    expect(tryLine(reply)).toBe(
+      'Try: /drumbeat silence name:report-sync how\\_long:2 hours, or /drumbeat silence name:report-sync how\\_long:90m',
+    );
+    const tried = await command('silence', { name: 'report-sync', how_long: '2 hours' });
+    expect(tried).toContain('report-sync is silenced until');
+  });
+
+  it('gives zone examples as options', async () => {
+    const reply = await command('timezone', { zone: 'Mars/Olympus' }, OUTSIDER);
+
+    expect(tryLine(reply)).toBe(
+      'Try: /drumbeat timezone zone:Europe/Berlin, or /drumbeat timezone zone:America/New\\_York, or /drumbeat timezone zone:UTC',
+    );
+    const tried = await command('timezone', { zone: 'Europe/Berlin' }, OUTSIDER);
+    expect(tried).toContain("This team's zone is now Europe/Berlin");
+  });
+
+  it('gives a whole new command for a bad zone', async () => {
+    const reply = await command('new', { name: 'report-copy', schedule: 'every day tz Berlinn' });
+
+    expect(tryLine(reply)).toBe(
+      'Try: /drumbeat new name:report-copy schedule:every day tz Europe/Berlin, or /drumbeat new name:report-copy schedule:every day tz America/New\\_York, or /drumbeat new name:report-copy schedule:every day tz UTC',
+    );
+    const tried = await command('new', {
+      name: 'report-copy',
+      schedule: 'every day tz Europe/Berlin',
+    });
+    expect(tried).toContain('Created monitor report-copy');
+  });
+});

@@ -68,6 +68,13 @@ function replyText(reply: CommandReply): string {
   return `${reply.body.text ?? ''}\n${JSON.stringify(reply.body.blocks ?? [])}`;
 }
 
+/** Returns the "Try:" line of a reply's blocks. */
+function tryLineOf(reply: CommandReply): string | undefined {
+  const blocks = (reply.body.blocks ?? []) as { text?: { text?: string } }[];
+  const lines = blocks.flatMap((block) => (block.text?.text ?? '').split('\n'));
+  return lines.find((line) => line.startsWith('Try: '));
+}
+
 function pingUrlOf(reply: CommandReply): string {
   const match = /http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36}/.exec(replyText(reply));
   if (!match) throw new Error(`no ping URL in the reply: ${replyText(reply)}`);
@@ -255,5 +262,38 @@ describe('heartbeat loop in Slack', () => {
     expect(replyText(outsider)).toContain('There are no monitors yet');
     const owner = await command('list');
     expect(replyText(owner)).toContain('nightly-invoices');
+  });
+});
+
+describe('examples in Slack replies', () => {
+  beforeAll(async () => {
+    await command('new report-sync every 1 hour');
+  });
+
+  // The timezone example runs in the other team, so that this team keeps its zone.
+  it.each([
+    [
+      'silence report-sync for',
+      'Try: /drumbeat silence report-sync for 2 hours, or /drumbeat silence report-sync until tomorrow 9am, or /drumbeat silence report-sync until monday',
+      TEAM,
+    ],
+    [
+      'new report-copy every day tz Berlinn',
+      'Try: /drumbeat new report-copy every day tz Europe/Berlin, or /drumbeat new report-copy every day tz America/New_York, or /drumbeat new report-copy every day tz UTC',
+      TEAM,
+    ],
+    [
+      'timezone Mars/Olympus',
+      'Try: /drumbeat timezone Europe/Berlin, or /drumbeat timezone America/New_York, or /drumbeat timezone UTC',
+      OUTSIDER_TEAM,
+    ],
+  ])('gives a whole command for %j', async (text, example, team) => {
+    const reply = await command(text, { team });
+
+    expect(reply.status).toBe(200);
+    expect(tryLineOf(reply)).toBe(example);
+    const [tried] = example.slice('Try: /drumbeat '.length).split(', or ');
+    const answer = replyText(await command(tried!, { team }));
+    expect(answer).not.toContain(':warning:');
   });
 });

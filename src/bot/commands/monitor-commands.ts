@@ -8,26 +8,63 @@ import { newMonitorId, newPingToken } from '../../store/ids.js';
 import { formatTime } from '../format.js';
 import { describeSchedule, parseMonitorSpec, parseUntil } from '../language/index.js';
 import { assertTimezone } from '../language/timezone.js';
-import type { LanguageContext, MonitorSpec } from '../language/types.js';
+import type { LanguageContext, MonitorSpec, ParsedUntil } from '../language/types.js';
 import type { ReplyView } from '../views.js';
 import type { CommandContext } from './context.js';
 import type { CommandCoreOptions } from './core.js';
+import { withSilenceCommand, withWholeCommand } from './examples.js';
 import { curlLine, describeState, reply, section, statusReply } from './replies.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const NAME_EXAMPLE = 'nightly-invoices';
 
-/** Splits `<name> <rest>` and checks the name's form. */
-function splitName(text: string, usage: string): [string, string] {
+/** A command that starts with a monitor name, and what its examples show. */
+interface NamedCommand {
+  verb: string;
+  /** The name in an example for a user who gave none that can be made valid. */
+  exampleName: string;
+  /** The text after the name in an example for a user who typed nothing after it. */
+  exampleRest: string;
+}
+
+/**
+ * Returns `name` with each run of characters that a monitor name cannot contain replaced by a
+ * dash, cut to the length limit, or null when no valid name is left.
+ */
+function validNameLike(name: string): string | null {
+  const dashed = name.replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const cut = dashed.slice(0, 64).replace(/[-._]+$/, '');
+  return NAME_PATTERN.test(cut) ? cut : null;
+}
+
+/**
+ * Splits `<name> <rest>` and checks the name's form. The example of an error is a whole
+ * command, with the name made valid when it can be.
+ */
+function splitName(text: string, command: NamedCommand): [string, string] {
+  const { verb, exampleName, exampleRest } = command;
   const space = text.indexOf(' ');
   const name = (space < 0 ? text : text.slice(0, space)).toLowerCase();
   const rest = space < 0 ? '' : text.slice(space + 1).trim();
-  if (name === '') throw new DrumbeatError('name_invalid', 'The monitor name is missing.', usage);
+  const exampleWith = (shownName: string) =>
+    `/drumbeat ${verb} ${shownName} ${rest === '' ? exampleRest : rest}`.trim();
+  if (name === '') {
+    throw new DrumbeatError(
+      'name_invalid',
+      'The monitor name is missing.',
+      exampleWith(exampleName),
+    );
+  }
   if (!NAME_PATTERN.test(name)) {
+    const valid = validNameLike(name);
+    // No monitor has a name that cannot be made valid, so other commands point to the list.
+    let example = '/drumbeat list';
+    if (valid !== null) example = exampleWith(valid);
+    else if (verb === 'new') example = exampleWith(exampleName);
     throw new DrumbeatError(
       'name_invalid',
       `"${name}" is not a valid monitor name: use up to 64 letters, digits, dots, dashes or underscores.`,
-      NAME_EXAMPLE,
+      example,
     );
   }
   return [name, rest];
@@ -59,27 +96,6 @@ function parseAfterName(name: string, rest: string, context: LanguageContext): M
     const rule = 'Use up to 64 letters, digits, dots, dashes or underscores, with no spaces.';
     throw new DrumbeatError('name_invalid', `${oneWord} ${rule}`, `${NAME_EXAMPLE} ${withoutWord}`);
   }
-}
-
-/**
- * Returns the error of a `new` command with its example made a whole command to copy. Examples
- * of the text after the name, one or more joined by ", or ", each get `new <name>` before them.
- * Examples of a time zone alone stay as they are.
- */
-function withWholeCommand(error: unknown, name: string): unknown {
-  if (!(error instanceof DrumbeatError) || error.example === null) return error;
-  const { code, example } = error;
-  if (example.startsWith('tz ')) return error;
-  let whole: string;
-  // The general examples name a monitor "backup", which may exist: the user's name is used.
-  if (example.startsWith('new '))
-    whole = `/drumbeat ${example.replace(/^new backup /, `new ${name} `)}`;
-  else if (code === 'name_invalid') whole = `/drumbeat new ${example}`;
-  else {
-    const texts = example.split(', or ');
-    whole = texts.map((text) => `/drumbeat new ${name} ${text}`).join(', or ');
-  }
-  return new DrumbeatError(code, error.message, whole);
 }
 
 function checkDuration(label: string, ms: number | null): void {
@@ -143,14 +159,18 @@ export class MonitorCommands {
   }
 
   async create(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const usage = 'new nightly-invoices every 1 hour grace 10 minutes';
-    const [name, rest] = splitName(text, usage);
+    const [name, rest] = splitName(text, {
+      verb: 'new',
+      exampleName: NAME_EXAMPLE,
+      exampleRest: 'every 1 hour grace 10 minutes',
+    });
     const teamZone = await this.timezoneFor(ctx);
+    const context = { timezone: teamZone, now: ctx.now };
     let spec: MonitorSpec;
     try {
-      spec = parseAfterName(name, rest, { timezone: teamZone, now: ctx.now });
+      spec = parseAfterName(name, rest, context);
     } catch (error) {
-      throw withWholeCommand(error, name);
+      throw withWholeCommand(error, name, rest, context);
     }
     checkDuration('grace', spec.graceMs);
     checkDuration('max runtime', spec.maxRuntimeMs);
@@ -254,7 +274,11 @@ export class MonitorCommands {
   }
 
   async status(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const [name, rest] = splitName(text, 'status nightly-invoices');
+    const [name, rest] = splitName(text, {
+      verb: 'status',
+      exampleName: NAME_EXAMPLE,
+      exampleRest: '',
+    });
     const monitor = await this.find(name, ctx).catch((error: unknown) => {
       if (!(error instanceof DrumbeatError) || rest === '') throw error;
       // A name of several words, such as "my backup", may mean the dashed one, so suggest it.
@@ -270,11 +294,19 @@ export class MonitorCommands {
   }
 
   async silence(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const usage = 'silence backup for 2 hours';
-    const [name, rest] = splitName(text, usage);
-    if (rest === '') throw new DrumbeatError('time_invalid', 'Say how long to silence it.', usage);
+    const exampleRest = 'for 2 hours';
+    const [name, rest] = splitName(text, { verb: 'silence', exampleName: 'backup', exampleRest });
+    if (rest === '') {
+      const example = `/drumbeat silence ${name} ${exampleRest}`;
+      throw new DrumbeatError('time_invalid', 'Say how long to silence it.', example);
+    }
     const timezone = await this.timezoneFor(ctx);
-    const until = parseUntil(rest, { timezone, now: ctx.now });
+    let until: ParsedUntil;
+    try {
+      until = parseUntil(rest, { timezone, now: ctx.now });
+    } catch (error) {
+      throw withSilenceCommand(error, name);
+    }
     const monitor = await this.find(name, ctx);
     await this.options.events.apply(monitor.id, {
       type: 'silence',
@@ -298,7 +330,7 @@ export class MonitorCommands {
     event: MonitorEvent,
     outcome: { done: string; unchanged: string },
   ): Promise<ReplyView> {
-    const [name] = splitName(text, `${event.type} backup`);
+    const [name] = splitName(text, { verb: event.type, exampleName: 'backup', exampleRest: '' });
     const monitor = await this.find(name, ctx);
     const result = await this.options.events.apply(monitor.id, event);
     if (result.status === 'not_found')
@@ -330,7 +362,7 @@ export class MonitorCommands {
   }
 
   async delete(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const [name] = splitName(text, 'delete backup');
+    const [name] = splitName(text, { verb: 'delete', exampleName: 'backup', exampleRest: '' });
     const monitor = await this.find(name, ctx);
     await this.options.events.apply(monitor.id, { type: 'delete', by: ctx.userId });
     await this.options.store.delete(monitor);

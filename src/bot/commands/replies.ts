@@ -117,9 +117,9 @@ export function helpReply(): ReplyView {
       ),
       section(
         [
-          'new nightly-invoices every 1 hour grace 10 minutes',
-          'new backup cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h',
-          'silence backup for 2 hours',
+          '/drumbeat new nightly-invoices every 1 hour grace 10 minutes',
+          '/drumbeat new backup cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h',
+          '/drumbeat silence backup for 2 hours',
         ],
         'Examples',
       ),

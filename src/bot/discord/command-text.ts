@@ -9,11 +9,25 @@ const SIMPLE_SUBCOMMANDS = new Set(['status', 'unsilence', 'pause', 'resume', 'd
 
 /** Builds the command text. Throws DrumbeatError for option values the text cannot carry. */
 export function commandText(sub: Subcommand): string {
-  const option = (name: string) => sub.options.get(name)?.trim() ?? '';
-  if (sub.name === 'new') return newText(sub);
-  if (sub.name === 'silence')
-    return `silence ${monitorName(option(NAME_OPTION))} ${silenceEnd(option('how_long'))}`;
-  if (SIMPLE_SUBCOMMANDS.has(sub.name)) return `${sub.name} ${monitorName(option(NAME_OPTION))}`;
+  const name = sub.options.get(NAME_OPTION)?.trim() ?? '';
+  // The core reads the first word as the monitor name, so the rest of a name with a space
+  // would be read as the schedule or the silence's end.
+  if (/\s/.test(name)) {
+    const joined = name.split(/\s+/).join('-');
+    throw new DrumbeatError(
+      'name_invalid',
+      `"${name}" is not a valid monitor name: names have no spaces.`,
+      `/drumbeat ${textWithName(sub, joined)}`,
+    );
+  }
+  return textWithName(sub, name);
+}
+
+function textWithName(sub: Subcommand, name: string): string {
+  const option = (optionName: string) => sub.options.get(optionName)?.trim() ?? '';
+  if (sub.name === 'new') return newText(sub, name);
+  if (sub.name === 'silence') return `silence ${name} ${silenceEnd(option('how_long'))}`;
+  if (SIMPLE_SUBCOMMANDS.has(sub.name)) return `${sub.name} ${name}`;
   if (sub.name === 'timezone') return `timezone ${option(ZONE_OPTION)}`.trim();
   if (sub.name === 'list' || sub.name === 'help') return sub.name;
   if (sub.name === 'digest') return `digest ${option('schedule')}`.trim();
@@ -24,29 +38,14 @@ export function commandText(sub: Subcommand): string {
   );
 }
 
-function newText(sub: Subcommand): string {
-  const option = (name: string) => sub.options.get(name)?.trim() ?? '';
-  const parts = ['new', monitorName(option(NAME_OPTION)), option('schedule')];
+function newText(sub: Subcommand, name: string): string {
+  const option = (optionName: string) => sub.options.get(optionName)?.trim() ?? '';
+  const parts = ['new', name, option('schedule')];
   if (option('grace') !== '') parts.push('grace', option('grace'));
   if (option('max_runtime') !== '') parts.push('max runtime', option('max_runtime'));
   // A channel option carries the channel's id; the core reads `<#id>` as that channel.
   if (option('channel') !== '') parts.push('in', `<#${option('channel')}>`);
   return parts.join(' ');
-}
-
-/**
- * Rejects a name with a space. The core reads the first word as the monitor name, so the rest
- * of such a name would be read as a schedule.
- */
-function monitorName(name: string): string {
-  if (/\s/.test(name)) {
-    throw new DrumbeatError(
-      'name_invalid',
-      `"${name}" is not a valid monitor name: names have no spaces.`,
-      name.split(/\s+/).join('-'),
-    );
-  }
-  return name;
 }
 
 /** `2 hours` means "for 2 hours"; text that starts with `for` or `until` is kept as it is. */

@@ -5,6 +5,7 @@
 import { type APIEmbed, EmbedBuilder, MessageFlags } from 'discord.js';
 import type { ReplySection, ReplyView } from '../views.js';
 import { type DiscordMessageBody, NO_MENTIONS } from './alert-message.js';
+import { NAME_OPTION, ZONE_OPTION } from './commands.js';
 import { codeBlock, DISCORD_LIMITS, escapeAndTruncate, escapeText } from './markdown.js';
 
 /** The JSON body of a reply, or of an edit of one. */
@@ -90,17 +91,41 @@ function sectionTexts(section: ReplySection): string[] {
 const NEW_EXAMPLE =
   /(^Try: |\/drumbeat )new ([a-z0-9][a-z0-9._-]*) (.+?)(?=, or \/drumbeat new |$)/g;
 
+// The examples of the other subcommands with options, and the option names that go before the
+// words of the example (see commands.ts). A silence's `for` is left out, because the command
+// reads `how_long:2 hours` as "for 2 hours".
+const OPTION_EXAMPLES: readonly (readonly [RegExp, string])[] = [
+  [
+    /\/drumbeat (status|pause|resume|unsilence|delete) (?=[a-z0-9])/g,
+    `/drumbeat $1 ${NAME_OPTION}:`,
+  ],
+  [
+    /\/drumbeat silence ([a-z0-9][a-z0-9._-]*) (?:for )?/g,
+    `/drumbeat silence ${NAME_OPTION}:$1 how_long:`,
+  ],
+  [/\/drumbeat timezone (?=[A-Za-z<])/g, `/drumbeat timezone ${ZONE_OPTION}:`],
+  [/\/drumbeat digest (?=weekly|daily|off)/g, '/drumbeat digest schedule:'],
+];
+
 /**
- * Rewrites an example of `new` in a reply, written as the text typed after /drumbeat in Slack,
- * into the options of the Discord command: `new backup every day at 2am grace 30m` becomes
- * `/drumbeat new name:backup schedule:every day at 2am grace 30m`. The core reads the whole
- * schedule option as it reads Slack's text, so options such as grace can stay in it.
+ * Rewrites the examples in a reply, written as the text typed after /drumbeat in Slack, into
+ * the options of the Discord command: `new backup every day at 2am grace 30m` becomes
+ * `/drumbeat new name:backup schedule:every day at 2am grace 30m`, and `/drumbeat timezone UTC`
+ * becomes `/drumbeat timezone zone:UTC`. The core reads the whole schedule option as it reads
+ * Slack's text, so options such as grace can stay in it.
  */
 export function discordExample(line: string): string {
-  return line.replace(NEW_EXAMPLE, (_match, prefix: string, name: string, schedule: string) => {
-    const lead = prefix === 'Try: ' ? 'Try: ' : '';
-    return `${lead}/drumbeat new name:${name} schedule:${schedule}`;
-  });
+  let rewritten = line.replace(
+    NEW_EXAMPLE,
+    (_match, prefix: string, name: string, schedule: string) => {
+      const lead = prefix === 'Try: ' ? 'Try: ' : '';
+      return `${lead}/drumbeat new name:${name} schedule:${schedule}`;
+    },
+  );
+  for (const [pattern, replacement] of OPTION_EXAMPLES) {
+    rewritten = rewritten.replace(pattern, replacement);
+  }
+  return rewritten;
 }
 
 /** Joins texts with newlines into as few strings of at most `maxLength` as they fit. */

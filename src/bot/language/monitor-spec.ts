@@ -93,8 +93,46 @@ function readZoneWords(cursor: Cursor): string {
   throw new DrumbeatError(
     'timezone_invalid',
     rest === '' ? 'tz needs a time zone after it.' : `"${rest}" is not an IANA time zone.`,
-    'tz Europe/Berlin, tz America/New_York, tz UTC',
+    'tz Europe/Berlin, or tz America/New_York, or tz UTC',
   );
+}
+
+/** Reads an option name like readOptionName, and also `time zone`, which a schedule may use. */
+function readOptionOrZoneName(cursor: Cursor): OptionName | null {
+  return readOptionName(cursor) ?? (cursor.acceptAll('time', 'zone') ? 'tz' : null);
+}
+
+// The maximum number of words an option's value may take: four for a duration, three for a zone.
+const MAX_VALUE_WORDS = 4;
+
+/**
+ * Returns texts made from `source` by putting `example`, an option with its value such as
+ * `tz UTC`, in place of that option and the words after it. One to four words are replaced, or
+ * none when the next word starts another option. Only a text that parses shows which words were
+ * the value, so the caller keeps the first one that parses. Returns null when `example` does
+ * not start with an option name, and [] when `source` does not give the option.
+ */
+export function withOptionReplaced(source: string, example: string): string[] | null {
+  const option = readOptionOrZoneName(new Cursor(tokenize(example), example));
+  if (option === null || option === 'channel') return null;
+  const cursor = new Cursor(tokenize(source), source);
+  const { tokens } = cursor;
+  const texts: string[] = [];
+  for (let start = 0; start < tokens.length; start++) {
+    cursor.index = start;
+    if (readOptionOrZoneName(cursor) !== option) continue;
+    const valueStart = cursor.index;
+    const valueWords = Math.min(MAX_VALUE_WORDS, tokens.length - valueStart);
+    const valueMissing = valueWords === 0 || readOptionOrZoneName(cursor) !== null;
+    const lengths = valueMissing ? [0] : Array.from({ length: valueWords }, (_, i) => i + 1);
+    const before = source.slice(0, tokens[start]!.start);
+    for (const length of lengths) {
+      const next = tokens[valueStart + length];
+      const after = next === undefined ? '' : source.slice(next.start);
+      texts.push(`${before}${example} ${after}`.trim());
+    }
+  }
+  return texts;
 }
 
 interface Options {

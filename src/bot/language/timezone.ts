@@ -1,7 +1,7 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { clip } from './echo.js';
 
-const ZONE_EXAMPLE = 'tz Europe/Berlin, tz America/New_York, tz UTC';
+const ZONE_EXAMPLE = 'tz Europe/Berlin, or tz America/New_York, or tz UTC';
 
 interface Abbreviation {
   zone: string;

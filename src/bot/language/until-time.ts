@@ -9,7 +9,14 @@ import { readZoneName } from './timezone.js';
 // only fixed offsets, so Drumbeat takes its calendar fields and resolves them in the IANA zone
 // itself, which keeps DST right when the end lies after a change.
 
-const TIME_EXAMPLE = 'until tomorrow 9am, until monday, or until 2027-01-04 08:00';
+/**
+ * Returns example ends of a silence, one of them a date a week after `now` in the zone, so that
+ * the date is always within the 90 days a silence may last.
+ */
+function timeExample(now: number, timezone: string): string {
+  const date = new Date(wallTimeAt(timezone, now) + 7 * WALL_DAY_MS).toISOString().slice(0, 10);
+  return `until tomorrow 9am, or until monday, or until ${date} 08:00`;
+}
 
 export interface TimeReading {
   instant: number;
@@ -118,7 +125,7 @@ function parseWithChrono(text: string, now: number, timezone: string): chrono.Pa
     throw new DrumbeatError(
       'time_invalid',
       `"${part}" is not a time Drumbeat understands.`,
-      TIME_EXAMPLE,
+      timeExample(now, timezone),
     );
   }
   return result;

@@ -9,7 +9,7 @@ import { readTime, type TimeReading } from './until-time.js';
 
 export const MAX_SILENCE_MS = 90 * 86_400_000;
 
-const UNTIL_EXAMPLE = 'for 2 hours, until tomorrow 9am, or until monday';
+const UNTIL_EXAMPLE = 'for 2 hours, or until tomorrow 9am, or until monday';
 
 // A silence given as a duration lasts at least a second. The 90-day limit is checked on its end.
 const SILENCE_RULE: RangeRule = {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../../src/bot/commands/context.js';
 import { CommandCore } from '../../../src/bot/commands/core.js';
 import { replyToText } from '../../../src/bot/text-reply.js';
+import type { ReplyView } from '../../../src/bot/views.js';
 import { Deadlines } from '../../../src/scheduler/deadlines.js';
 import { MonitorEvents } from '../../../src/scheduler/monitor-events.js';
 import { NotificationQueue } from '../../../src/scheduler/notifications.js';
@@ -63,6 +64,23 @@ async function text(command: string, ctx: CommandContext = owner): Promise<strin
   return replyToText(await core.run(command, ctx));
 }
 
+/** Returns the "Try:" line of a reply, or null when it has none. */
+function tryLine(reply: ReplyView): string | null {
+  return (
+    replyToText(reply)
+      .split('\n')
+      .find((line) => line.startsWith('Try: ')) ?? null
+  );
+}
+
+/** Returns the whole commands of a "Try:" line, without their leading `/drumbeat `. */
+function triedCommands(line: string): string[] {
+  return line
+    .slice('Try: '.length)
+    .split(', or ')
+    .map((command) => command.replace(/^\/drumbeat /, ''));
+}
+
 describe('new', () => {
   it('replies with schedule, next runs, ping URL and curl line', async () => {
     const reply = await core.run('new nightly-invoices every 1 hour grace 10 minutes', owner);
@@ -99,6 +117,7 @@ describe('new', () => {
     const reply = await core.run('new Bad/Name every 1 hour', owner);
     expect(reply.isError).toBe(true);
     expect(reply.summary).toContain('is not a valid monitor name');
+    expect(tryLine(reply)).toBe('Try: /drumbeat new bad-name every 1 hour');
   });
 
   it('rejects a grace period over a year', async () => {
@@ -161,12 +180,58 @@ describe('new', () => {
         'new q3 every day grace',
         'Try: /drumbeat new q3 every day at 2am grace 30m max runtime 2h tz Europe/Berlin',
       ],
-      ['new backup every day tz Mars/Base', 'Try: tz Europe/Berlin, tz America/New_York, tz UTC'],
+      [
+        'new backup every day tz Mars/Base',
+        'Try: /drumbeat new backup every day tz Europe/Berlin, or /drumbeat new backup every day tz America/New_York, or /drumbeat new backup every day tz UTC',
+      ],
     ] as const;
     for (const [command, example] of cases) {
       const reply = await core.run(command, owner);
       expect(reply.isError).toBe(true);
       expect(replyToText(reply)).toContain(example);
+    }
+  });
+
+  // Each example is run as shown, in a team of its own, so that the name is free each time.
+  it.each([
+    [
+      'new zone-typo every day at 9am tz Berlinn grace 5m',
+      'Try: /drumbeat new zone-typo every day at 9am tz Europe/Berlin grace 5m, or /drumbeat new zone-typo every day at 9am tz America/New_York grace 5m, or /drumbeat new zone-typo every day at 9am tz UTC grace 5m',
+    ],
+    [
+      'new two-words every day at 9am tz new yrok',
+      'Try: /drumbeat new two-words every day at 9am tz Europe/Berlin, or /drumbeat new two-words every day at 9am tz America/New_York, or /drumbeat new two-words every day at 9am tz UTC',
+    ],
+    [
+      'new no-zone every day tz grace 5m',
+      'Try: /drumbeat new no-zone every day tz Europe/Berlin grace 5m, or /drumbeat new no-zone every day tz America/New_York grace 5m, or /drumbeat new no-zone every day tz UTC grace 5m',
+    ],
+    [
+      'new spelled every day at 9am time zone Berlinn',
+      'Try: /drumbeat new spelled every day at 9am tz Europe/Berlin',
+    ],
+    [
+      'new also-typo every dya tz Berlinn',
+      'Try: /drumbeat new also-typo every day tz Europe/Berlin',
+    ],
+    [
+      'new long-grace every day grace 400 days tz UTC',
+      'Try: /drumbeat new long-grace every day grace 10 minutes tz UTC',
+    ],
+    [
+      'new short-run max runtime 0s every day',
+      'Try: /drumbeat new short-run max runtime 2h every day',
+    ],
+    ['new Bad!! every day', 'Try: /drumbeat new bad every day'],
+    ['new !! every day', 'Try: /drumbeat new nightly-invoices every day'],
+    ['new', 'Try: /drumbeat new nightly-invoices every 1 hour grace 10 minutes'],
+  ])('gives a whole command for %j', async (command, example) => {
+    const reply = await core.run(command, owner);
+    expect(reply.isError).toBe(true);
+    expect(tryLine(reply)).toBe(example);
+    for (const [index, tried] of triedCommands(example).entries()) {
+      const ctx = { ...owner, teamId: `slack:TTRIED ${command} ${index}` };
+      expect(replyToText(await core.run(tried, ctx))).toContain('Created monitor');
     }
   });
 
@@ -325,7 +390,9 @@ describe('other commands', () => {
     const bad = await core.run('timezone Mars/Olympus', ctx);
     expect(bad.isError).toBe(true);
     expect(bad.summary).toContain('"Mars/Olympus" is not an IANA time zone');
-    expect(replyToText(bad)).toContain('Try: /drumbeat timezone Europe/Berlin');
+    expect(tryLine(bad)).toBe(
+      'Try: /drumbeat timezone Europe/Berlin, or /drumbeat timezone America/New_York, or /drumbeat timezone UTC',
+    );
     expect(replyToText(bad)).not.toContain('tz ');
   });
 
@@ -371,7 +438,9 @@ describe('other commands', () => {
     const reply = await core.run('new tz-less every 5 minutes tz', owner);
     expect(reply.isError).toBe(true);
     expect(reply.summary).toBe('tz needs a time zone after it.');
-    expect(replyToText(reply)).toContain('tz Europe/Berlin');
+    expect(tryLine(reply)).toBe(
+      'Try: /drumbeat new tz-less every 5 minutes tz Europe/Berlin, or /drumbeat new tz-less every 5 minutes tz America/New_York, or /drumbeat new tz-less every 5 minutes tz UTC',
+    );
   });
 
   it('rejects a command over the length cap', async () => {
@@ -384,6 +453,65 @@ describe('other commands', () => {
     const out = await text('', owner);
     expect(out).toContain('Commands:');
     expect(out).toContain('silence <name> for <duration>');
+    expect(out).toContain('  /drumbeat new nightly-invoices every 1 hour grace 10 minutes\n');
+    expect(out).toContain('  /drumbeat silence backup for 2 hours\n');
+  });
+});
+
+describe('examples of commands on a monitor', () => {
+  const ctx = { ...owner, teamId: 'slack:TEXAMPLES' };
+
+  beforeAll(async () => {
+    for (const name of ['backup', 'nightly-invoices', 'db.main']) {
+      await core.run(`new ${name} every 1 hour`, ctx);
+    }
+  });
+
+  // Each example is run as shown, against the monitors above.
+  it.each([
+    ['silence', 'Try: /drumbeat silence backup for 2 hours'],
+    ['silence db.main', 'Try: /drumbeat silence db.main for 2 hours'],
+    [
+      'silence db.main for',
+      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday',
+    ],
+    [
+      'silence db.main until',
+      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday',
+    ],
+    [
+      'silence db.main for blah',
+      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main for 90m',
+    ],
+    ['silence db.main for 0s', 'Try: /drumbeat silence db.main for 2 hours'],
+    [
+      'silence db.main for 100 days',
+      'Try: /drumbeat silence db.main for 7 days, or /drumbeat silence db.main until monday',
+    ],
+    [
+      'silence db.main until yesterday',
+      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday',
+    ],
+    // NOW is Wednesday 10 June 2026, so the date is a week later.
+    [
+      'silence db.main until blorp',
+      'Try: /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday, or /drumbeat silence db.main until 2026-06-17 08:00',
+    ],
+    ['silence DB.Main! for 2h', 'Try: /drumbeat silence db.main for 2h'],
+    ['silence !!! for 2h', 'Try: /drumbeat list'],
+    ['status', 'Try: /drumbeat status nightly-invoices'],
+    ['status <backup>', 'Try: /drumbeat status backup'],
+    ['pause', 'Try: /drumbeat pause backup'],
+    ['resume #backup', 'Try: /drumbeat resume backup'],
+    ['unsilence', 'Try: /drumbeat unsilence backup'],
+    ['delete', 'Try: /drumbeat delete backup'],
+  ])('gives a whole command for %j', async (command, example) => {
+    const reply = await core.run(command, ctx);
+    expect(reply.isError).toBe(true);
+    expect(tryLine(reply)).toBe(example);
+    for (const tried of triedCommands(example)) {
+      expect((await core.run(tried, ctx)).isError).toBe(false);
+    }
   });
 });
 

@@ -118,3 +118,37 @@ describe('examples of new', () => {
     expect(embed?.description).toContain('/drumbeat new name:backup schedule:every 1 hour');
   });
 });
+
+describe('examples of other subcommands', () => {
+  it.each([
+    [
+      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until monday',
+      'Try: /drumbeat silence name:db.main how_long:2 hours, or /drumbeat silence name:db.main how_long:until monday',
+    ],
+    [
+      'Try: /drumbeat timezone Europe/Berlin, or /drumbeat timezone UTC',
+      'Try: /drumbeat timezone zone:Europe/Berlin, or /drumbeat timezone zone:UTC',
+    ],
+    ['Change it with /drumbeat timezone <zone>.', 'Change it with /drumbeat timezone zone:<zone>.'],
+    ['Try: /drumbeat status my-backup', 'Try: /drumbeat status name:my-backup'],
+    ['Try: /drumbeat pause backup', 'Try: /drumbeat pause name:backup'],
+    ['Try: /drumbeat resume backup', 'Try: /drumbeat resume name:backup'],
+    ['Try: /drumbeat unsilence backup', 'Try: /drumbeat unsilence name:backup'],
+    ['Try: /drumbeat delete backup', 'Try: /drumbeat delete name:backup'],
+    [
+      'Try: /drumbeat digest weekly friday 4pm, /drumbeat digest daily 9am or /drumbeat digest off',
+      'Try: /drumbeat digest schedule:weekly friday 4pm, /drumbeat digest schedule:daily 9am or /drumbeat digest schedule:off',
+    ],
+  ])('rewrites %j', (line, rewritten) => {
+    expect(discordExample(line)).toBe(rewritten);
+  });
+
+  it.each([
+    'Try: /drumbeat list',
+    'Try: /drumbeat help',
+    'Type /drumbeat digest in a channel that gets alerts, or /drumbeat list to see them.',
+    'Change it with /drumbeat digest.',
+  ])('leaves %j as it is', (line) => {
+    expect(discordExample(line)).toBe(line);
+  });
+});

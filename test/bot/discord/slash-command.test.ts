@@ -104,16 +104,32 @@ describe('application command', () => {
     expect(data.embeds?.[0]?.description).toContain('```\ncurl -fsS https://x\n```');
   });
 
-  it('rejects a monitor name with a space', async () => {
-    const response = await harness.send(
-      commandPayload(harness.actor, 'status', { name: 'my backup' }),
-    );
+  // The description escapes Markdown, so the underscore of how_long comes as `\_`.
+  it.each([
+    ['status', { name: 'my backup' }, 'Try: /drumbeat status name:my-backup'],
+    [
+      'silence',
+      { name: 'my backup', how_long: '2 hours' },
+      'Try: /drumbeat silence name:my-backup how\\_long:2 hours',
+    ],
+    [
+      'silence',
+      { name: 'my  backup', how_long: 'until monday' },
+      'Try: /drumbeat silence name:my-backup how\\_long:until monday',
+    ],
+    [
+      'new',
+      { name: 'my backup', schedule: 'every day', grace: '10m' },
+      'Try: /drumbeat new name:my-backup schedule:every day grace 10m',
+    ],
+  ])('rejects a %s name with a space', async (subcommand, options, example) => {
+    const response = await harness.send(commandPayload(harness.actor, subcommand, options));
 
     expect(harness.commands.runs).toHaveLength(0);
     const data = response.body?.data as ReplyData;
     expect(data.flags).toBe(64);
     expect(data.embeds?.[0]?.title).toContain('names have no spaces');
-    expect(data.embeds?.[0]?.description).toContain('my-backup');
+    expect(data.embeds?.[0]?.description).toBe(example);
   });
 
   it('answers outside a server without running', async () => {
