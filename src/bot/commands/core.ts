@@ -107,6 +107,7 @@ export class CommandCore implements CommandHandler {
         return m.create(rest, ctx);
       case 'list':
       case 'ls':
+        if (rest !== '') return Promise.reject(listWithText(verb, rest));
         return m.list(ctx);
       case 'status':
       case 'show':
@@ -230,4 +231,14 @@ export class CommandCore implements CommandHandler {
     if (action === 'pause') return reply(`${monitor.name} is paused already.`);
     return null;
   }
+}
+
+/** Returns the error for `list` with text after it, which it would otherwise ignore. */
+function listWithText(verb: string, rest: string): DrumbeatError {
+  return new DrumbeatError(
+    'command_invalid',
+    `"${verb}" shows every monitor and takes nothing after it, so "${rest}" was not used. ` +
+      'To see one monitor, use status with its name.',
+    '/drumbeat list',
+  );
 }

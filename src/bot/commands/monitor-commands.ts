@@ -21,8 +21,11 @@ const NAME_EXAMPLE = 'nightly-invoices';
 /** A command that starts with a monitor name, and what its examples show. */
 interface NamedCommand {
   verb: string;
-  /** The name in an example for a user who gave none that can be made valid. */
-  exampleName: string;
+  /**
+   * The name in an example for a user who gave none that can be made valid. Null points to the
+   * list instead, for a command that would act on a real monitor of that name.
+   */
+  exampleName: string | null;
   /** The text after the name in an example for a user who typed nothing after it. */
   exampleRest: string;
 }
@@ -49,6 +52,10 @@ function splitName(text: string, command: NamedCommand): [string, string] {
   const exampleWith = (shownName: string) =>
     `/drumbeat ${verb} ${shownName} ${rest === '' ? exampleRest : rest}`.trim();
   if (name === '') {
+    if (exampleName === null) {
+      const message = `The name of the monitor to ${verb} is missing. The list shows the names.`;
+      throw new DrumbeatError('name_invalid', message, '/drumbeat list');
+    }
     throw new DrumbeatError(
       'name_invalid',
       'The monitor name is missing.',
@@ -60,7 +67,7 @@ function splitName(text: string, command: NamedCommand): [string, string] {
     // No monitor has a name that cannot be made valid, so other commands point to the list.
     let example = '/drumbeat list';
     if (valid !== null) example = exampleWith(valid);
-    else if (verb === 'new') example = exampleWith(exampleName);
+    else if (verb === 'new' && exampleName !== null) example = exampleWith(exampleName);
     throw new DrumbeatError(
       'name_invalid',
       `"${name}" is not a valid monitor name: use up to 64 letters, digits, dots, dashes or underscores.`,
@@ -362,7 +369,8 @@ export class MonitorCommands {
   }
 
   async delete(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const [name] = splitName(text, { verb: 'delete', exampleName: 'backup', exampleRest: '' });
+    // An example name could be a monitor of the team, which a copied example would delete.
+    const [name] = splitName(text, { verb: 'delete', exampleName: null, exampleRest: '' });
     const monitor = await this.find(name, ctx);
     await this.options.events.apply(monitor.id, { type: 'delete', by: ctx.userId });
     await this.options.store.delete(monitor);

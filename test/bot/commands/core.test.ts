@@ -504,7 +504,7 @@ describe('examples of commands on a monitor', () => {
     ['pause', 'Try: /drumbeat pause backup'],
     ['resume #backup', 'Try: /drumbeat resume backup'],
     ['unsilence', 'Try: /drumbeat unsilence backup'],
-    ['delete', 'Try: /drumbeat delete backup'],
+    ['delete', 'Try: /drumbeat list'],
   ])('gives a whole command for %j', async (command, example) => {
     const reply = await core.run(command, ctx);
     expect(reply.isError).toBe(true);
@@ -512,6 +512,29 @@ describe('examples of commands on a monitor', () => {
     for (const tried of triedCommands(example)) {
       expect((await core.run(tried, ctx)).isError).toBe(false);
     }
+  });
+});
+
+describe('list with text after it', () => {
+  it('says the text was not used', async () => {
+    const reply = await core.run('list failing', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('"list" shows every monitor and takes nothing after it');
+    expect(reply.summary).toContain('"failing" was not used');
+    expect(tryLine(reply)).toBe('Try: /drumbeat list');
+  });
+
+  it('still lists with nothing after it', async () => {
+    expect((await core.run('list', owner)).isError).toBe(false);
+  });
+});
+
+describe('delete without a name', () => {
+  it('points to the list, not a name', async () => {
+    const reply = await core.run('delete', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('The name of the monitor to delete is missing.');
+    expect(tryLine(reply)).toBe('Try: /drumbeat list');
   });
 });
 
