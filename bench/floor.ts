@@ -9,9 +9,9 @@
 //   through the service's Slack client. Lateness runs to the post's arrival.
 // - service: the web and worker processes, as `npm run bench` measures them.
 //
-// Usage: npm run bench:floor -- [--reps <n>] [--smoke]. Prints each round and a table of the
-// medians. `--smoke` runs one rep with small numbers (2,000 idle jobs, rounds of 50 and 200), to
-// check that the script works.
+// Usage: npm run bench:floor -- [--reps <n>] [--smoke] [--help]. Prints each round and a table
+// of the medians. `--smoke` runs one rep with small numbers (2,000 idle jobs, rounds of 50 and
+// 200), to check that the script works.
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -36,7 +36,18 @@ const SMOKE: Sizes = { idleJobs: 2000, warmupDue: 50, due: [50, 200] };
 const LOAD_BATCH = 2000;
 const WAIT_AFTER_DUE_MS = 30_000;
 const KEY_PREFIX = 'bench';
-const USAGE = 'npm run bench:floor -- [--reps <n>] [--smoke]';
+const USAGE = 'npm run bench:floor -- [--reps <n>] [--smoke] [--help]';
+const HELP = `Usage: ${USAGE}
+
+Measures alert lateness of BullMQ alone, of BullMQ with one chat.postMessage per alert, and of
+the service, in turns, each with 100,000 idle deadline jobs and rounds of 1,000 and 10,000 due
+at once. Prints each round and a table of the medians. BENCHMARKS.md says what they mean.
+
+  --reps <n>  how many times each setup runs (default 3)
+  --smoke     one rep with small numbers, to check that the script works; its numbers are no
+              measurement
+  --help      print this text
+`;
 
 type Setup = 'bullmq' | 'bullmq + post' | 'service';
 const SETUPS: readonly Setup[] = ['bullmq', 'bullmq + post', 'service'];
@@ -49,7 +60,7 @@ interface Round {
   maxMs: number;
 }
 
-const { reps, sizes } = parseCommandLine(process.argv.slice(2));
+const { reps, sizes, smoke } = parseCommandLine(process.argv.slice(2));
 
 const redis = await BenchRedis.start();
 const sink = await SlackSink.start();
@@ -64,7 +75,11 @@ try {
       }
     }
   }
-  console.log('\nMedians of the reps:\n');
+  console.log(
+    smoke
+      ? '\nSmoke run: the numbers are too small to measure anything.\n'
+      : `\nMedians of ${reps} reps:\n`,
+  );
   console.log('| setup | due | p99 ms | max ms |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const setup of SETUPS) {
@@ -84,17 +99,25 @@ try {
 }
 
 /**
- * Reads `--reps <n>` (default 3, or 1 with `--smoke`) and `--smoke`. Exits with status 2 and the
- * reason on a bad command line.
+ * Reads `--reps <n>` (default 3, or 1 with `--smoke`), `--smoke` and `--help`. Exits with status
+ * 2 and the reason on a bad command line, and with 0 after the help.
  */
-function parseCommandLine(args: string[]): { reps: number; sizes: Sizes } {
-  let values: { reps?: string; smoke?: boolean };
+function parseCommandLine(args: string[]): { reps: number; sizes: Sizes; smoke: boolean } {
+  let values: { reps?: string; smoke?: boolean; help?: boolean };
   try {
-    const options = { reps: { type: 'string' }, smoke: { type: 'boolean' } } as const;
+    const options = {
+      reps: { type: 'string' },
+      smoke: { type: 'boolean' },
+      help: { type: 'boolean' },
+    } as const;
     values = parseArgs({ args, options }).values;
   } catch (error) {
     console.error(`${(error as Error).message}\nUsage: ${USAGE}`);
     process.exit(2);
+  }
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
   }
   const text = values.reps ?? (values.smoke ? '1' : '3');
   const reps = Number(text);
@@ -102,7 +125,8 @@ function parseCommandLine(args: string[]): { reps: number; sizes: Sizes } {
     console.error(`invalid --reps ${text}: expected a whole number of 1 or more`);
     process.exit(2);
   }
-  return { reps, sizes: values.smoke ? SMOKE : FULL };
+  const smoke = values.smoke === true;
+  return { reps, sizes: smoke ? SMOKE : FULL, smoke };
 }
 
 function row(round: Round): string {

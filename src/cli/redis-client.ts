@@ -151,7 +151,11 @@ export async function waitWhileLoading(
 function formatProgress(progress: LoadingProgress, withEta: boolean): string {
   const parts: string[] = [];
   if (progress.percent !== null) parts.push(`${Math.floor(progress.percent)}% done`);
-  if (withEta && progress.etaSeconds !== null) parts.push(`about ${progress.etaSeconds} s left`);
+  if (withEta && progress.etaSeconds !== null) {
+    // Redis gives the estimate in whole seconds, so 0 means less than a second.
+    const eta = progress.etaSeconds > 0 ? `about ${progress.etaSeconds} s` : 'less than 1 s';
+    parts.push(`${eta} left`);
+  }
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 

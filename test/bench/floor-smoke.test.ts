@@ -53,6 +53,11 @@ describe('lateness floor smoke run', () => {
     }
   });
 
+  it('says that its numbers measure nothing', () => {
+    expect(smoke.stdout).toContain('Smoke run: the numbers are too small to measure anything.');
+    expect(smoke.stdout).not.toContain('Medians of');
+  });
+
   it('prints a median row per setup and round', () => {
     for (const setup of SETUPS) {
       for (const due of ROUNDS) {
@@ -78,6 +83,13 @@ describe('lateness floor command line', () => {
     const run = await runFloor(['--rep', '2']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("'--rep'");
-    expect(run.stderr).toContain('Usage: npm run bench:floor -- [--reps <n>] [--smoke]');
+    expect(run.stderr).toContain('Usage: npm run bench:floor -- [--reps <n>] [--smoke] [--help]');
+  });
+
+  it('prints its help with --help', async () => {
+    const run = await runFloor(['--help']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('--reps <n>  how many times each setup runs (default 3)');
+    expect(run.stdout).not.toContain('rep 1:');
   });
 });

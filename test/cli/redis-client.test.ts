@@ -98,6 +98,12 @@ describe('describeLoadingWait', () => {
     );
   });
 
+  it('shows an estimate of 0 s as less than a second', () => {
+    expect(describeLoadingWait({ percent: 77, etaSeconds: 0 }, url)).toContain(
+      '(77% done, less than 1 s left)',
+    );
+  });
+
   it('leaves out progress it lacks', () => {
     expect(describeLoadingWait({ percent: null, etaSeconds: null }, url)).toBe(
       `Redis at ${url} is loading its dataset into memory. Waiting up to 60 s for the load to finish.`,
