@@ -44,10 +44,12 @@ export class RedisPingRecorder implements PingRecorder {
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
   record(target: PingTarget, input: PingInput): Promise<RecordResult> {
+    // The ping handler logs the failure with this error's cause, at most once per interval. A
+    // line here for every ping would flood the log while Redis is down.
     return this.recordOrThrow(target, input).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError) throw error;
-      this.options.logger.error({ err: error }, 'ping not stored');
-      throw new StoreUnavailableError('the ping could not be stored');
+      const reason = isConnectionDown(error) ? ': the Redis connection is down' : '';
+      throw new StoreUnavailableError(`the ping could not be stored${reason}`, { cause: error });
     });
   }
 
@@ -164,4 +166,10 @@ export class RedisPingRecorder implements PingRecorder {
     this.options.logger.info({ teamId, reason }, 'monitor not created by a ping');
     return { status: 'not_created', reason };
   }
+}
+
+/** Tells whether ioredis rejected a command because its connection to Redis is down. */
+function isConnectionDown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return /^(Stream isn't writeable|Connection is closed)/.test(error.message);
 }
