@@ -23,7 +23,8 @@ interface NamedCommand {
   verb: string;
   /**
    * The name in an example for a user who gave none that can be made valid. Null points to the
-   * list instead, for a command that would act on a real monitor of that name.
+   * list instead, for commands that change a monitor: a copied example could pause, silence or
+   * delete a real monitor of that name.
    */
   exampleName: string | null;
   /** The text after the name in an example for a user who typed nothing after it. */
@@ -302,7 +303,7 @@ export class MonitorCommands {
 
   async silence(text: string, ctx: CommandContext): Promise<ReplyView> {
     const exampleRest = 'for 2 hours';
-    const [name, rest] = splitName(text, { verb: 'silence', exampleName: 'backup', exampleRest });
+    const [name, rest] = splitName(text, { verb: 'silence', exampleName: null, exampleRest });
     if (rest === '') {
       const example = `/drumbeat silence ${name} ${exampleRest}`;
       throw new DrumbeatError('time_invalid', 'Say how long to silence it.', example);
@@ -337,7 +338,7 @@ export class MonitorCommands {
     event: MonitorEvent,
     outcome: { done: string; unchanged: string },
   ): Promise<ReplyView> {
-    const [name] = splitName(text, { verb: event.type, exampleName: 'backup', exampleRest: '' });
+    const [name] = splitName(text, { verb: event.type, exampleName: null, exampleRest: '' });
     const monitor = await this.find(name, ctx);
     const result = await this.options.events.apply(monitor.id, event);
     if (result.status === 'not_found')
@@ -369,7 +370,6 @@ export class MonitorCommands {
   }
 
   async delete(text: string, ctx: CommandContext): Promise<ReplyView> {
-    // An example name could be a monitor of the team, which a copied example would delete.
     const [name] = splitName(text, { verb: 'delete', exampleName: null, exampleRest: '' });
     const monitor = await this.find(name, ctx);
     await this.options.events.apply(monitor.id, { type: 'delete', by: ctx.userId });

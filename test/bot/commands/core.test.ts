@@ -469,7 +469,7 @@ describe('examples of commands on a monitor', () => {
 
   // Each example is run as shown, against the monitors above.
   it.each([
-    ['silence', 'Try: /drumbeat silence backup for 2 hours'],
+    ['silence', 'Try: /drumbeat list'],
     ['silence db.main', 'Try: /drumbeat silence db.main for 2 hours'],
     [
       'silence db.main for',
@@ -501,9 +501,9 @@ describe('examples of commands on a monitor', () => {
     ['silence !!! for 2h', 'Try: /drumbeat list'],
     ['status', 'Try: /drumbeat status nightly-invoices'],
     ['status <backup>', 'Try: /drumbeat status backup'],
-    ['pause', 'Try: /drumbeat pause backup'],
+    ['pause', 'Try: /drumbeat list'],
     ['resume #backup', 'Try: /drumbeat resume backup'],
-    ['unsilence', 'Try: /drumbeat unsilence backup'],
+    ['unsilence', 'Try: /drumbeat list'],
     ['delete', 'Try: /drumbeat list'],
   ])('gives a whole command for %j', async (command, example) => {
     const reply = await core.run(command, ctx);
@@ -529,13 +529,17 @@ describe('list with text after it', () => {
   });
 });
 
-describe('delete without a name', () => {
-  it('points to the list, not a name', async () => {
-    const reply = await core.run('delete', owner);
-    expect(reply.isError).toBe(true);
-    expect(reply.summary).toContain('The name of the monitor to delete is missing.');
-    expect(tryLine(reply)).toBe('Try: /drumbeat list');
-  });
+describe('a change without a monitor name', () => {
+  // A copied example with a name such as "backup" could change a real monitor of that name.
+  it.each(['delete', 'pause', 'resume', 'silence', 'unsilence'])(
+    'points %s to the list, not a name',
+    async (verb) => {
+      const reply = await core.run(verb, owner);
+      expect(reply.isError).toBe(true);
+      expect(reply.summary).toContain(`The name of the monitor to ${verb} is missing.`);
+      expect(tryLine(reply)).toBe('Try: /drumbeat list');
+    },
+  );
 });
 
 describe('unexpected errors', () => {
