@@ -106,6 +106,20 @@ function parseAfterName(name: string, rest: string, context: LanguageContext): M
   }
 }
 
+/**
+ * Rejects text after the name of a command that takes only a name, before anything changes, so
+ * that `delete a b` deletes neither rather than `a` alone.
+ */
+function rejectTextAfterName(verb: string, name: string, rest: string): void {
+  if (rest === '') return;
+  throw new DrumbeatError(
+    'command_invalid',
+    `"${verb}" takes one monitor name, and "${rest}" came after it, so nothing changed. ` +
+      'Run it once for each monitor.',
+    `/drumbeat ${verb} ${name}`,
+  );
+}
+
 function checkDuration(label: string, ms: number | null): void {
   if (ms === null) return;
   if (ms < MIN_GRACE_MS || ms > MAX_GRACE_MS) {
@@ -338,7 +352,8 @@ export class MonitorCommands {
     event: MonitorEvent,
     outcome: { done: string; unchanged: string },
   ): Promise<ReplyView> {
-    const [name] = splitName(text, { verb: event.type, exampleName: null, exampleRest: '' });
+    const [name, rest] = splitName(text, { verb: event.type, exampleName: null, exampleRest: '' });
+    rejectTextAfterName(event.type, name, rest);
     const monitor = await this.find(name, ctx);
     const result = await this.options.events.apply(monitor.id, event);
     if (result.status === 'not_found')
@@ -370,7 +385,8 @@ export class MonitorCommands {
   }
 
   async delete(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const [name] = splitName(text, { verb: 'delete', exampleName: null, exampleRest: '' });
+    const [name, rest] = splitName(text, { verb: 'delete', exampleName: null, exampleRest: '' });
+    rejectTextAfterName('delete', name, rest);
     const monitor = await this.find(name, ctx);
     await this.options.events.apply(monitor.id, { type: 'delete', by: ctx.userId });
     await this.options.store.delete(monitor);

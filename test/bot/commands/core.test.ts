@@ -529,6 +529,31 @@ describe('list with text after it', () => {
   });
 });
 
+describe('a change with text after the name', () => {
+  it.each(['delete', 'pause', 'resume', 'unsilence'])('changes nothing for %s', async (verb) => {
+    await core.run('new after-a every 1 hour', owner);
+    await core.run('new after-b every 1 hour', owner);
+    const reply = await core.run(`${verb} after-a after-b`, owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain(
+      `"${verb}" takes one monitor name, and "after-b" came after it`,
+    );
+    expect(tryLine(reply)).toBe(`Try: /drumbeat ${verb} after-a`);
+    const list = await core.run('list', owner);
+    expect(JSON.stringify(list)).toContain('after-a');
+    expect(JSON.stringify(list)).toContain('after-b');
+    await core.run('delete after-a', owner);
+    await core.run('delete after-b', owner);
+  });
+
+  it('still deletes with the name alone', async () => {
+    await core.run('new after-c every 1 hour', owner);
+    const reply = await core.run('delete after-c', owner);
+    expect(reply.isError).toBe(false);
+    expect(reply.summary).toContain('Deleted after-c.');
+  });
+});
+
 describe('a change without a monitor name', () => {
   // A copied example with a name such as "backup" could change a real monitor of that name.
   it.each(['delete', 'pause', 'resume', 'silence', 'unsilence'])(
