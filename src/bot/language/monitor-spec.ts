@@ -65,13 +65,16 @@ function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameTex
     return ms;
   }
   const rest = cursor.rest();
-  throw new DrumbeatError(
-    'duration_invalid',
-    rest === ''
-      ? `"${nameText}" needs a duration after it.`
-      : `"${nameText}" needs a duration after it, and "${rest}" is not one.`,
-    OPTION_EXAMPLE,
-  );
+  const number = /^\d+(\.\d+)?$/.exec(cursor.quote(cursor.index, cursor.index + 1));
+  let message = `"${nameText}" needs a duration after it, and "${rest}" is not one.`;
+  if (rest === '') message = `"${nameText}" needs a duration after it.`;
+  else if (number !== null) {
+    const value = number[0];
+    message = `"${nameText} ${value}" has no unit: write ${value}s, ${value}m or ${value}h.`;
+  }
+  // The option with a value, which the command's examples put in place of the user's.
+  const example = name === 'grace' ? 'grace 30m' : 'max runtime 2h';
+  throw new DrumbeatError('duration_invalid', message, example);
 }
 
 /** `#ops` is a name; Slack's `<#C123|ops>` and Discord's `<#123>` carry the channel id. */

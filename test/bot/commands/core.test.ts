@@ -176,9 +176,15 @@ describe('new', () => {
       ['new backup every day --grace 5m', 'Try: /drumbeat new backup every day grace 5m'],
       ['new q7 every day --grace=5m -tz UTC', 'Try: /drumbeat new q7 every day grace 5m tz UTC'],
       ['new q6 every 5 minuts grace 10m', 'Try: /drumbeat new q6 every 5 minutes grace 10m'],
+      ['new q3 every day grace', 'Try: /drumbeat new q3 every day grace 30m'],
+      ['new q8 every 1 hour grace banana', 'Try: /drumbeat new q8 every 1 hour grace 30m'],
       [
-        'new q3 every day grace',
-        'Try: /drumbeat new q3 every day at 2am grace 30m max runtime 2h tz Europe/Berlin',
+        'new q9 every 1 hour grace 30 max runtime 2h',
+        'Try: /drumbeat new q9 every 1 hour grace 30m max runtime 2h',
+      ],
+      [
+        'new q10 every 1 hour max runtime -5m',
+        'Try: /drumbeat new q10 every 1 hour max runtime 2h',
       ],
       [
         'new backup every day tz Mars/Base',
@@ -526,6 +532,14 @@ describe('list with text after it', () => {
 
   it('still lists with nothing after it', async () => {
     expect((await core.run('list', owner)).isError).toBe(false);
+  });
+});
+
+describe('a duration without a unit', () => {
+  it('names the missing unit', async () => {
+    const reply = await core.run('new q11 every 1 hour grace 30 max runtime 2h', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('"grace 30" has no unit: write 30s, 30m or 30h.');
   });
 });
 
