@@ -9,7 +9,7 @@ import { Digests } from './digest/digests.js';
 import type { Platform } from './domain/types.js';
 import { RedisPingRecorder } from './ingest/record-ping.js';
 import { createHttpServer, type HttpServer } from './ingest/server.js';
-import { connectionErrorLog, logQueueErrors } from './logger.js';
+import { connectionErrorLog, logQueueErrors, repeatedFailureLog } from './logger.js';
 import { mountChatPlatforms } from './platforms.js';
 import { checkReadiness, type ReadinessParts } from './readiness.js';
 import { DeadlineWorker } from './scheduler/deadline-worker.js';
@@ -188,10 +188,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       redis.set(keys.servicePublicUrl(), config.publicUrl, 'EX', PUBLIC_URL_TTL_SECONDS);
     await storePublicUrl();
     await heartbeat.beat();
+    // Both fail every 5 s while Redis is down, so their lines are limited like the clients'.
+    const beatFailed = repeatedFailureLog(logger, 'warn', 'ingest heartbeat failed');
+    const urlFailed = repeatedFailureLog(logger, 'warn', 'public URL not stored');
     timers.push(
       setInterval(() => {
-        heartbeat.beat().catch((error) => logger.warn({ err: error }, 'ingest heartbeat failed'));
-        storePublicUrl().catch((error) => logger.warn({ err: error }, 'public URL not stored'));
+        heartbeat.beat().catch(beatFailed);
+        storePublicUrl().catch(urlFailed);
       }, heartbeat.intervalMs),
     );
   }
@@ -235,9 +238,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const sweep = new Sweep({ store, deadlines, events, logger, clock, overdueMs });
     await sweep.rebuildAll();
     await digests.startWorker({ notifiers: chat.notifiers, fallback, lockMs: config.jobLockMs });
+    const sweepFailed = repeatedFailureLog(logger, 'error', 'sweep failed');
     timers.push(
       setInterval(() => {
-        sweep.runOnce().catch((error) => logger.error({ err: error }, 'sweep failed'));
+        sweep.runOnce().catch(sweepFailed);
       }, sweepIntervalMs),
     );
     closers.push(

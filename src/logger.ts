@@ -77,7 +77,9 @@ type SerializedError = ReturnType<typeof pino.stdSerializers.err> & Record<strin
  * pino's error serializer, without the `command` that ioredis attaches to a failed command:
  * its arguments hold the whole monitor record, ping token included.
  */
-function serializeError(error: Error): SerializedError {
+function serializeError(error: Error): unknown {
+  // A promise may be rejected with any value, and pino passes it here as it is.
+  if (typeof error !== 'object' || error === null) return error;
   const serialized = redactFields(pino.stdSerializers.err(error)) as SerializedError;
   for (let level: Record<string, unknown> | undefined = serialized; level; ) {
     if ('command' in level) level.command = REDACTED;
@@ -194,16 +196,31 @@ export function workerErrorLog(
   logger: Logger,
   message: string,
   now: () => number = Date.now,
-): (error: Error) => void {
+): (error: unknown) => void {
+  return repeatedFailureLog(logger, 'error', message, now);
+}
+
+/**
+ * Returns a handler for the failures of a task that runs again and again, such as a timer's,
+ * which fails on every run while Redis is down. Each error message is logged with its stack at
+ * most once per 10 s, with the number skipped.
+ */
+export function repeatedFailureLog(
+  logger: Logger,
+  level: 'warn' | 'error',
+  message: string,
+  now: () => number = Date.now,
+): (error: unknown) => void {
   const limits = new Map<string, RepeatLimitedLog>();
   return (error) => {
-    let limit = limits.get(error.message);
+    const key = error instanceof Error ? error.message : String(error);
+    let limit = limits.get(key);
     if (limit === undefined) {
       if (limits.size >= 100) limits.clear();
       limit = new RepeatLimitedLog(REPEATED_ERROR_INTERVAL_MS, now);
-      limits.set(error.message, limit);
+      limits.set(key, limit);
     }
-    limit.run((suppressed) => logger.error({ err: error, suppressed }, message));
+    limit.run((suppressed) => logger[level]({ err: error, suppressed }, message));
   };
 }
 

@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { connectionErrorLog, createLogger, REDACTED, workerErrorLog } from '../src/logger.js';
+import {
+  connectionErrorLog,
+  createLogger,
+  REDACTED,
+  repeatedFailureLog,
+  workerErrorLog,
+} from '../src/logger.js';
 
 /** Creates a logger that writes its JSON lines into an array. */
 function capture(level: 'info' | 'warn' = 'info') {
@@ -128,6 +134,32 @@ describe('repeated errors', () => {
     ]);
     expect(lines[2]).toMatchObject({ level: 50, suppressed: 1 });
     expect(JSON.stringify(lines[0]?.err)).toContain('    at ');
+  });
+
+  it('limits a repeated task failure at its level', () => {
+    const { logger, lines } = capture();
+    let now = 0;
+    const log = repeatedFailureLog(logger, 'warn', 'ingest heartbeat failed', () => now);
+    for (let i = 0; i < 3; i += 1) log(new Error('Connection is closed.'));
+    log('not an error');
+    now = 10_000;
+    log(new Error('Connection is closed.'));
+    expect(lines.map((line) => line.msg)).toEqual([
+      'ingest heartbeat failed',
+      'ingest heartbeat failed',
+      'ingest heartbeat failed',
+    ]);
+    expect(lines.map((line) => line.level)).toEqual([40, 40, 40]);
+    expect(lines.map((line) => line.suppressed)).toEqual([0, 0, 2]);
+    expect(lines[1]?.err).toBe('not an error');
+  });
+});
+
+describe('createLogger errors that are not objects', () => {
+  it('logs a rejection reason that is a string', () => {
+    const { logger, lines } = capture();
+    expect(() => logger.error({ err: 'socket hang up' }, 'request failed')).not.toThrow();
+    expect(lines[0]).toMatchObject({ err: 'socket hang up', msg: 'request failed' });
   });
 });
 

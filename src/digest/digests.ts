@@ -4,6 +4,7 @@
 import type { ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { repeatedFailureLog } from '../logger.js';
 import { DigestScheduler, DigestWorker } from '../scheduler/digests.js';
 import { canPostDigests, type DigestNotifier, type Notifier } from '../scheduler/notifier.js';
 import type { Keys } from '../store/keys.js';
@@ -88,10 +89,9 @@ export class Digests {
       ...(start.lockMs === undefined ? {} : { lockMs: start.lockMs }),
     });
     await this.scheduler.syncAll();
+    const syncFailed = repeatedFailureLog(logger, 'error', 'digest schedule sync failed');
     this.timer = setInterval(() => {
-      this.scheduler
-        .syncAll()
-        .catch((error) => logger.error({ err: error }, 'digest schedule sync failed'));
+      this.scheduler.syncAll().catch(syncFailed);
     }, DIGEST_SYNC_INTERVAL_MS);
   }
 
