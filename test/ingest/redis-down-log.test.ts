@@ -14,12 +14,13 @@ import { NotificationQueue } from '../../src/scheduler/notifications.js';
 import { Keys } from '../../src/store/keys.js';
 import { MonitorStore } from '../../src/store/monitors.js';
 import { TeamStore } from '../../src/store/teams.js';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { connectTestRedis, deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { memoryLogger, send } from './helpers.js';
 
 const TOKEN = '0b0c39d5-2d1a-4d4f-9f58-2f3c1c5f4a11';
 
-const keys = new Keys(uniquePrefix('redis-down'));
+const prefix = uniquePrefix('redis-down');
+const keys = new Keys(prefix);
 const connection = { url: TEST_REDIS_URL, maxRetriesPerRequest: null };
 const quiet = pino({ level: 'silent' });
 const { logger, lines } = memoryLogger();
@@ -67,6 +68,10 @@ afterAll(async () => {
   server.close();
   down.disconnect();
   await Promise.all([deadlines.close(), notifications.close()]);
+  // The queues write their settings to the test Redis when they connect.
+  const redis = connectTestRedis();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
 });
 
 describe('pings while Redis is down', () => {
