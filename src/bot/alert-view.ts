@@ -146,16 +146,22 @@ export function renderAlert(
 
 /**
  * Makes a job's output safe to show in chat. A body is stored as it came, and may be binary.
- * CRLF line ends become newlines and colour codes are left out. Other control characters but
- * newline and tab become U+FFFD, so that a NUL byte or a stray escape can neither garble the
- * message nor get it rejected by the chat API. Output that is mostly such characters becomes
- * a note that it is binary.
+ * CRLF line ends become newlines, and colour codes and terminal commands are left out. Other
+ * control characters but newline and tab become U+FFFD, so that a NUL byte or a stray escape
+ * can neither garble the message nor get it rejected by the chat API. Output that is mostly
+ * such characters becomes a note that it is binary.
  */
 export function shownOutput(body: string | null): string | null {
   if (body === null) return null;
-  // Colour and cursor codes (ESC [ ... letter) are left out, as a terminal would not show them.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts them.
-  const lines = body.replaceAll('\r\n', '\n').replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '');
+  // Colour and cursor codes (ESC [ ... letter) and operating system commands such as a window
+  // title or a link target (ESC ] ... ended by BEL or ESC \) are left out, as a terminal would
+  // not show them. A link's text stays.
+  const lines = body
+    .replaceAll('\r\n', '\n')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts them.
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts them.
+    .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced.
   const printable = lines.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
   return looksBinary(printable) ? BINARY_NOTE : printable;

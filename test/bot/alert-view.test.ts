@@ -25,6 +25,17 @@ describe('shownOutput', () => {
     );
   });
 
+  it('leaves out terminal titles and link targets', () => {
+    const title = '\u001b]0;backup: running\u0007Copying /var/db\n';
+    const link =
+      'see \u001b]8;;https://ci.example/42\u001b\\build 42\u001b]8;;\u001b\\ for details';
+    expect(shownOutput(title + link)).toBe('Copying /var/db\nsee build 42 for details');
+  });
+
+  it('marks an escape with no end', () => {
+    expect(shownOutput('\u001b]0;title with no end')).toBe('\ufffd]0;title with no end');
+  });
+
   it('leaves out colour codes', () => {
     expect(shownOutput('\u001b[1;31mERROR\u001b[0m disk full\u001b[K')).toBe('ERROR disk full');
   });
