@@ -76,6 +76,23 @@ function parseFrom(text: string, timezone: string): number {
   return parsed;
 }
 
+/**
+ * Checks the zone of --tz. The zone check's examples are `tz` options of a chat command, so
+ * they become whole explain commands with --tz and the user's text.
+ */
+function readZoneOption(zone: string, text: string): string {
+  try {
+    return assertTimezone(zone);
+  } catch (error) {
+    if (!(error instanceof DrumbeatError) || error.example === null) throw error;
+    const shown = text === '' ? 'every day at 2am' : `'${text.replaceAll("'", "'\\''")}'`;
+    const commands = error.example
+      .split(', or ')
+      .map((example) => `npx drumbeat explain ${shown} ${example.replace(/^tz /, '--tz ')}`);
+    throw new DrumbeatError(error.code, error.message, commands.join(', or '));
+  }
+}
+
 function readOptions(argv: string[], now: number): ExplainOptions {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -95,7 +112,8 @@ function readOptions(argv: string[], now: number): ExplainOptions {
       `--as must be "schedule" or "until", not "${as}".`,
       "npx drumbeat explain --as until 'tomorrow 9am'",
     );
-  const timezone = assertTimezone(values.tz ?? 'UTC');
+  const text = positionals.join(' ').trim();
+  const timezone = readZoneOption(values.tz ?? 'UTC', text);
   const count = Number(values.count ?? 3);
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
     throw usageError(
@@ -103,7 +121,6 @@ function readOptions(argv: string[], now: number): ExplainOptions {
       'npx drumbeat explain --count 10 every 15 minutes',
     );
   }
-  const text = positionals.join(' ').trim();
   if (text === '')
     throw usageError('TEXT is missing: give the schedule or the silence to explain.');
   const fromMs = values.from === undefined ? now : parseFrom(values.from, timezone);

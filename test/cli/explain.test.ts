@@ -168,6 +168,14 @@ describe('explain rejections', () => {
     [['--as', 'maybe', 'daily'], "npx drumbeat explain --as until 'tomorrow 9am'"],
     [['--count', '0', 'daily'], 'npx drumbeat explain --count 10 every 15 minutes'],
     [['daily', '--tz'], 'npx drumbeat explain every day at 2am --tz Europe/Berlin'],
+    [
+      ['--tz', 'Berlinn', 'daily', 'at', '9am'],
+      "npx drumbeat explain 'daily at 9am' --tz Europe/Berlin, or npx drumbeat explain 'daily at 9am' --tz America/New_York, or npx drumbeat explain 'daily at 9am' --tz UTC",
+    ],
+    [
+      ['--tz', 'Berlinn', "it's", 'daily'],
+      "npx drumbeat explain 'it'\\''s daily' --tz Europe/Berlin, or npx drumbeat explain 'it'\\''s daily' --tz America/New_York, or npx drumbeat explain 'it'\\''s daily' --tz UTC",
+    ],
   ])('gives a command to copy for %j', async (argv, example) => {
     const result = await explain(...argv);
     expect(result.stderr).toContain(`For example: ${example}\n`);
