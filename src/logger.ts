@@ -165,6 +165,18 @@ export class RepeatLimitedLog {
     this.lastAt = at;
     this.skipped = 0;
   }
+
+  /** The number of calls skipped since the last logged one. */
+  get pending(): number {
+    return this.skipped;
+  }
+
+  /** Runs `log` with the number of calls skipped since the last logged one, if there are any. */
+  flush(log: (suppressed: number) => void): void {
+    if (this.skipped === 0) return;
+    log(this.skipped);
+    this.skipped = 0;
+  }
 }
 
 // While Redis is unreachable, clients and workers report an error several times a second.

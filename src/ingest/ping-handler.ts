@@ -166,6 +166,13 @@ async function recordPing(
     return;
   }
 
+  // After an outage, the first ping that the store answers logs the failures counted since the
+  // last line, so that the count is not lost when no failure follows.
+  if (context.failureLog.pending > 0) {
+    context.failureLog.flush((suppressed) => {
+      context.logger.info({ suppressed }, 'ping storage back');
+    });
+  }
   switch (result.status) {
     case 'stored':
       sendText(context, req, res, 200, 'OK');

@@ -349,6 +349,28 @@ describe('ping failure log', () => {
     expect(errors.map((line) => line.suppressed)).toEqual([0, 3]);
     expect(recorder.calls).toHaveLength(5);
   });
+
+  it('logs the skipped count when pings are stored again', async () => {
+    const recorder = new MemoryRecorder();
+    const stored = recorder.respond;
+    recorder.respond = async () => {
+      throw new StoreUnavailableError('Redis write failed');
+    };
+    const { logger, lines } = memoryLogger();
+    const own = createServer(createPingHandler({ recorder, logger, now: () => 1_000_000 }));
+    const port = await listenOn(own);
+    try {
+      for (let i = 0; i < 4; i += 1) await send(port, `/ping/${TOKEN}`);
+      recorder.respond = stored;
+      expect((await send(port, `/ping/${TOKEN}`)).status).toBe(200);
+      expect((await send(port, `/ping/${TOKEN}`)).status).toBe(200);
+    } finally {
+      own.close();
+    }
+
+    expect(lines.map((line) => line.msg)).toEqual(['ping not stored', 'ping storage back']);
+    expect(lines[1]).toMatchObject({ level: 30, suppressed: 3 });
+  });
 });
 
 function listenOn(own: Server): Promise<number> {
