@@ -29,7 +29,7 @@ export const WEEKDAY_NAMES = [
 const TIME_WORDS = new Set(['noon', 'midnight']);
 
 const EXAMPLE =
-  '/drumbeat digest weekly friday 4pm, /drumbeat digest daily 9am or /drumbeat digest off';
+  '/drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off';
 
 /** Returns the five-field cron expression of a schedule, or null when it is off. */
 export function digestCronPattern(schedule: DigestSchedule): string | null {
@@ -71,7 +71,7 @@ function parseTimeOfDay(text: string): { hour: number; minute: number } {
   if (!valid) {
     throw new DrumbeatError(
       'time_invalid',
-      `"${text}" is not a time of day I can read; write it like 9am, 4pm or 16:30.`,
+      `"${text}" is not a time of day Drumbeat can read: write it like 9am, 4pm or 16:30.`,
       EXAMPLE,
     );
   }

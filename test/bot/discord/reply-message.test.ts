@@ -136,8 +136,8 @@ describe('examples of other subcommands', () => {
     ['Try: /drumbeat unsilence backup', 'Try: /drumbeat unsilence name:backup'],
     ['Try: /drumbeat delete backup', 'Try: /drumbeat delete name:backup'],
     [
-      'Try: /drumbeat digest weekly friday 4pm, /drumbeat digest daily 9am or /drumbeat digest off',
-      'Try: /drumbeat digest schedule:weekly friday 4pm, /drumbeat digest schedule:daily 9am or /drumbeat digest schedule:off',
+      'Try: /drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off',
+      'Try: /drumbeat digest schedule:weekly friday 4pm, or /drumbeat digest schedule:daily 9am, or /drumbeat digest schedule:off',
     ],
   ])('rewrites %j', (line, rewritten) => {
     expect(discordExample(line)).toBe(rewritten);
