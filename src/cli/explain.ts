@@ -85,10 +85,10 @@ function readZoneOption(zone: string, text: string): string {
     return assertTimezone(zone);
   } catch (error) {
     if (!(error instanceof DrumbeatError) || error.example === null) throw error;
-    const shown = text === '' ? 'every day at 2am' : `'${text.replaceAll("'", "'\\''")}'`;
+    const quotedText = text === '' ? 'every day at 2am' : `'${text.replaceAll("'", "'\\''")}'`;
     const commands = error.example
       .split(', or ')
-      .map((example) => `npx drumbeat explain ${shown} ${example.replace(/^tz /, '--tz ')}`);
+      .map((example) => `npx drumbeat explain ${quotedText} ${example.replace(/^tz /, '--tz ')}`);
     throw new DrumbeatError(error.code, error.message, commands.join(', or '));
   }
 }

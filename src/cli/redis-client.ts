@@ -1,6 +1,7 @@
 // The command line's Redis client, and the one-line messages for the ways Redis can fail it.
 
 import { Redis } from 'ioredis';
+import { isConnectionLost } from '../store/redis-errors.js';
 
 /**
  * How long the command line waits for Redis to become ready after connecting, and for each
@@ -184,14 +185,8 @@ function errorChain(error: unknown): Error[] {
   return chain;
 }
 
-// ioredis 5 rejects a command with these messages when it timed out, or when the connection
-// was closed or lost before the command was sent. After a lost connection it may also reject
-// with a MaxRetriesPerRequestError.
+// ioredis 5 rejects a command with this message when it timed out.
 const TIMEOUT_MESSAGE = 'Command timed out';
-const CONNECTION_LOST_MESSAGES = [
-  'Connection is closed.',
-  "Stream isn't writeable and enableOfflineQueue options is false",
-];
 
 function isTimeout(error: Error): boolean {
   return error instanceof RedisTimeoutError || error.message === TIMEOUT_MESSAGE;
@@ -200,17 +195,6 @@ function isTimeout(error: Error): boolean {
 /** Redis rejects a write with an OOM error once used memory exceeds maxmemory. */
 function isOutOfMemory(error: Error): boolean {
   return /\bOOM command not allowed\b/.test(error.message);
-}
-
-function isConnectionLost(error: Error): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (
-    CONNECTION_LOST_MESSAGES.includes(error.message) ||
-    error.name === 'MaxRetriesPerRequestError' ||
-    code === 'ECONNRESET' ||
-    code === 'ECONNREFUSED' ||
-    code === 'EPIPE'
-  );
 }
 
 /** Tells whether `error` is one that `describeRedisFailure` has a message for. */

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readCronText } from '../bot/language/cron-text.js';
-import { parseMonitorSpec } from '../bot/language/monitor-spec.js';
+import { isMonitorSpec } from '../bot/language/monitor-spec.js';
 import { parseCronExpression } from '../domain/cron.js';
 
 /**
@@ -146,15 +146,6 @@ function isValidCron(expression: string): boolean {
   }
 }
 
-function isValidSchedule(text: string): boolean {
-  try {
-    parseMonitorSpec(text, { timezone: 'UTC', now: Date.now() });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Tells whether a single `*` in a folder with one name explains the one word of `argv` that is
  * that name. The word must be among the fields of the cron expression that starts the schedule
@@ -175,7 +166,7 @@ function isSingleExpandedStar(argv: string[], entries: string[]): boolean {
   // The offset of the `*` in the joined text, where each word before it adds one space.
   const starOffset = restored.slice(0, index).join(' ').length + (index > 0 ? 1 : 0);
   if (cron === null || starOffset >= cron.end || !isValidCron(cron.expression)) return false;
-  return !isValidSchedule(words.join(' '));
+  return !isMonitorSpec(words.join(' '), { timezone: 'UTC', now: Date.now() });
 }
 
 /** Returns a command with generic cron text, for when the typed one cannot be restored. */

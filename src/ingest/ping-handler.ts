@@ -166,7 +166,7 @@ async function recordPing(
     return;
   }
 
-  // After an outage, the first ping that the store answers logs the failures counted since the
+  // After an outage, the first ping that the store handles logs the failures counted since the
   // last line, so that the count is not lost when no failure follows.
   if (context.failureLog.pending > 0) {
     context.failureLog.flush((suppressed) => {

@@ -5,6 +5,7 @@ import type { PingInput } from '../domain/types.js';
 import type { MonitorEvents } from '../scheduler/monitor-events.js';
 import { newMonitorId, newPingToken } from '../store/ids.js';
 import type { MonitorStore } from '../store/monitors.js';
+import { isConnectionLost } from '../store/redis-errors.js';
 import type { TeamStore } from '../store/teams.js';
 import { BoundedCache } from './bounded-cache.js';
 import { MonitorCache } from './monitor-cache.js';
@@ -48,7 +49,7 @@ export class RedisPingRecorder implements PingRecorder {
     // line here for every ping would flood the log while Redis is down.
     return this.recordOrThrow(target, input).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError) throw error;
-      const reason = isConnectionDown(error) ? ': the Redis connection is down' : '';
+      const reason = isConnectionLost(error) ? ': the Redis connection is down' : '';
       throw new StoreUnavailableError(`the ping could not be stored${reason}`, { cause: error });
     });
   }
@@ -166,10 +167,4 @@ export class RedisPingRecorder implements PingRecorder {
     this.options.logger.info({ teamId, reason }, 'monitor not created by a ping');
     return { status: 'not_created', reason };
   }
-}
-
-/** Tells whether ioredis rejected a command because its connection to Redis is down. */
-function isConnectionDown(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return /^(Stream isn't writeable|Connection is closed)/.test(error.message);
 }

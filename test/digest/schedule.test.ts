@@ -53,17 +53,12 @@ describe('digest schedule text', () => {
   });
 
   it('joins its examples as the other commands do', () => {
-    let caught: unknown;
-    try {
-      parseDigestSchedule('weekly at 25:00');
-    } catch (error) {
-      caught = error;
-    }
-    expect((caught as DrumbeatError).message).toBe(
-      '"25:00" is not a time of day Drumbeat can read: write it like 9am, 4pm or 16:30.',
-    );
-    expect((caught as DrumbeatError).example).toBe(
-      '/drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off',
+    expect(() => parseDigestSchedule('weekly at 25:00')).toThrow(
+      expect.objectContaining({
+        message: '"25:00" is not a time of day Drumbeat can read: write it like 9am, 4pm or 16:30.',
+        example:
+          '/drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off',
+      }),
     );
   });
 

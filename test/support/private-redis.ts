@@ -111,7 +111,7 @@ export class PrivateRedis {
  * which sleeps `keyLoadDelayMicros` after loading each key. Redis 7 processes client requests
  * only after each `loading-process-events-interval-bytes` of the file, so that is set to its
  * minimum, 1024.
- * Returns once the server answers, while it is still loading.
+ * Returns once the server replies, while it is still loading.
  */
 export async function startLoadingRedis(
   keyCount: number,

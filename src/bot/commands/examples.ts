@@ -3,7 +3,7 @@
 // such as `every day at 2am`, `tz UTC` or `for 2 hours`, and joins several with ", or ".
 
 import { DrumbeatError } from '../../domain/errors.js';
-import { parseMonitorSpec, withOptionReplaced } from '../language/index.js';
+import { isMonitorSpec, withOptionReplaced } from '../language/index.js';
 import type { LanguageContext } from '../language/types.js';
 
 const EXAMPLE_SEPARATOR = ', or ';
@@ -55,15 +55,8 @@ function withOptionFixed(
 ): string | null | undefined {
   const texts = withOptionReplaced(rest, example);
   if (texts === null) return undefined;
-  const parses = (text: string) => {
-    try {
-      parseMonitorSpec(text, context);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return texts.find((text) => text.length <= MAX_EXAMPLE_TEXT_CHARS && parses(text)) ?? null;
+  const fits = (text: string) => text.length <= MAX_EXAMPLE_TEXT_CHARS;
+  return texts.find((text) => fits(text) && isMonitorSpec(text, context)) ?? null;
 }
 
 /**

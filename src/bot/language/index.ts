@@ -3,7 +3,7 @@
 
 export { parseDuration } from './duration.js';
 export { formatLocalTime, formatOffset } from './format.js';
-export { parseMonitorSpec, withOptionReplaced } from './monitor-spec.js';
+export { isMonitorSpec, parseMonitorSpec, withOptionReplaced } from './monitor-spec.js';
 export {
   describeSchedule,
   MAX_PERIOD_SECONDS,

@@ -217,6 +217,16 @@ export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpe
   return withClippedErrors(() => parseSpec(straightenQuotes(text.trim()), ctx));
 }
 
+/** Tells whether `text` parses as a monitor's schedule and options, such as for an example. */
+export function isMonitorSpec(text: string, ctx: LanguageContext): boolean {
+  try {
+    parseMonitorSpec(text, ctx);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // An option written with dashes, as on a command line: `--grace 5m` for `grace 5m`.
 const OPTION_WORDS = '(grace|max|tz|timezone|in)\\b';
 const DASHED_OPTION = new RegExp(`(^|\\s)(--?)${OPTION_WORDS}`, 'i');
