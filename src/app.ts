@@ -23,6 +23,7 @@ import { Sweep } from './scheduler/sweep.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { Keys } from './store/keys.js';
 import { MonitorStore } from './store/monitors.js';
+import { watchLoading } from './store/redis-loading.js';
 import { checkRedisSettings } from './store/redis-settings.js';
 import { maskRedisUrl } from './store/redis-url.js';
 import { TeamStore } from './store/teams.js';
@@ -67,6 +68,9 @@ async function connectRedis(url: string, logger: Logger, coalesce: boolean): Pro
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // While Redis loads its dataset, the ready check looks again after this long at most
+    // (10 s by default), so the start goes on soon after the load ends.
+    maxLoadingRetryTime: 1000,
   });
   // Commands made in the same turn of the event loop share one socket write. Deadline jobs
   // running at once each make several, and the writes were a quarter of a worker's CPU. The
@@ -84,9 +88,13 @@ async function connectRedis(url: string, logger: Logger, coalesce: boolean): Pro
     if (wasReady) logger.info('redis connection back');
     wasReady = true;
   });
+  // A Redis that restarts loads its dataset before it serves commands, and the connect waits.
+  const loading = watchLoading(url, logger);
   try {
     await redis.connect();
+    loading.stop(true);
   } catch (error) {
+    loading.stop(false);
     redis.disconnect();
     // ioredis rejects with "Connection is closed"; the cause is in the last error event.
     const cause = (lastError ?? (error as Error)).message;

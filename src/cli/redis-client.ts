@@ -2,6 +2,12 @@
 
 import { Redis } from 'ioredis';
 import { isConnectionLost } from '../store/redis-errors.js';
+import {
+  formatLoadingProgress,
+  isLoadingReply,
+  type LoadingProgress,
+  readLoadingProgress,
+} from '../store/redis-loading.js';
 
 /**
  * How long the command line waits for Redis to become ready after connecting, and for each
@@ -22,12 +28,6 @@ const LOADING_POLL_MS = 500;
 /** Thrown when Redis accepted the connection but was not ready within the timeout. */
 export class RedisTimeoutError extends Error {
   override readonly name = 'RedisTimeoutError';
-}
-
-/** Progress of a Redis that is loading its dataset, from INFO persistence. Missing fields are null. */
-export interface LoadingProgress {
-  percent: number | null;
-  etaSeconds: number | null;
 }
 
 /** Thrown when Redis was still loading its dataset at the end of the wait. */
@@ -89,42 +89,8 @@ export async function connectWithin(redis: Redis, timeoutMs: number): Promise<vo
   }
 }
 
-/** Redis rejects most commands with a LOADING error while it loads its dataset into memory. */
 function isLoading(error: Error): boolean {
-  return error instanceof RedisLoadingError || /^LOADING\b/.test(error.message);
-}
-
-function parseLoadingProgress(info: string): LoadingProgress | null {
-  const fields = new Map<string, string>();
-  for (const line of info.split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
-  }
-  if (fields.get('loading') !== '1') return null;
-  const percent = Number.parseFloat(fields.get('loading_loaded_perc') ?? '');
-  const etaSeconds = Number.parseInt(fields.get('loading_eta_seconds') ?? '', 10);
-  return {
-    percent: Number.isFinite(percent) ? percent : null,
-    etaSeconds: Number.isFinite(etaSeconds) ? etaSeconds : null,
-  };
-}
-
-/**
- * Returns the progress of the dataset load when Redis is loading one, or null when it is not.
- * Redis serves INFO while it loads. When INFO is not allowed to this user (NOPERM), this
- * returns null, and a command that Redis then rejects is reported as a LOADING error.
- */
-export async function readLoadingProgress(redis: Redis): Promise<LoadingProgress | null> {
-  let info: string;
-  try {
-    info = await redis.info('persistence');
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    if (isLoading(error)) return { percent: null, etaSeconds: null };
-    if (/\bNOPERM\b/.test(error.message)) return null;
-    throw error;
-  }
-  return parseLoadingProgress(info);
+  return error instanceof RedisLoadingError || isLoadingReply(error);
 }
 
 /**
@@ -149,22 +115,11 @@ export async function waitWhileLoading(
   }
 }
 
-function formatProgress(progress: LoadingProgress, withEta: boolean): string {
-  const parts: string[] = [];
-  if (progress.percent !== null) parts.push(`${Math.floor(progress.percent)}% done`);
-  if (withEta && progress.etaSeconds !== null) {
-    // Redis gives the estimate in whole seconds, so 0 means less than a second.
-    const eta = progress.etaSeconds > 0 ? `about ${progress.etaSeconds} s` : 'less than 1 s';
-    parts.push(`${eta} left`);
-  }
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
-
 /** Returns the line that the command line writes when it starts to wait for a loading Redis. */
 export function describeLoadingWait(progress: LoadingProgress, maskedUrl: string): string {
   const seconds = REDIS_LOADING_WAIT_MS / 1000;
   return (
-    `Redis at ${maskedUrl} is loading its dataset into memory${formatProgress(progress, true)}. ` +
+    `Redis at ${maskedUrl} is loading its dataset into memory${formatLoadingProgress(progress, true)}. ` +
     `Waiting up to ${seconds} s for the load to finish.`
   );
 }
@@ -218,7 +173,7 @@ export function describeRedisFailure(error: unknown, maskedUrl: string): string 
     const seconds = Math.round(loadingError.waitedMs / 1000);
     return (
       `Redis at ${maskedUrl} was still loading its dataset into memory after ${seconds} s` +
-      `${formatProgress(loadingError.progress, false)}. Run the command again when the load ` +
+      `${formatLoadingProgress(loadingError.progress, false)}. Run the command again when the load ` +
       'has finished (INFO persistence then shows loading:0).'
     );
   }

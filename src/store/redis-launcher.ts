@@ -30,7 +30,10 @@ export interface EnsureRedisOptions {
   port?: number;
   /** Directories to search for redis-server, in PATH format. Default `process.env.PATH`. */
   searchPath?: string;
-  /** Time a started redis-server has to reply to PING. Default 30 s, to allow a long AOF replay. */
+  /**
+   * Time a started redis-server has to answer PING, with PONG or with LOADING while it replays
+   * its AOF. Default 30 s.
+   */
   startTimeoutMs?: number;
 }
 
@@ -101,7 +104,8 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<RedisHan
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const found = await probeRedis(port);
   if (found === 'redis' || found === 'loading') {
-    if (found === 'loading') await waitForPong(port, startTimeoutMs, null);
+    // A Redis that loads its dataset is used as well: the connect waits for the load, and
+    // logs its progress.
     logger.info({ port }, `Using the Redis on ${HOST}:${port}`);
     return externalRedis(localUrl(port));
   }
@@ -164,7 +168,7 @@ async function startPrivateRedis(options: StartOptions): Promise<RedisHandle> {
   process.on('exit', killOnExit);
 
   try {
-    await waitForPong(port, options.startTimeoutMs, child);
+    await waitForAnswer(port, options.startTimeoutMs, child);
   } catch (error) {
     process.off('exit', killOnExit);
     child.kill('SIGKILL');
@@ -238,20 +242,23 @@ function forwardOutput(child: ChildProcess, logger: Logger): string[] {
   return lastLines;
 }
 
-/** Polls until PING returns PONG; fails when `child` exits first or after `timeoutMs`. */
-async function waitForPong(port: number, timeoutMs: number, child: ChildProcess | null) {
+/** Polls until PING gets PONG or LOADING; fails when `child` exits first or after `timeoutMs`. */
+async function waitForAnswer(port: number, timeoutMs: number, child: ChildProcess) {
   let exitReason: string | null = null;
-  child?.once('exit', (code, signal) => {
+  child.once('exit', (code, signal) => {
     exitReason = `redis-server exited with ${signal ? `signal ${signal}` : `code ${code}`}`;
   });
-  child?.once('error', (error) => {
+  child.once('error', (error) => {
     exitReason = `redis-server could not be run (${error.message})`;
   });
 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exitReason !== null) throw new Error(exitReason);
-    if ((await probeRedis(port)) === 'redis') return;
+    // A server that replays a long AOF answers LOADING until it is done. It runs, and the
+    // connect waits for the load and logs its progress, so the start time limit is not spent.
+    const found = await probeRedis(port);
+    if (found === 'redis' || found === 'loading') return;
     await sleep(POLL_INTERVAL_MS);
   }
   throw new Error(`it did not reply to PING within ${timeoutMs} ms`);

@@ -8,11 +8,10 @@ import {
   describeLoadingWait,
   describeRedisFailure,
   isRedisFailure,
-  type LoadingProgress,
   RedisLoadingError,
-  readLoadingProgress,
   waitWhileLoading,
 } from '../../src/cli/redis-client.js';
+import { type LoadingProgress, readLoadingProgress } from '../../src/store/redis-loading.js';
 import { type PrivateRedis, startLoadingRedis } from '../support/private-redis.js';
 
 describe('command line Redis client on a loading Redis', () => {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { ensureRedis, type RedisHandle, RedisLaunchError } from '../../src/store/redis-launcher.js';
 import { findFreePort, probeRedis } from '../../src/store/redis-probe.js';
+import { startLoadingRedis } from '../support/private-redis.js';
 
 interface LogLine {
   level: number;
@@ -104,6 +105,32 @@ describe('ensureRedis without REDIS_URL', () => {
     });
     expect(handle.url).toBe('redis://127.0.0.1:6379');
     expect(handle.started).toBe(false);
+  });
+
+  it('uses a Redis on the port that is loading its dataset, without waiting for the load', {
+    timeout: 60_000,
+  }, async () => {
+    // About 20 s of loading, far longer than the start time limit given here.
+    const loading = await startLoadingRedis(20_000, 1000);
+    try {
+      const { logger, lines } = captureLogger();
+      const handle = await ensureRedis({
+        redisUrl: null,
+        dataDir: makeTempDir(),
+        logger,
+        port: loading.port,
+        startTimeoutMs: 500,
+      });
+      expect(handle.url).toBe(`redis://127.0.0.1:${loading.port}`);
+      expect(handle.started).toBe(false);
+      expect(lines.map((line) => line.msg)).toEqual([
+        `Using the Redis on 127.0.0.1:${loading.port}`,
+      ]);
+      // The connect of the service waits for the load instead, and says so.
+      expect(await probeRedis(loading.port)).toBe('loading');
+    } finally {
+      await loading.destroy();
+    }
   });
 
   it('starts a private Redis on a free port', async () => {
