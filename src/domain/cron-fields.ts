@@ -168,7 +168,7 @@ function parseDayForm(input: FieldInput, item: string, into: ParsedField): boole
     }
   }
   if (upper === '?') {
-    fieldError(input, '"?" is Quartz syntax, which cron does not have; write *');
+    fieldError(input, '"?" is Quartz syntax, which cron does not have; write *', '*');
   }
   if (/[LW#]/.test(upper) && !/^[A-Z]{3}$/.test(upper)) {
     fieldError(

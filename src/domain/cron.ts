@@ -63,21 +63,57 @@ function splitFields(expression: string): string[] {
   }
   const fields = trimmed.split(/\s+/);
   if (fields.length !== 5) {
+    const count = `A cron expression has five fields (minute hour day-of-month month day-of-week), and "${trimmed}" has ${fields.length}.`;
     // `1, 3, 5` is a list typed with spaces, which split it into fields.
     const joined = trimmed.replace(/,\s+/g, ',');
-    const isSpacedList = joined !== trimmed && joined.split(/\s+/).length === 5;
-    const hint = isSpacedList
-      ? ' A list in a field has no spaces after its commas.'
-      : fields.length === 6
-        ? ' A sixth field (seconds or a year) is not supported.'
-        : '';
-    throw new DrumbeatError(
-      'schedule_invalid',
-      `A cron expression has five fields (minute hour day-of-month month day-of-week), and "${trimmed}" has ${fields.length}.${hint}`,
-      isSpacedList ? `cron "${joined}"` : EXAMPLE,
-    );
+    if (joined !== trimmed && joined.split(/\s+/).length === 5) {
+      const hint = ' A list in a field has no spaces after its commas.';
+      throw new DrumbeatError('schedule_invalid', `${count}${hint}`, `cron "${joined}"`);
+    }
+    const readings = fiveFieldReadings(fields);
+    if (fields.length === 6 || fields.length === 7) {
+      const hint =
+        ' Drumbeat has no field for seconds (first in Quartz and Spring) or for a year (last).';
+      const examples = readings.map((reading) => `cron "${reading}"`);
+      throw new DrumbeatError(
+        'schedule_invalid',
+        `${count}${hint}`,
+        examples.length > 0 ? examples.join(', or ') : EXAMPLE,
+      );
+    }
+    throw new DrumbeatError('schedule_invalid', count, EXAMPLE);
   }
   return fields;
+}
+
+// A year field as Quartz writes it: `*`, or years with lists, ranges and steps.
+const YEAR_FIELD = /^(?:\*|\d{4}(?:[-,/]\d{1,4})*)$/;
+
+/**
+ * Returns the five-field expressions that a six- or seven-field one most likely means, the ones
+ * that parse: without its first field (seconds, in Quartz and Spring), and without a last
+ * field that reads as a year. Quartz's `?` becomes `*`. Returns none for other counts.
+ */
+function fiveFieldReadings(fields: readonly string[]): string[] {
+  const quartz = (five: readonly string[]) => five.map((field) => (field === '?' ? '*' : field));
+  const readings: string[][] = [];
+  if (fields.length === 6) {
+    readings.push(quartz(fields.slice(1)));
+    if (!fields.includes('?') && YEAR_FIELD.test(fields[5]!)) readings.push(fields.slice(0, 5));
+  } else if (fields.length === 7 && YEAR_FIELD.test(fields[6]!)) {
+    readings.push(quartz(fields.slice(1, 6)));
+  }
+  const expressions = new Set(readings.map((five) => five.join(' ')));
+  return [...expressions].filter(parsesAsFiveFields);
+}
+
+function parsesAsFiveFields(expression: string): boolean {
+  try {
+    parseCronExpression(expression);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -6,7 +6,12 @@ import { nextRuns } from '../../domain/schedule.js';
 import type { Monitor } from '../../domain/types.js';
 import { newMonitorId, newPingToken } from '../../store/ids.js';
 import { formatTime } from '../format.js';
-import { describeSchedule, parseMonitorSpec, parseUntil } from '../language/index.js';
+import {
+  describeSchedule,
+  isMonitorSpec,
+  parseMonitorSpec,
+  parseUntil,
+} from '../language/index.js';
 import { assertTimezone } from '../language/timezone.js';
 import type { LanguageContext, MonitorSpec, ParsedUntil } from '../language/types.js';
 import type { ReplyView } from '../views.js';
@@ -79,16 +84,28 @@ function splitName(text: string, command: NamedCommand): [string, string] {
 }
 
 /**
- * Parses the text after a monitor's name. When that fails but the text without its first word
- * parses, the name most likely had a space in it, and the error reports that instead.
+ * Parses the text after a monitor's name. When that fails but the whole text parses, the name
+ * is missing. When the text without its first word parses, the name most likely had a space in
+ * it. The error reports that instead.
  */
 function parseAfterName(name: string, rest: string, context: LanguageContext): MonitorSpec {
   try {
     return parseMonitorSpec(rest, context);
   } catch (error) {
+    if (!(error instanceof DrumbeatError)) throw error;
+    const whole = `${name} ${rest}`;
+    if (isMonitorSpec(whole, context)) {
+      throw new DrumbeatError(
+        'name_invalid',
+        `The monitor name is missing: "${whole}" is a schedule. Put a name before it.`,
+        `${NAME_EXAMPLE} ${whole}`,
+      );
+    }
     const space = rest.indexOf(' ');
-    if (!(error instanceof DrumbeatError) || space < 0) throw error;
-    const joined = `${name}-${rest.slice(0, space).toLowerCase()}`;
+    const firstWord = space < 0 ? '' : rest.slice(0, space).toLowerCase();
+    // A word without a letter, such as the first field of a six-field cron, is not part of a name.
+    if (!/[a-z]/.test(firstWord)) throw error;
+    const joined = `${name}-${firstWord}`;
     const withoutWord = rest.slice(space + 1).trim();
     try {
       parseMonitorSpec(withoutWord, context);

@@ -63,8 +63,9 @@ function readFields(source: string, from: number, bare: boolean): CronText | nul
   if (bare && startsNumeric.length < 2) return null;
   if (fields.length === 0) return { expression: '', end: from };
   // Punctuation after the last field ends the expression, as in `0 9 * * 1-5, in Berlin time`.
+  // A `?` on its own is a field, as Quartz writes it (`0 0 3 * * ?`), and is left to the parser.
   const last = fields.at(-1)!;
-  const punctuation = /[,.;!?]+$/.exec(last.text)?.[0].length ?? 0;
+  const punctuation = last.text === '?' ? 0 : (/[,.;!?]+$/.exec(last.text)?.[0].length ?? 0);
   const texts = fields.map((word) => word.text);
   texts[texts.length - 1] = last.text.slice(0, last.text.length - punctuation);
   return { expression: texts.join(' '), end: last.end - punctuation };

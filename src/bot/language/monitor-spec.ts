@@ -3,7 +3,7 @@ import { assertQuotesClosed, readCronText } from './cron-text.js';
 import { checkDurationRange, DURATION_RANGE, type RangeRule, readDuration } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
-import { readZoneName } from './timezone.js';
+import { readZoneName, type ZoneReading } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
 import type { LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
 
@@ -84,12 +84,12 @@ function channelOf(raw: string): string {
   return raw.replace(/^#/, '');
 }
 
-function readZoneWords(cursor: Cursor): string {
+function readZoneWords(cursor: Cursor): ZoneReading {
   for (let length = Math.min(3, cursor.tokens.length - cursor.index); length >= 1; length--) {
     const reading = readZoneName(cursor.quote(cursor.index, cursor.index + length));
     if (reading !== null) {
       cursor.index += length;
-      return reading.zone;
+      return reading;
     }
   }
   const rest = cursor.rest();
@@ -143,6 +143,8 @@ interface Options {
   maxRuntimeMs?: number;
   channel?: string;
   timezone?: string;
+  /** The reading of an abbreviation after tz, such as EST as New York time, which has DST. */
+  zoneNote?: string | null;
 }
 
 interface SplitText {
@@ -158,7 +160,11 @@ function readOptionValue(
 ): void {
   if (name === 'grace') options.graceMs = readDurationWords(cursor, name, nameText);
   else if (name === 'maxRuntime') options.maxRuntimeMs = readDurationWords(cursor, name, nameText);
-  else if (name === 'tz') options.timezone = readZoneWords(cursor);
+  else if (name === 'tz') {
+    const reading = readZoneWords(cursor);
+    options.timezone = reading.zone;
+    options.zoneNote = reading.note;
+  }
   else {
     options.channel = channelOf(cursor.quote(cursor.index, cursor.index + 1));
     cursor.next();
@@ -182,12 +188,11 @@ function splitOptions(source: string): SplitText {
   const options: Options = {};
   const given = new Set<OptionName>();
   const scheduleTokens: number[] = [];
-  // A cron expression is read from the raw text, so its fields never count as options.
+  // A cron expression is read from the raw text, so its fields never count as options. The
+  // schedule keeps the cron text as typed, because tokenize() drops a `?` on its own.
   const cronText = readCronText(source);
-  if (cronText !== null) {
-    cursor.skipTo(cronText.end);
-    for (let i = 0; i < cursor.index; i++) scheduleTokens.push(i);
-  }
+  const cronSource = cronText === null ? '' : source.slice(0, cronText.end).trim();
+  if (cronText !== null) cursor.skipTo(cronText.end);
   while (!cursor.done) {
     const start = cursor.index;
     const name = readOptionName(cursor);
@@ -206,7 +211,8 @@ function splitOptions(source: string): SplitText {
     given.add(name);
     readOptionValue(cursor, name, cursor.quote(start), options);
   }
-  return { schedule: scheduleText(cursor, scheduleTokens), options };
+  const rest = scheduleText(cursor, scheduleTokens);
+  return { schedule: cronSource === '' ? rest : `${cronSource} ${rest}`.trim(), options };
 }
 
 /**
@@ -286,6 +292,8 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
       'every day at 9am tz America/Los_Angeles',
     );
   }
+  const zoneNote = options.zoneNote ?? null;
+  if (zoneNote !== null && !schedule.warnings.includes(zoneNote)) schedule.warnings.unshift(zoneNote);
   return {
     schedule,
     graceMs: options.graceMs ?? null,

@@ -134,6 +134,35 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'bad')).toBeNull();
   });
 
+  it('reads a six-field cron as cron, not a name', async () => {
+    const reply = await core.run('new typo7 0 3 * * * *', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('"0 3 * * * *" has 6');
+    expect(reply.summary).not.toContain('one word');
+    expect(replyToText(reply)).toContain(
+      'Try: /drumbeat new typo7 cron "3 * * * *", or /drumbeat new typo7 cron "0 3 * * *"',
+    );
+    expect(await store.idForName(owner.teamId, 'typo7-0')).toBeNull();
+  });
+
+  it('reads a Quartz cron without its seconds', async () => {
+    const reply = await core.run('new quartz 0 0 3 * * ?', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('"0 0 3 * * ?" has 6');
+    expect(replyToText(reply)).toContain('Try: /drumbeat new quartz cron "0 3 * * *"');
+    expect(await store.idForName(owner.teamId, 'quartz')).toBeNull();
+  });
+
+  it('reports a missing name before a schedule', async () => {
+    const reply = await core.run('new every day at 2am', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe(
+      'The monitor name is missing: "every day at 2am" is a schedule. Put a name before it.',
+    );
+    expect(replyToText(reply)).toContain('Try: /drumbeat new nightly-invoices every day at 2am');
+    expect(await store.idForName(owner.teamId, 'every-day')).toBeNull();
+  });
+
   it('rejects a two-word status name', async () => {
     const reply = await core.run('status my backup', owner);
     expect(reply.isError).toBe(true);

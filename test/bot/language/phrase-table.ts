@@ -515,7 +515,24 @@ const REJECTED: PhraseCase[] = [
   schedule('cron 0 9 * * 1,3,5 2026', rejected('schedule_invalid', '"0 9 * * 1,3,5 2026" has 6')),
   schedule('cron ""', rejected('schedule_invalid', 'The cron expression is empty.')),
   schedule('* * * *', rejected('schedule_invalid', 'has 4')),
-  schedule('cron "* * * * * *"', rejected('schedule_invalid', 'A sixth field')),
+  schedule(
+    'cron "* * * * * *"',
+    rejected('schedule_invalid', 'no field for seconds', 'cron "* * * * *"'),
+  ),
+  // Quartz and Spring put seconds first, and Quartz writes `?` for "no specific value".
+  schedule('0 0 3 * * ?', rejected('schedule_invalid', '"0 0 3 * * ?" has 6', 'cron "0 3 * * *"')),
+  schedule(
+    '0 0/5 * * * ?',
+    rejected('schedule_invalid', 'first in Quartz and Spring', 'cron "0/5 * * * *"'),
+  ),
+  schedule('0 0 12 ? * MON-FRI', rejected('schedule_invalid', 'has 6', 'cron "0 12 * * MON-FRI"')),
+  schedule('0 0 3 ? * * 2027', rejected('schedule_invalid', 'has 7', 'cron "0 3 * * *"')),
+  schedule('0 3 * * ?', rejected('schedule_invalid', 'Quartz', 'cron "0 3 * * *"')),
+  schedule('0 3 * * * 2027', rejected('schedule_invalid', 'or for a year', 'cron "0 3 * * *"')),
+  schedule(
+    '0 3 * * * *',
+    rejected('schedule_invalid', 'has 6', 'cron "3 * * * *", or cron "0 3 * * *"'),
+  ),
   schedule(
     'evry day at 2am',
     rejected('schedule_invalid', 'Did you mean "every day at 2am"?', 'every day at 2am'),
@@ -638,6 +655,19 @@ const REJECTED: PhraseCase[] = [
 ];
 
 const OPTIONS: PhraseCase[] = [
+  // An abbreviation after tz is read as after a time, with the same note.
+  spec(
+    'every day at 9am tz MST grace 30m',
+    cron('0 9 * * *', { timezone: 'America/Denver', graceMs: 1_800_000 }),
+    {
+      warning: [
+        'Read MST as Mountain time (America/Denver), which changes with daylight saving time.',
+      ],
+    },
+  ),
+  spec('cron "0 9 * * *" tz EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
+    warning: ['Read EST as US Eastern time (America/New_York), which changes with daylight'],
+  }),
   spec('every day at 2am grace 30m', cron('0 2 * * *', { graceMs: 1_800_000 })),
   spec(
     'cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h',
