@@ -24,9 +24,9 @@ function stepOf(values: readonly number[]): number | null {
   return values.every((value, i) => i === 0 || value - values[i - 1]! === step) ? step : null;
 }
 
-function hourSpans(hours: readonly number[], lastMinute: number): string {
+function hourSpans(hours: readonly number[], minutes: readonly number[]): string {
   const spans = runsOf(hours).map(
-    ([from, to]) => `from ${clock(from, 0)} to ${clock(to, lastMinute)}`,
+    ([from, to]) => `from ${clock(from, minutes[0]!)} to ${clock(to, minutes.at(-1)!)}`,
   );
   return joinWords(spans);
 }
@@ -36,7 +36,7 @@ function describeRepeatingMinutes(cron: CronExpression, step: number): string {
   const every = step === 1 ? 'every minute' : `every ${step} minutes`;
   const offset = minutes[0] === 0 ? '' : ` starting at minute ${minutes[0]}`;
   if (hours.length === 24) return `${every}${offset}`;
-  return `${every}${offset} ${hourSpans(hours, minutes.at(-1)!)}`;
+  return `${every}${offset} ${hourSpans(hours, minutes)}`;
 }
 
 // The step of values that repeat through the whole cycle, as in */15 or 5-59/15; null otherwise.
@@ -65,8 +65,11 @@ function describeTimes(cron: CronExpression): string {
     const times = hours.flatMap((hour) => minutes.map((minute) => clock(hour, minute)));
     return `at ${joinWords(times)}`;
   }
-  const past = `at minutes ${joinWords(minutes.map(String))} past the hour`;
-  return hours.length === 24 ? past : `${past}, ${hourSpans(hours, minutes.at(-1)!)}`;
+  const past =
+    minutes.length === 1
+      ? `every hour, ${at}`
+      : `at minutes ${joinWords(minutes.map(String))} past the hour`;
+  return hours.length === 24 ? past : `${past}, ${hourSpans(hours, minutes)}`;
 }
 
 function describeWeekdays(days: readonly number[]): string {
