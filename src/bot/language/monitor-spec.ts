@@ -23,7 +23,7 @@ function readOptionName(cursor: Cursor): OptionName | null {
     return 'grace';
   }
   if (
-    cursor.accept('max-runtime', 'maxruntime') ||
+    cursor.accept('max-runtime', 'max_runtime', 'maxruntime') ||
     cursor.acceptAll('max', 'runtime') ||
     cursor.acceptAll('max', 'run', 'time')
   ) {
@@ -53,6 +53,16 @@ const DURATION_RULES: Record<'grace' | 'maxRuntime', RangeRule> = {
   },
 };
 
+// Words that may follow a duration without a unit, because they start an option or a schedule.
+const WORDS_AFTER_DURATION = new Set([
+  ...['grace', 'max', 'tz', 'timezone', 'in', 'every', 'at', 'on', 'from', 'and', 'cron'],
+  ...['hourly', 'daily', 'weekly', 'monthly', 'yearly', 'weekdays', 'weekends'],
+]);
+
+function isUnknownUnit(word: string): boolean {
+  return /^[a-z]+$/i.test(word) && !WORDS_AFTER_DURATION.has(word.toLowerCase());
+}
+
 /** Reads the longest run of up to four words that reads as a duration, and checks its range. */
 function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameText: string) {
   for (let length = Math.min(4, cursor.tokens.length - cursor.index); length >= 1; length--) {
@@ -70,7 +80,11 @@ function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameTex
   if (rest === '') message = `"${nameText}" needs a duration after it.`;
   else if (number !== null) {
     const value = number[0];
-    message = `"${nameText} ${value}" has no unit: write ${value}s, ${value}m or ${value}h.`;
+    const next = cursor.quote(cursor.index + 1, cursor.index + 2);
+    // A word after the number that starts no option or schedule was meant as its unit.
+    message = isUnknownUnit(next)
+      ? `"${next}" in "${nameText} ${value} ${next}" is not a unit of time: write ${value}s, ${value}m or ${value}h.`
+      : `"${nameText} ${value}" has no unit: write ${value}s, ${value}m or ${value}h.`;
   }
   // The option with a value, which the command's examples put in place of the user's.
   const example = name === 'grace' ? 'grace 30m' : 'max runtime 2h';
@@ -164,8 +178,7 @@ function readOptionValue(
     const reading = readZoneWords(cursor);
     options.timezone = reading.zone;
     options.zoneNote = reading.note;
-  }
-  else {
+  } else {
     options.channel = channelOf(cursor.quote(cursor.index, cursor.index + 1));
     cursor.next();
   }
@@ -252,6 +265,28 @@ function withOptionsKept(error: unknown, source: string, scheduleText: string): 
   return new DrumbeatError(error.code, error.message, examples.join(', or '));
 }
 
+// `timeout 2h`: healthchecks.io's name for the time between runs, and other tools' for the
+// longest a run may take. The word and the duration after it, of one or two words.
+const TIMEOUT_OPTION = /(^|\s)time[-_]?out\s+(\S+(?:\s+\S+)?)/i;
+
+/** Rejects a `timeout` option, which means different things in other tools, with both readings. */
+function rejectTimeoutOption(source: string): void {
+  const match = TIMEOUT_OPTION.exec(source);
+  if (match === null) return;
+  const words = match[2]!.split(/\s+/);
+  const duration = [words.join(' '), words[0]!].find((text) => readDuration(text) !== null);
+  if (duration === undefined) return;
+  const start = match.index + match[1]!.length;
+  const word = source.slice(start).split(/\s/, 1)[0]!;
+  const replaced = `${source.slice(0, start)}max runtime ${source.slice(start + word.length).trim()}`;
+  throw new DrumbeatError(
+    'command_invalid',
+    `"${word}" is not an option. For the longest a run may take, write "max runtime ${duration}". ` +
+      `The time between runs is the schedule, such as "every ${duration}".`,
+    replaced,
+  );
+}
+
 function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
   assertQuotesClosed(source);
   const dashed = DASHED_OPTION.exec(source);
@@ -266,6 +301,7 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
       ),
     );
   }
+  rejectTimeoutOption(source);
   const { schedule: scheduleText, options } = splitOptions(source);
   if (scheduleText.trim().length === 0) {
     throw new DrumbeatError(
@@ -293,7 +329,8 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
     );
   }
   const zoneNote = options.zoneNote ?? null;
-  if (zoneNote !== null && !schedule.warnings.includes(zoneNote)) schedule.warnings.unshift(zoneNote);
+  if (zoneNote !== null && !schedule.warnings.includes(zoneNote))
+    schedule.warnings.unshift(zoneNote);
   return {
     schedule,
     graceMs: options.graceMs ?? null,

@@ -153,6 +153,15 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'quartz')).toBeNull();
   });
 
+  it('suggests max runtime for timeout', async () => {
+    const reply = await core.run('new nightly-db every day at 2am timeout 2h', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toContain('"timeout" is not an option.');
+    expect(replyToText(reply)).toContain(
+      'Try: /drumbeat new nightly-db every day at 2am max runtime 2h',
+    );
+  });
+
   it('reports a missing name before a schedule', async () => {
     const reply = await core.run('new every day at 2am', owner);
     expect(reply.isError).toBe(true);

@@ -668,6 +668,32 @@ const OPTIONS: PhraseCase[] = [
   spec('cron "0 9 * * *" tz EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
     warning: ['Read EST as US Eastern time (America/New_York), which changes with daylight'],
   }),
+  spec('every day at 2am max_runtime 2h', cron('0 2 * * *', { maxRuntimeMs: 7_200_000 })),
+  // healthchecks.io's timeout is the time between runs, other tools' the longest run.
+  spec(
+    'every day at 2am timeout 2h grace 30m',
+    rejected(
+      'command_invalid',
+      '"timeout" is not an option. For the longest a run may take, write "max runtime 2h".',
+      'every day at 2am max runtime 2h grace 30m',
+    ),
+  ),
+  spec(
+    'every day at 2am Time-Out 2 hours',
+    rejected(
+      'command_invalid',
+      '"Time-Out" is not an option',
+      'every day at 2am max runtime 2 hours',
+    ),
+  ),
+  spec(
+    'every day at 2am grace 10 fortnights',
+    rejected('duration_invalid', '"fortnights" in "grace 10 fortnights" is not a unit of time'),
+  ),
+  spec(
+    'every day at 2am grace 30 max runtime 2h',
+    rejected('duration_invalid', '"grace 30" has no unit: write 30s, 30m or 30h.'),
+  ),
   spec('every day at 2am grace 30m', cron('0 2 * * *', { graceMs: 1_800_000 })),
   spec(
     'cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h',
