@@ -41,7 +41,9 @@ interface NamedCommand {
  * dash, cut to the length limit, or null when no valid name is left.
  */
 function validNameLike(name: string): string | null {
-  const dashed = name.replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  // Accents are dropped first, so that `bäckup` becomes `backup`, not `b-ckup`.
+  const plain = name.normalize('NFKD').replace(/\p{M}+/gu, '');
+  const dashed = plain.replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
   const cut = dashed.slice(0, 64).replace(/[-._]+$/, '');
   return NAME_PATTERN.test(cut) ? cut : null;
 }
@@ -52,9 +54,12 @@ function validNameLike(name: string): string | null {
  */
 function splitName(text: string, command: NamedCommand): [string, string] {
   const { verb, exampleName, exampleRest } = command;
+  // A quoted name is read whole, so that `"my backup"` gets the example `my-backup`.
+  const quoted = /^(["'“‘])([^"'”’]*)["'”’](?=\s|$)/.exec(text);
   const space = text.indexOf(' ');
-  const name = (space < 0 ? text : text.slice(0, space)).toLowerCase();
-  const rest = space < 0 ? '' : text.slice(space + 1).trim();
+  const nameEnd = quoted !== null ? quoted[0].length : space < 0 ? text.length : space;
+  const name = (quoted !== null ? quoted[2]! : text.slice(0, nameEnd)).trim().toLowerCase();
+  const rest = text.slice(nameEnd).trim();
   const exampleWith = (shownName: string) =>
     `/drumbeat ${verb} ${shownName} ${rest === '' ? exampleRest : rest}`.trim();
   if (name === '') {

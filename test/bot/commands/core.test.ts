@@ -162,6 +162,21 @@ describe('new', () => {
     );
   });
 
+  it('reads a quoted name whole', async () => {
+    const reply = await core.run('new "my backup" every hour', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe(
+      '"my backup" is not a valid monitor name: use up to 64 letters, digits, dots, dashes or underscores.',
+    );
+    expect(tryLine(reply)).toBe('Try: /drumbeat new my-backup every hour');
+  });
+
+  it('drops accents from a suggested name', async () => {
+    const reply = await core.run('new bäckup every hour', owner);
+    expect(reply.isError).toBe(true);
+    expect(tryLine(reply)).toBe('Try: /drumbeat new backup every hour');
+  });
+
   it('reports a missing name before a schedule', async () => {
     const reply = await core.run('new every day at 2am', owner);
     expect(reply.isError).toBe(true);
