@@ -1,10 +1,15 @@
 // The command line's Redis client, and the one-line messages for the ways Redis can fail it.
 
 import { Redis } from 'ioredis';
-import { isConnectionLost } from '../store/redis-errors.js';
+import {
+  errorChain,
+  isConnectionLost,
+  isLoadingReply,
+  isOutOfMemory,
+  isTimeoutReply,
+} from '../store/redis-errors.js';
 import {
   formatLoadingProgress,
-  isLoadingReply,
   type LoadingProgress,
   readLoadingProgress,
 } from '../store/redis-loading.js';
@@ -124,32 +129,8 @@ export function describeLoadingWait(progress: LoadingProgress, maskedUrl: string
   );
 }
 
-/** Collects the error and the errors it wraps: `cause`, and ioredis's `previousErrors` of EXECABORT. */
-function errorChain(error: unknown): Error[] {
-  const chain: Error[] = [];
-  const pending: unknown[] = [error];
-  // The cap ends a chain whose causes form a cycle.
-  while (pending.length > 0 && chain.length < 20) {
-    const next = pending.shift();
-    if (!(next instanceof Error)) continue;
-    chain.push(next);
-    pending.push(next.cause);
-    const previous = (next as { previousErrors?: unknown }).previousErrors;
-    if (Array.isArray(previous)) pending.push(...previous);
-  }
-  return chain;
-}
-
-// ioredis 5 rejects a command with this message when it timed out.
-const TIMEOUT_MESSAGE = 'Command timed out';
-
 function isTimeout(error: Error): boolean {
-  return error instanceof RedisTimeoutError || error.message === TIMEOUT_MESSAGE;
-}
-
-/** Redis rejects a write with an OOM error once used memory exceeds maxmemory. */
-function isOutOfMemory(error: Error): boolean {
-  return /\bOOM command not allowed\b/.test(error.message);
+  return error instanceof RedisTimeoutError || isTimeoutReply(error);
 }
 
 /** Tells whether `error` is one that `describeRedisFailure` has a message for. */

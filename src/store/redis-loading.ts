@@ -4,17 +4,13 @@
 
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isLoadingReply } from './redis-errors.js';
 import { maskRedisUrl } from './redis-url.js';
 
 /** Progress of a Redis that is loading its dataset, from INFO persistence. Missing fields are null. */
 export interface LoadingProgress {
   percent: number | null;
   etaSeconds: number | null;
-}
-
-/** Redis rejects most commands with a LOADING error while it loads its dataset into memory. */
-export function isLoadingReply(error: Error): boolean {
-  return /^LOADING\b/.test(error.message);
 }
 
 function parseLoadingProgress(info: string): LoadingProgress | null {

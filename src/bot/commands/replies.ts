@@ -1,6 +1,7 @@
 import { formatDuration } from '../../domain/durations.js';
 import { DrumbeatError } from '../../domain/errors.js';
 import type { Monitor, StoredPing } from '../../domain/types.js';
+import { redisFailureKind } from '../../store/redis-errors.js';
 import { formatTime } from '../format.js';
 import { describeSchedule } from '../language/index.js';
 import type { ReplySection, ReplyView } from '../views.js';
@@ -27,6 +28,10 @@ export function errorReply(error: unknown): ReplyView {
       isError: true,
     };
   }
+  const redisFailure = redisFailureKind(error);
+  if (redisFailure !== null) {
+    return { summary: STORAGE_FAILURES[redisFailure], sections: [], isError: true };
+  }
   return {
     summary:
       'Something went wrong on our side and nothing was changed. Please try again in a minute.',
@@ -34,6 +39,16 @@ export function errorReply(error: unknown): ReplyView {
     isError: true,
   };
 }
+
+// A command that fails in Redis may have made some of its changes, so the replies read "may not".
+const STORAGE_FAILURES = {
+  out_of_memory:
+    "Drumbeat's storage (Redis) is full, so this command may not have finished. Whoever runs " +
+    "Drumbeat needs to raise Redis's maxmemory or free memory there. Then run the command again.",
+  unavailable:
+    'Drumbeat cannot reach its storage (Redis) right now, so this command may not have finished. ' +
+    'Try again in a minute. If it keeps failing, tell whoever runs Drumbeat.',
+} as const;
 
 export function curlLine(url: string): string {
   // Without --retry-connrefused, curl gives up at once while the service restarts.
