@@ -2,7 +2,9 @@
 // a stand-in of Discord's REST API on loopback, interactions signed with a test Ed25519 key
 // pair as Discord signs them, and real pings.
 
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keys } from '../../src/store/keys.js';
 import { DiscordApiStandIn, type StoredMessage } from '../support/discord-api.js';
 import {
   type Actor,
@@ -15,7 +17,7 @@ import {
   postInteraction,
   type TestKeyPair,
 } from '../support/discord-signing.js';
-import { waitFor } from '../support/redis.js';
+import { connectTestRedis, waitFor } from '../support/redis.js';
 import { ServiceProcess } from '../support/service.js';
 
 const CHANNEL_ID = '910000000000000101';
@@ -283,5 +285,82 @@ describe('examples in Discord replies', () => {
       schedule: 'every day tz Europe/Berlin',
     });
     expect(tried).toContain('Created monitor report-copy');
+  });
+});
+
+describe('ping key in Discord', () => {
+  const KEY_OWNER: Omit<Actor, 'applicationId'> = {
+    guildId: '900000000000000303',
+    channelId: '910000000000000303',
+    userId: '920000000000000303',
+  };
+  let redis: Redis;
+
+  beforeAll(() => {
+    api.addChannel(KEY_OWNER.channelId);
+    redis = connectTestRedis();
+  });
+
+  afterAll(async () => {
+    await redis?.quit();
+  });
+
+  /** Runs `/drumbeat pingkey` and returns the reply's text, after checking that it is ephemeral. */
+  async function pingKeyReply(who = KEY_OWNER): Promise<string> {
+    const payload = commandPayload(actor(who), 'pingkey');
+    const response = await send(payload);
+    expect(response.status).toBe(200);
+    expect(response.body?.data?.flags).toBe(64);
+    if (response.body?.type === 4) return JSON.stringify(response.body.data);
+    expect(response.body?.type).toBe(5);
+    await api.waitFor(() => api.originalEdits(payload.token).length > 0, 10_000, 'deferred reply');
+    return JSON.stringify(api.originalEdits(payload.token)[0]);
+  }
+
+  /** Returns the URL of a ping by name up to the key, as the reply shows it before `/<name>`. */
+  function byNameBase(reply: string): string {
+    const match = /(http:\/\/127\.0\.0\.1:\d+\/ping\/[A-Za-z0-9_-]+)\/<name>/.exec(reply);
+    if (match === null) throw new Error(`no ping URL by name in the reply: ${reply}`);
+    return match[1]!;
+  }
+
+  it('shows the stored key to the user only', async () => {
+    const reply = await pingKeyReply();
+
+    const stored = await redis.hget(
+      new Keys(service.keyPrefix).teamSettings(`discord:${KEY_OWNER.guildId}`),
+      'pingKey',
+    );
+    expect(stored).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(byNameBase(reply)).toBe(`${service.baseUrl}/ping/${stored}`);
+    expect(reply).toContain('Keep it secret');
+    expect(byNameBase(await pingKeyReply())).toBe(`${service.baseUrl}/ping/${stored}`);
+    expect(byNameBase(await pingKeyReply(OUTSIDER))).not.toBe(byNameBase(reply));
+  });
+
+  it('pings a monitor by name with the shown URL', async () => {
+    await command(
+      'new',
+      { name: 'db-backup', schedule: 'every 1 day', channel: KEY_OWNER.channelId },
+      KEY_OWNER,
+    );
+    const base = byNameBase(await pingKeyReply());
+
+    const response = await fetch(`${base}/DB-Backup`);
+
+    expect(response.status).toBe(200);
+    const status = await command('status', { name: 'db-backup' }, KEY_OWNER);
+    expect(status).toContain('State: up');
+    expect(status).not.toContain('Last ping: never');
+  });
+
+  it('creates a monitor from a ping with ?create=1', async () => {
+    const base = byNameBase(await pingKeyReply());
+
+    const response = await fetch(`${base}/made-by-ping?create=1`);
+
+    expect(response.status).toBe(200);
+    const list = await command('list', {}, KEY_OWNER);
+    expect(list).toContain('made-by-ping: up');
   });
 });

@@ -6,6 +6,8 @@ import { NAME_OPTION, ZONE_OPTION } from './commands.js';
 import type { Subcommand } from './interaction.js';
 
 const SIMPLE_SUBCOMMANDS = new Set(['status', 'unsilence', 'pause', 'resume', 'delete']);
+// Subcommands without options, whose text is the subcommand's name alone.
+const WORD_ALONE_SUBCOMMANDS = new Set(['list', 'pingkey', 'help']);
 
 /** Builds the command text. Throws DrumbeatError for option values the text cannot carry. */
 export function commandText(sub: Subcommand): string {
@@ -29,7 +31,7 @@ function textWithName(sub: Subcommand, name: string): string {
   if (sub.name === 'silence') return `silence ${name} ${silenceEnd(option('how_long'))}`;
   if (SIMPLE_SUBCOMMANDS.has(sub.name)) return `${sub.name} ${name}`;
   if (sub.name === 'timezone') return `timezone ${option(ZONE_OPTION)}`.trim();
-  if (sub.name === 'list' || sub.name === 'help') return sub.name;
+  if (WORD_ALONE_SUBCOMMANDS.has(sub.name)) return sub.name;
   if (sub.name === 'digest') return `digest ${option('schedule')}`.trim();
   throw new DrumbeatError(
     'command_invalid',

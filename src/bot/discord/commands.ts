@@ -119,6 +119,11 @@ export function buildCommandDefinition(): RESTPostAPIChatInputApplicationCommand
             .setDescription('weekly friday 4pm, daily 9am or off; leave it out to see the digest'),
         ),
     )
+    .addSubcommand((sub) =>
+      sub
+        .setName('pingkey')
+        .setDescription("Show this server's ping key, for ping URLs that name a monitor"),
+    )
     .addSubcommand((sub) => sub.setName('help').setDescription('Show what Drumbeat can do'))
     .toJSON();
 }

@@ -55,6 +55,7 @@ describe('discord:register script', () => {
       'delete',
       'timezone',
       'digest',
+      'pingkey',
       'help',
     ]);
     const status = command.options.find((option) => option.name === 'status');

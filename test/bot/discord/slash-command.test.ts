@@ -84,6 +84,7 @@ describe('application command', () => {
     ['timezone', {}, 'timezone'],
     ['list', {}, 'list'],
     ['help', {}, 'help'],
+    ['pingkey', {}, 'pingkey'],
     ['digest', {}, 'digest'],
     ['digest', { schedule: 'weekly friday 4pm' }, 'digest weekly friday 4pm'],
   ])('turns %s %o into "%s"', async (subcommand, options, text) => {
