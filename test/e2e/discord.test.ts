@@ -324,6 +324,15 @@ describe('ping key in Discord', () => {
     return match[1]!;
   }
 
+  /** Returns the URL of the reply's curl line, from the code block of its embed. */
+  function curlUrl(reply: string): string {
+    const data = JSON.parse(reply) as { embeds?: { description?: string }[] };
+    const text = (data.embeds ?? []).map((embed) => embed.description ?? '').join('\n');
+    const match = /```\ncurl -fsS -m 10 --retry 5 --retry-connrefused (\S+)\n```/.exec(text);
+    if (match === null) throw new Error(`no curl line in the reply: ${reply}`);
+    return match[1]!;
+  }
+
   it('shows the stored key to the user only', async () => {
     const reply = await pingKeyReply();
 
@@ -338,20 +347,33 @@ describe('ping key in Discord', () => {
     expect(byNameBase(await pingKeyReply(OUTSIDER))).not.toBe(byNameBase(reply));
   });
 
-  it('pings a monitor by name with the shown URL', async () => {
-    await command(
-      'new',
-      { name: 'db-backup', schedule: 'every 1 day', channel: KEY_OWNER.channelId },
-      KEY_OWNER,
-    );
-    const base = byNameBase(await pingKeyReply());
+  it('shows a placeholder without monitors', async () => {
+    const reply = await pingKeyReply();
 
-    const response = await fetch(`${base}/DB-Backup`);
+    expect(curlUrl(reply)).toBe(`${byNameBase(reply)}/<name>`);
+    expect(reply).toContain('This team has no monitors yet');
+  });
 
+  it('pings the monitor of the curl line', async () => {
+    for (const name of ['zeta-sync', 'db-backup']) {
+      await command(
+        'new',
+        { name, schedule: 'every 1 day', channel: KEY_OWNER.channelId },
+        KEY_OWNER,
+      );
+    }
+    const reply = await pingKeyReply();
+    const url = curlUrl(reply);
+
+    expect(url).toBe(`${byNameBase(reply)}/db-backup`);
+    const response = await fetch(url);
     expect(response.status).toBe(200);
+    expect(await response.text()).toBe('OK');
     const status = await command('status', { name: 'db-backup' }, KEY_OWNER);
     expect(status).toContain('State: up');
     expect(status).not.toContain('Last ping: never');
+    const other = await command('status', { name: 'zeta-sync' }, KEY_OWNER);
+    expect(other).toContain('Last ping: never');
   });
 
   it('creates a monitor from a ping with ?create=1', async () => {

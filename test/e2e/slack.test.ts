@@ -297,3 +297,41 @@ describe('examples in Slack replies', () => {
     expect(answer).not.toContain(':warning:');
   });
 });
+
+describe('ping key in Slack', () => {
+  const KEY_TEAM = 'T0PINGKEY';
+
+  /** Returns the URL of the reply's curl line, as its code block shows it in mrkdwn. */
+  function curlUrlOf(reply: CommandReply): string {
+    const blocks = (reply.body.blocks ?? []) as { text?: { text?: string } }[];
+    const text = blocks.map((block) => block.text?.text ?? '').join('\n');
+    const match = /```\ncurl -fsS -m 10 --retry 5 --retry-connrefused (\S+)\n```/.exec(text);
+    if (match === null) throw new Error(`no curl line in the reply: ${replyText(reply)}`);
+    return match[1]!;
+  }
+
+  it('shows a placeholder without monitors', async () => {
+    const reply = await command('pingkey', { team: KEY_TEAM });
+
+    expect(reply.status).toBe(200);
+    expect(reply.body.response_type).toBe('ephemeral');
+    expect(curlUrlOf(reply)).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/ping\/[A-Za-z0-9_-]{22}\/&lt;name&gt;$/,
+    );
+    expect(replyText(reply)).toContain('This team has no monitors yet');
+  });
+
+  it('pings the monitor of the curl line', async () => {
+    await command('new zeta-sync every 1 day', { team: KEY_TEAM });
+    await command('new db-backup every 1 day', { team: KEY_TEAM });
+    const reply = await command('pingkey', { team: KEY_TEAM });
+    const url = curlUrlOf(reply);
+
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ping\/[A-Za-z0-9_-]{22}\/db-backup$/);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const status = replyText(await command('status db-backup', { team: KEY_TEAM }));
+    expect(status).toContain('State: up');
+    expect(status).not.toContain('Last ping: never');
+  });
+});

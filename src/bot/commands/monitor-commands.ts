@@ -386,23 +386,29 @@ export class MonitorCommands {
     return reply(`${monitor.name} ${outcome.done}.`);
   }
 
-  /** Shows the team's ping key, for URLs that name a monitor by its name instead of a UUID. */
+  /**
+   * Shows the team's ping key, for URLs that name a monitor by its name instead of a UUID. The
+   * sample curl line names the team's first monitor in name order, as the list shows them.
+   */
   async pingKey(ctx: CommandContext): Promise<ReplyView> {
     const key = await this.options.teams.ensurePingKey(ctx.teamId);
+    const [first] = await this.options.store.listTeam(ctx.teamId);
     const base = `${this.options.publicUrl}/ping/${key}`;
+    const lines = [
+      'Ping a monitor by its name:',
+      `  ${base}/<name>   (also /start, /fail, /<exit status>, /log)`,
+      'Add ?create=1 to create a daily monitor with that name on its first ping; it alerts the channel of the last new command.',
+    ];
+    if (first === undefined) {
+      lines.push(
+        "This team has no monitors yet, so <name> in the line below is a placeholder for a monitor's name. Create one first: /drumbeat new backup every 1 day",
+      );
+    } else {
+      lines.push(`The line below pings ${first.name}. Add it to the end of that job.`);
+    }
     return reply(
       "This team's ping key. Keep it secret: it lets anyone ping every monitor of the team.",
-      [
-        section(
-          [
-            'Ping a monitor by its name:',
-            `  ${base}/<name>   (also /start, /fail, /<exit status>, /log)`,
-            'Add ?create=1 to create a daily monitor with that name on its first ping; it alerts the channel of the last new command.',
-          ],
-          'Ping key',
-          curlLine(`${base}/backup`),
-        ),
-      ],
+      [section(lines, 'Ping key', curlLine(`${base}/${first?.name ?? '<name>'}`))],
     );
   }
 

@@ -412,6 +412,39 @@ describe('other commands', () => {
     expect(await text('pingkey', owner)).toContain(key!);
   });
 
+  it('samples the first monitor in pingkey', async () => {
+    const keyTeam: CommandContext = { ...owner, teamId: 'slack:TKEYS' };
+    await core.run('new zeta-sync every 1 day', keyTeam);
+    await core.run('new alpha-backup every 1 day', keyTeam);
+    const key = await teams.ensurePingKey(keyTeam.teamId);
+
+    const reply = await core.run('pingkey', keyTeam);
+
+    const ping = reply.sections[0]!;
+    expect(ping.code).toBe(
+      `curl -fsS -m 10 --retry 5 --retry-connrefused https://drumbeat.test/ping/${key}/alpha-backup`,
+    );
+    expect(ping.lines).toContain(
+      'The line below pings alpha-backup. Add it to the end of that job.',
+    );
+    expect(replyToText(reply)).not.toContain('/backup');
+  });
+
+  it('shows a placeholder in pingkey without monitors', async () => {
+    const emptyTeam: CommandContext = { ...owner, teamId: 'slack:TKEYSEMPTY' };
+    const key = await teams.ensurePingKey(emptyTeam.teamId);
+
+    const reply = await core.run('pingkey', emptyTeam);
+
+    const ping = reply.sections[0]!;
+    expect(ping.code).toBe(
+      `curl -fsS -m 10 --retry 5 --retry-connrefused https://drumbeat.test/ping/${key}/<name>`,
+    );
+    expect(ping.lines).toContain(
+      "This team has no monitors yet, so <name> in the line below is a placeholder for a monitor's name. Create one first: /drumbeat new backup every 1 day",
+    );
+  });
+
   it('rejects a channel on the command line', async () => {
     const cli: CommandContext = {
       ...owner,
