@@ -386,3 +386,58 @@ describe('ping key in Discord', () => {
     expect(list).toContain('made-by-ping: up');
   });
 });
+
+describe('alert delivery in Discord', () => {
+  const DELIVERY: Omit<Actor, 'applicationId'> = {
+    guildId: '900000000000000404',
+    channelId: '910000000000000404',
+    userId: '920000000000000404',
+  };
+  const messagesPath = `/channels/${DELIVERY.channelId}/messages`;
+
+  beforeAll(() => {
+    api.addChannel(DELIVERY.channelId);
+  });
+
+  it('retries a post answered without an id', { timeout: 30_000 }, async () => {
+    const created = await command(
+      'new',
+      { name: 'id-less', schedule: 'every 1 day', channel: DELIVERY.channelId },
+      DELIVERY,
+    );
+    const match = /http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36}/.exec(created);
+    if (match === null) throw new Error(`no ping URL in the reply: ${created}`);
+    const pingUrl = match[0];
+    api.failNext('POST', messagesPath, {
+      kind: 'rewrite_answer',
+      rewrite: (body) => ({ ...(body as object), id: undefined }),
+    });
+
+    expect((await fetch(`${pingUrl}/fail`, { method: 'POST', body: 'disk full' })).status).toBe(
+      200,
+    );
+    await api.waitFor(() => api.callsTo('POST', messagesPath).length >= 2, 15_000, 'retry');
+    expect((await fetch(pingUrl)).status).toBe(200);
+    const alert = await waitFor(
+      () => api.messagesIn(DELIVERY.channelId).find((m) => (m.content ?? '').startsWith('✅')),
+      15_000,
+      'recovery edit',
+    );
+
+    expect(alert.content).toContain('id-less recovered');
+    expect(api.messagesIn(DELIVERY.channelId).filter((m) => m.replyTo === null)).toHaveLength(1);
+    expect(api.callsTo('PATCH', `${messagesPath}/${alert.id}`).length).toBeGreaterThanOrEqual(1);
+    expect(api.callsTo('PATCH', /\/messages\/(?!\d+$)/)).toHaveLength(0);
+    await waitFor(
+      () => (api.repliesTo(DELIVERY.channelId, alert.id).length > 0 ? true : undefined),
+      15_000,
+      'reply to the alert',
+    );
+    const retried = service.logs.filter((line) =>
+      JSON.stringify(line).includes(
+        `Discord responded to POST ${messagesPath} without a message id`,
+      ),
+    );
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -17,7 +17,12 @@ export type ScriptedFailure =
   /** A JSON error such as `{ code: 10003, message: 'Unknown Channel' }`. */
   | { kind: 'discord_error'; status: number; code: number; message: string }
   /** Carries the call out, then closes the connection without a response. */
-  | { kind: 'drop_answer' };
+  | { kind: 'drop_answer' }
+  /**
+   * Carries the call out, then responds with its status and the JSON body that `rewrite` makes
+   * of the normal one, as a proxy that changes responses would.
+   */
+  | { kind: 'rewrite_answer'; rewrite: (body: unknown) => unknown };
 
 export const UNKNOWN_CHANNEL: ScriptedFailure = {
   kind: 'discord_error',
@@ -276,7 +281,7 @@ export class DiscordApiStandIn {
     this.calls.push(call);
 
     const failure = this.takeFailure(method, path);
-    if (failure !== undefined && failure.kind !== 'drop_answer') {
+    if (failure !== undefined && !carriesCallOut(failure)) {
       call.status = sendFailure(res, failure, bucketOf(method, path), this.now());
       return;
     }
@@ -286,7 +291,8 @@ export class DiscordApiStandIn {
       res.destroy();
       return;
     }
-    sendJson(res, answer.status, answer.body, routeHeaders(method, path));
+    const body = failure?.kind === 'rewrite_answer' ? failure.rewrite(answer.body) : answer.body;
+    sendJson(res, answer.status, body, routeHeaders(method, path));
   }
 
   private takeFailure(method: string, path: string): ScriptedFailure | undefined {
@@ -420,6 +426,13 @@ export class DiscordApiStandIn {
   }
 }
 
+/** The failures that let the call take effect and change only its response. */
+type CallOutFailure = Extract<ScriptedFailure, { kind: 'drop_answer' | 'rewrite_answer' }>;
+
+function carriesCallOut(failure: ScriptedFailure): failure is CallOutFailure {
+  return failure.kind === 'drop_answer' || failure.kind === 'rewrite_answer';
+}
+
 function matches(pattern: string | RegExp, path: string): boolean {
   return typeof pattern === 'string' ? pattern === path : pattern.test(path);
 }
@@ -480,7 +493,7 @@ function bucketOf(method: string, path: string): string {
 
 function sendFailure(
   res: ServerResponse,
-  failure: Exclude<ScriptedFailure, { kind: 'drop_answer' }>,
+  failure: Exclude<ScriptedFailure, CallOutFailure>,
   bucket: string,
   nowMs: number,
 ) {

@@ -3,14 +3,20 @@
 // invalidates 15 minutes after the interaction.
 
 import { createHash } from 'node:crypto';
-import { type APIMessage, type REST, Routes } from 'discord.js';
+import { type REST, Routes } from 'discord.js';
 import type { DigestView } from '../../digest/view.js';
-import type { DigestNotifier, MessageRef, Notifier } from '../../scheduler/notifier.js';
+import {
+  DeliveryError,
+  type DigestNotifier,
+  type MessageRef,
+  type Notifier,
+} from '../../scheduler/notifier.js';
 import type { AlertView } from '../views.js';
 import { NO_MENTIONS, renderAlertMessage } from './alert-message.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { renderDigestMessage } from './digest-message.js';
 import { codeBlock, DISCORD_LIMITS, escapeAndTruncate } from './markdown.js';
+import { responseExcerpt } from './rest-client.js';
 
 // The part of a reply's 2,000 characters that its text may take when output follows it.
 const THREAD_TEXT_CHARS = 300;
@@ -40,14 +46,11 @@ export class DiscordNotifier implements Notifier, DigestNotifier {
       nonce: alertNonce(channelId, view.incidentId),
       enforce_nonce: true,
     };
-    const message = await this.call(`POST /channels/${channelId}/messages`, () =>
+    const call = `POST /channels/${channelId}/messages`;
+    const message = await this.call(call, () =>
       this.rest.post(Routes.channelMessages(channelId), { body }),
     );
-    return {
-      platform: 'discord',
-      channelId: message.channel_id ?? channelId,
-      messageId: message.id,
-    };
+    return createdMessageRef(message, channelId, call);
   }
 
   async updateAlert(ref: MessageRef, view: AlertView): Promise<void> {
@@ -94,27 +97,48 @@ export class DiscordNotifier implements Notifier, DigestNotifier {
       enforce_nonce: true,
     };
     const files = [{ name: view.image.fileName, data: png, contentType: 'image/png' }];
-    const message = await this.call(`POST /channels/${channelId}/messages`, () =>
+    const call = `POST /channels/${channelId}/messages`;
+    const message = await this.call(call, () =>
       this.rest.post(Routes.channelMessages(channelId), { body, files }),
     );
-    return {
-      platform: 'discord',
-      channelId: message.channel_id ?? channelId,
-      messageId: message.id,
-    };
+    return createdMessageRef(message, channelId, call);
   }
 
-  private async call(call: string, send: () => Promise<unknown>): Promise<APIMessage> {
+  /** Sends a REST call and returns the response body, unchecked. */
+  private async call(call: string, send: () => Promise<unknown>): Promise<unknown> {
     // discord.js clears the token after a 401, and every later call then fails before it is
     // sent, with an error that reads as transient. Setting it again gives each delivery
     // Discord's own response, which is a permanent 401 while the token is invalid.
     this.rest.setToken(this.botToken);
     try {
-      return (await send()) as APIMessage;
+      return await send();
     } catch (error) {
       throw toDeliveryError(error, call);
     }
   }
+}
+
+/**
+ * Reads the reference of a message that `call` created. A response without a string id is a
+ * transient DeliveryError, because a reference without the id would send every later edit and
+ * reply to a message that does not exist. The retry posts with the same nonce, so within
+ * Discord's nonce window of a few minutes it returns the message that the first call may have
+ * created instead of posting a second one.
+ */
+function createdMessageRef(message: unknown, channelId: string, call: string): MessageRef {
+  const fields =
+    typeof message === 'object' && message !== null
+      ? (message as { id?: unknown; channel_id?: unknown })
+      : null;
+  if (typeof fields?.id !== 'string' || fields.id === '') {
+    throw new DeliveryError(
+      `Discord responded to ${call} without a message id, so the message cannot be edited later: ${responseExcerpt(message)}`,
+      false,
+      'message_id_missing',
+    );
+  }
+  const channel = typeof fields.channel_id === 'string' ? fields.channel_id : channelId;
+  return { platform: 'discord', channelId: channel, messageId: fields.id };
 }
 
 /** Derives the nonce of an incident's alert in a channel: the same 25 characters on every post. */

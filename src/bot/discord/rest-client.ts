@@ -90,3 +90,21 @@ function readRateLimitBody(text: string): { retryAfterSeconds: number | null; gl
     return { retryAfterSeconds: null, global: false };
   }
 }
+
+/** Maximum characters of a response body that an error message quotes. */
+const EXCERPT_CHARS = 200;
+
+/**
+ * Returns the start of a response body, as discord.js returns it, on one line for an error
+ * message. A JSON body appears as JSON text, and any other body, such as a proxy's HTML page,
+ * as decoded text.
+ */
+export function responseExcerpt(body: unknown): string {
+  let text: string;
+  if (body instanceof ArrayBuffer) text = new TextDecoder().decode(body);
+  else if (typeof body === 'string') text = body;
+  else text = JSON.stringify(body) ?? String(body);
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line === '') return '(an empty body)';
+  return line.length <= EXCERPT_CHARS ? line : `${line.slice(0, EXCERPT_CHARS - 1)}…`;
+}

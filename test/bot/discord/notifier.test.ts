@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alertCustomId } from '../../../src/bot/discord/alert-message.js';
+import type { DiscordNotifier } from '../../../src/bot/discord/notifier.js';
+import type { DigestView } from '../../../src/digest/view.js';
 import { DeliveryError, type MessageRef } from '../../../src/scheduler/notifier.js';
 import { UNKNOWN_CHANNEL } from '../../support/discord-api.js';
 import { buttonPayload } from '../../support/discord-signing.js';
@@ -14,6 +16,26 @@ const CLOSED = alertViewFixture({
   notes: ['Closed at today, 10:12 UTC.'],
   buttons: [],
 });
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+const DIGEST: DigestView = {
+  teamId: 'discord:900000000000000001',
+  channelId: CHANNEL_ID,
+  key: `${CHANNEL_ID}:weekly:2025-03-10`,
+  title: 'Weekly digest: Mon 10 Mar – Sun 16 Mar 2025',
+  headline: '1 monitor, 7 expected runs, 100% on time, 0 incidents.',
+  comparison: null,
+  allGood: 'All good: all 7 expected runs of 1 monitor came on time.',
+  monitors: [],
+  others: null,
+  changes: [],
+  footer: 'Times in Europe/Berlin.',
+  image: {
+    fileName: 'drumbeat-digest-weekly-2025-03-10.png',
+    title: 'Drumbeat digest, Mon 10 Mar – Sun 16 Mar 2025',
+    altText: 'Health of 1 monitor by day',
+  },
+};
 
 async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
   const error = await promise.then(
@@ -189,6 +211,50 @@ describe('Discord notifier', () => {
       expect(error.permanent).toBe(false);
       expect(error.code).toBe('http_502');
       expect(harness.api.callsTo('POST', MESSAGES_PATH)).toHaveLength(1);
+    });
+
+    it.each([
+      ['no id', ({ id: _id, ...rest }: Record<string, unknown>) => rest],
+      // A proxy that parses JSON into doubles turns a snowflake into an inexact number.
+      ['a numeric id', (body: Record<string, unknown>) => ({ ...body, id: Number(body.id) })],
+      ['an empty id', (body: Record<string, unknown>) => ({ ...body, id: '' })],
+      ['an empty body', () => ({})],
+    ])('retries a post answered with %s', async (_case, rewrite) => {
+      harness.api.failNext('POST', MESSAGES_PATH, {
+        kind: 'rewrite_answer',
+        rewrite: (body) => rewrite(body as Record<string, unknown>),
+      });
+      const error = await deliveryError(notifier().postAlert(CHANNEL_ID, alertViewFixture()));
+
+      expect(error.permanent).toBe(false);
+      expect(error.code).toBe('message_id_missing');
+      expect(error.message).toContain(
+        `Discord responded to POST ${MESSAGES_PATH} without a message id`,
+      );
+      // The message was created, so the retry's nonce gets it back instead of a second one.
+      const ref = await notifier().postAlert(CHANNEL_ID, alertViewFixture());
+      const stored = harness.api.messagesIn(CHANNEL_ID);
+      expect(stored).toHaveLength(1);
+      expect(ref.messageId).toBe(stored[0]!.id);
+      await notifier().updateAlert(ref, CLOSED);
+      expect(harness.api.callsTo('PATCH', `${MESSAGES_PATH}/${stored[0]!.id}`)).toHaveLength(1);
+      expect(harness.api.callsTo('PATCH', /\/messages\/(?!\d+$)/)).toHaveLength(0);
+    });
+
+    it('retries a digest post answered without an id', async () => {
+      harness.api.failNext('POST', MESSAGES_PATH, {
+        kind: 'rewrite_answer',
+        rewrite: (body) => ({ ...(body as object), id: undefined }),
+      });
+      const digests = notifier() as DiscordNotifier;
+      const error = await deliveryError(digests.postDigest(CHANNEL_ID, DIGEST, PNG));
+
+      expect(error.permanent).toBe(false);
+      expect(error.code).toBe('message_id_missing');
+      const ref = await digests.postDigest(CHANNEL_ID, DIGEST, PNG);
+      const stored = harness.api.messagesIn(CHANNEL_ID);
+      expect(stored).toHaveLength(1);
+      expect(ref.messageId).toBe(stored[0]!.id);
     });
 
     it('treats an unreachable API as transient', async () => {
