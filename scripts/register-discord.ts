@@ -2,8 +2,8 @@
 // server DISCORD_GUILD_ID when it is set, otherwise globally. It reads the same environment
 // variables as the service.
 
-import { DiscordAPIError } from 'discord.js';
-import { registerCommands } from '../src/bot/discord/register.js';
+import { DiscordAPIError, HTTPError } from 'discord.js';
+import { registerCommands, UnexpectedRegistrationResponse } from '../src/bot/discord/register.js';
 import { closeRestClient, createRestClient } from '../src/bot/discord/rest-client.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -43,6 +43,17 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof DiscordAPIError) {
       fail(`Discord rejected the registration with HTTP ${error.status}: ${error.message}`);
+    }
+    if (error instanceof UnexpectedRegistrationResponse) {
+      fail(
+        `Registration failed: ${discord.apiUrl} responded with ${error.message}. Check DISCORD_API_URL, or run the command again later.`,
+      );
+    }
+    if (error instanceof HTTPError) {
+      // discord.js raises HTTPError for a 5xx response once its own retries are spent.
+      fail(
+        `Registration failed: ${discord.apiUrl} responded with HTTP ${error.status}. Run the command again later.`,
+      );
     }
     throw error;
   } finally {

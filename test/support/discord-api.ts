@@ -16,6 +16,8 @@ export type ScriptedFailure =
   | { kind: 'server_error'; status: number }
   /** A JSON error such as `{ code: 10003, message: 'Unknown Channel' }`. */
   | { kind: 'discord_error'; status: number; code: number; message: string }
+  /** An HTML page in place of the API's response, as a proxy or captive portal sends it. */
+  | { kind: 'html_page'; status: number; html: string }
   /** Carries the call out, then closes the connection without a response. */
   | { kind: 'drop_answer' }
   /**
@@ -499,6 +501,10 @@ function sendFailure(
 ) {
   if (failure.kind === 'server_error') {
     res.writeHead(failure.status, { 'content-type': 'text/plain' }).end('upstream connect error');
+    return failure.status;
+  }
+  if (failure.kind === 'html_page') {
+    res.writeHead(failure.status, { 'content-type': 'text/html; charset=utf-8' }).end(failure.html);
     return failure.status;
   }
   if (failure.kind === 'discord_error') {

@@ -91,6 +91,59 @@ describe('discord:register script', () => {
     expect(api.commandRegistrations).toHaveLength(0);
   });
 
+  /** Runs the script, expecting it to fail, and returns its exit status and error output. */
+  async function failedRegister(extra: Record<string, string> = {}) {
+    const failure = await register(extra).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    if (failure === null) throw new Error('discord:register succeeded, but a failure was expected');
+    return failure;
+  }
+
+  it('reports a JSON object in place of the list', async () => {
+    api.failNext('PUT', /\/commands$/, { kind: 'rewrite_answer', rewrite: () => ({ ok: true }) });
+    const failure = await failedRegister({ DISCORD_GUILD_ID: GUILD_ID });
+
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toBe(
+      `Registration failed: ${api.apiUrl} responded with HTTP 200 and a body that is not a list of commands: {"ok":true}. Check DISCORD_API_URL, or run the command again later.\n`,
+    );
+    expect(api.commandRegistrations).toHaveLength(1);
+  });
+
+  it('reports commands without names', async () => {
+    api.failNext('PUT', /\/commands$/, { kind: 'rewrite_answer', rewrite: () => [{ id: '1' }] });
+    const failure = await failedRegister();
+
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toContain('a body that is not a list of commands: [{"id":"1"}].');
+    expect(failure.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('reports an HTML page in place of the list', async () => {
+    const html = '<!DOCTYPE html>\n<html>\n  <body>Sign in to continue</body>\n</html>\n';
+    api.failNext('PUT', /\/commands$/, { kind: 'html_page', status: 200, html });
+    const failure = await failedRegister();
+
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toBe(
+      `Registration failed: ${api.apiUrl} responded with HTTP 200 and a body that is not a list of commands: <!DOCTYPE html> <html> <body>Sign in to continue</body> </html>. Check DISCORD_API_URL, or run the command again later.\n`,
+    );
+    expect(api.commandRegistrations).toHaveLength(0);
+  });
+
+  it('reports a server error after the retries', async () => {
+    api.failNext('PUT', /\/commands$/, { kind: 'server_error', status: 502 }, 4);
+    const failure = await failedRegister();
+
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toBe(
+      `Registration failed: ${api.apiUrl} responded with HTTP 502. Run the command again later.\n`,
+    );
+    expect(api.callsTo('PUT', /\/commands$/)).toHaveLength(4);
+  });
+
   it('reports a rejected registration', async () => {
     const failure = await register({ DISCORD_APPLICATION_ID: '1200000000000000999' }).then(
       () => null,
