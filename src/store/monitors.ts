@@ -152,6 +152,11 @@ export class MonitorStore {
     return this.redis.hget(this.keys.tokenIndex(token), token);
   }
 
+  /** Lists the names of the team's monitors, in no order. */
+  async teamNames(teamId: string): Promise<string[]> {
+    return this.redis.hkeys(this.keys.teamNames(teamId));
+  }
+
   async idForName(teamId: string, name: string): Promise<string | null> {
     return this.redis.hget(this.keys.teamNames(teamId), name);
   }

@@ -12,6 +12,7 @@ import {
   parseMonitorSpec,
   parseUntil,
 } from '../language/index.js';
+import { distance } from '../language/suggest.js';
 import { assertTimezone } from '../language/timezone.js';
 import type { LanguageContext, MonitorSpec, ParsedUntil } from '../language/types.js';
 import type { ReplyView } from '../views.js';
@@ -49,6 +50,21 @@ function validNameLike(name: string): string | null {
 }
 
 /**
+ * Returns the name of `names` closest to `name`, when it is close enough to be a typo: one edit
+ * for names of up to five characters, two for longer ones. Null when none is, or two are.
+ */
+function closestName(name: string, names: readonly string[]): string | null {
+  const allowed = name.length > 5 ? 2 : 1;
+  const scored = names
+    .map((candidate) => ({ candidate, edits: distance(name, candidate) }))
+    .filter(({ edits }) => edits <= allowed)
+    .sort((a, b) => a.edits - b.edits);
+  const [best, next] = scored;
+  if (best === undefined || (next !== undefined && next.edits === best.edits)) return null;
+  return best.candidate;
+}
+
+/**
  * Splits `<name> <rest>` and checks the name's form. The example of an error is a whole
  * command, with the name made valid when it can be.
  */
@@ -57,7 +73,8 @@ function splitName(text: string, command: NamedCommand): [string, string] {
   // A quoted name is read whole, so that `"my backup"` gets the example `my-backup`.
   const quoted = /^(["'“‘])([^"'”’]*)["'”’](?=\s|$)/.exec(text);
   const space = text.indexOf(' ');
-  const nameEnd = quoted !== null ? quoted[0].length : space < 0 ? text.length : space;
+  let nameEnd = space < 0 ? text.length : space;
+  if (quoted !== null) nameEnd = quoted[0].length;
   const name = (quoted !== null ? quoted[2]! : text.slice(0, nameEnd)).trim().toLowerCase();
   const rest = text.slice(nameEnd).trim();
   const exampleWith = (shownName: string) =>
@@ -166,18 +183,33 @@ export class MonitorCommands {
     return settings.timezone ?? ctx.userTimezone ?? 'UTC';
   }
 
-  private async find(name: string, ctx: CommandContext): Promise<Monitor> {
+  /**
+   * Returns the team's monitor named `name`. When there is none, the error names the team's
+   * monitor with the closest name, if one is close enough to be a typo, and `commandFor` gives
+   * the example command with that name.
+   */
+  private async find(
+    name: string,
+    ctx: CommandContext,
+    commandFor: (name: string) => string,
+  ): Promise<Monitor> {
     const { store } = this.options;
     const id = await store.idForName(ctx.teamId, name);
     const stored = id === null ? null : await store.get(id);
-    if (!stored) {
+    if (stored) return stored.monitor;
+    const closest = closestName(name, await store.teamNames(ctx.teamId));
+    if (closest !== null) {
       throw new DrumbeatError(
         'monitor_not_found',
-        `There is no monitor named "${name}" here.`,
-        '/drumbeat list',
+        `There is no monitor named "${name}" here. Did you mean "${closest}"?`,
+        commandFor(closest),
       );
     }
-    return stored.monitor;
+    throw new DrumbeatError(
+      'monitor_not_found',
+      `There is no monitor named "${name}" here.`,
+      '/drumbeat list',
+    );
   }
 
   private async resolveChannel(channel: string | null, ctx: CommandContext): Promise<string> {
@@ -323,16 +355,18 @@ export class MonitorCommands {
       exampleName: NAME_EXAMPLE,
       exampleRest: '',
     });
-    const monitor = await this.find(name, ctx).catch((error: unknown) => {
-      if (!(error instanceof DrumbeatError) || rest === '') throw error;
-      // A name of several words, such as "my backup", may mean the dashed one, so suggest it.
-      const joined = `${name}-${rest.toLowerCase().split(/\s+/).join('-')}`;
-      throw new DrumbeatError(
-        'monitor_not_found',
-        `There is no monitor named "${name}" here. A monitor name is one word, so "${rest}" was not read as part of it.`,
-        NAME_PATTERN.test(joined) ? `/drumbeat status ${joined}` : '/drumbeat list',
-      );
-    });
+    const monitor = await this.find(name, ctx, (closest) => `/drumbeat status ${closest}`).catch(
+      (error: unknown) => {
+        if (!(error instanceof DrumbeatError) || rest === '') throw error;
+        // A name of several words, such as "my backup", may mean the dashed one, so suggest it.
+        const joined = `${name}-${rest.toLowerCase().split(/\s+/).join('-')}`;
+        throw new DrumbeatError(
+          'monitor_not_found',
+          `There is no monitor named "${name}" here. A monitor name is one word, so "${rest}" was not read as part of it.`,
+          NAME_PATTERN.test(joined) ? `/drumbeat status ${joined}` : '/drumbeat list',
+        );
+      },
+    );
     const pings = await this.options.store.pings(monitor.id, 5);
     return statusReply(monitor, pings, await this.timezoneFor(ctx), ctx.now, this.pingUrl(monitor));
   }
@@ -351,7 +385,7 @@ export class MonitorCommands {
     } catch (error) {
       throw withSilenceCommand(error, name);
     }
-    const monitor = await this.find(name, ctx);
+    const monitor = await this.find(name, ctx, (closest) => `/drumbeat silence ${closest} ${rest}`);
     await this.options.events.apply(monitor.id, {
       type: 'silence',
       until: until.until,
@@ -376,7 +410,7 @@ export class MonitorCommands {
   ): Promise<ReplyView> {
     const [name, rest] = splitName(text, { verb: event.type, exampleName: null, exampleRest: '' });
     rejectTextAfterName(event.type, name, rest);
-    const monitor = await this.find(name, ctx);
+    const monitor = await this.find(name, ctx, (closest) => `/drumbeat ${event.type} ${closest}`);
     const result = await this.options.events.apply(monitor.id, event);
     if (result.status === 'not_found')
       throw new DrumbeatError('monitor_not_found', `${name} was just deleted.`);
@@ -415,7 +449,7 @@ export class MonitorCommands {
   async delete(text: string, ctx: CommandContext): Promise<ReplyView> {
     const [name, rest] = splitName(text, { verb: 'delete', exampleName: null, exampleRest: '' });
     rejectTextAfterName('delete', name, rest);
-    const monitor = await this.find(name, ctx);
+    const monitor = await this.find(name, ctx, (closest) => `/drumbeat delete ${closest}`);
     await this.options.events.apply(monitor.id, { type: 'delete', by: ctx.userId });
     await this.options.store.delete(monitor);
     this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor deleted');

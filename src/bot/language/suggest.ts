@@ -86,7 +86,7 @@ const VOCABULARY = [
 ];
 
 /** Damerau-Levenshtein distance (optimal string alignment), for short words. */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => [
     i,
     ...Array<number>(b.length).fill(0),

@@ -187,6 +187,28 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'every-day')).toBeNull();
   });
 
+  it('suggests the closest monitor name', async () => {
+    await core.run('new nightly-db every day at 2am', owner);
+    const status = await core.run('status nightly-bd', owner);
+    expect(status.isError).toBe(true);
+    expect(status.summary).toBe(
+      'There is no monitor named "nightly-bd" here. Did you mean "nightly-db"?',
+    );
+    expect(tryLine(status)).toBe('Try: /drumbeat status nightly-db');
+    const silence = await core.run('silence nigthly-db for 2 hours', owner);
+    expect(tryLine(silence)).toBe('Try: /drumbeat silence nightly-db for 2 hours');
+    const pause = await core.run('pause nightly-dc', owner);
+    expect(tryLine(pause)).toBe('Try: /drumbeat pause nightly-db');
+    // Two names as close as each other suggest neither.
+    await core.run('new nightly-da every day at 3am', owner);
+    const tie = await core.run('pause nightly-dc', owner);
+    expect(tryLine(tie)).toBe('Try: /drumbeat list');
+    // A name that is not close to any keeps the list as its example.
+    const far = await core.run('delete weekly-report', owner);
+    expect(far.summary).toBe('There is no monitor named "weekly-report" here.');
+    expect(tryLine(far)).toBe('Try: /drumbeat list');
+  });
+
   it('rejects a two-word status name', async () => {
     const reply = await core.run('status my backup', owner);
     expect(reply.isError).toBe(true);
