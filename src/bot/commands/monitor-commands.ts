@@ -159,6 +159,27 @@ function rejectTextAfterName(verb: string, name: string, rest: string): void {
   );
 }
 
+// Runs looked at for the shortest time between two of them.
+const RUNS_FOR_GAP = 25;
+
+/**
+ * Returns a note when the grace period is longer than the shortest time between the next runs,
+ * because a run that does not come is then reported only after the next one was due. Null
+ * otherwise.
+ */
+function longGraceNote(monitor: Monitor, now: number): string | null {
+  const runs = nextRuns(monitor.schedule, now, RUNS_FOR_GAP);
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < runs.length; i++) gap = Math.min(gap, runs[i]! - runs[i - 1]!);
+  if (!Number.isFinite(gap) || monitor.graceMs <= gap) return null;
+  const grace = formatDuration(monitor.graceMs);
+  const between = formatDuration(gap);
+  return (
+    `The grace period, ${grace}, is longer than the ${between} between runs, so a missed run ` +
+    `is reported only after the next run was due. A grace under ${between} reports it sooner.`
+  );
+}
+
 function checkDuration(label: string, ms: number | null): void {
   if (ms === null) return;
   if (ms < MIN_GRACE_MS || ms > MAX_GRACE_MS) {
@@ -270,8 +291,10 @@ export class MonitorCommands {
     await this.options.teams.setDefaultChannel(ctx.teamId, ctx.platform, channelId);
     this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor created');
     const zoneNote = await this.zoneNote(teamZone, ctx);
-    const warnings =
-      zoneNote === null ? spec.schedule.warnings : [...spec.schedule.warnings, zoneNote];
+    const graceNote = spec.graceMs === null ? null : longGraceNote(monitor, ctx.now);
+    const warnings = [...spec.schedule.warnings, graceNote, zoneNote].filter(
+      (note) => note !== null,
+    );
     return this.createdReply(monitor, spec.schedule.description, warnings, teamZone, ctx);
   }
 

@@ -209,6 +209,19 @@ describe('new', () => {
     expect(tryLine(far)).toBe('Try: /drumbeat list');
   });
 
+  it('notes a grace longer than the runs', async () => {
+    const hourly = replyToText(await core.run('new long-grace-1 every hour grace 2 hours', owner));
+    expect(hourly).toContain(
+      'The grace period, 2h, is longer than the 1h between runs, so a missed run is reported ' +
+        'only after the next run was due. A grace under 1h reports it sooner.',
+    );
+    const cron = replyToText(await core.run('new long-grace-2 */15 * * * * grace 20m', owner));
+    expect(cron).toContain('The grace period, 20m, is longer than the 15m between runs');
+    const daily = replyToText(await core.run('new short-grace every day at 2am grace 30m', owner));
+    expect(daily).toContain('Created monitor short-grace.');
+    expect(daily).not.toContain('is longer than');
+  });
+
   it('rejects a two-word status name', async () => {
     const reply = await core.run('status my backup', owner);
     expect(reply.isError).toBe(true);
