@@ -22,7 +22,8 @@ const NUMERIC_FIELD = /^[\d*][\d*,/-]*$/;
 // Four or six fields are read too, so that the domain parser can report what is wrong with them.
 const MAX_FIELDS = 7;
 const QUOTED = /^(?:"([^"]*)"|'([^']*)'|`([^`]*)`)/;
-const MACRO = /^@[a-z]+(?=[.,;!?]*(?:\s|$))/i;
+// `@every` starts an interval, not a macro (see tokenize).
+const MACRO = /^@(?!every\b)[a-z]+(?=[.,;!?]*(?:\s|$))/i;
 
 function isField(word: string): boolean {
   const lower = word.toLowerCase();

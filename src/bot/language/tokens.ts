@@ -19,8 +19,10 @@ function normalise(word: string): string {
 }
 
 function pushWord(tokens: Token[], word: string, start: number): void {
-  const text = normalise(word);
+  let text = normalise(word);
   const end = start + word.length;
+  // `@every 5m` is the interval of Go's cron packages, and reads as `every 5m`.
+  if (text === '@every') text = 'every';
   // `@2am` and `@ 2am` are `at 2am`; `@daily` stays a cron macro.
   if (text.startsWith('@') && !/^@[a-z]+$/.test(text)) {
     tokens.push({ text: 'at', start, end: start + 1 });

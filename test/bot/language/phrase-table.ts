@@ -341,6 +341,9 @@ const CRON: PhraseCase[] = [
   schedule('cron "0 3 * * 1-5"', cron('0 3 * * 1-5', { next: ['2025-06-12T03:00:00Z'] })),
   schedule('0 3 * * 1-5', cron('0 3 * * 1-5')),
   schedule('@daily', cron('0 0 * * *')),
+  // Go's cron packages write intervals as `@every`, with Go's durations.
+  schedule('@every 5m', every(300)),
+  schedule('@every 1h30m', every(5400)),
   schedule('@weekly', cron('0 0 * * 0')),
   schedule('@monthly', cron('0 0 1 * *')),
   schedule('@hourly', cron('0 * * * *', { next: ['2025-06-11T16:00:00Z'] })),
@@ -668,6 +671,7 @@ const OPTIONS: PhraseCase[] = [
   spec('cron "0 9 * * *" tz EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
     warning: ['Read EST as US Eastern time (America/New_York), which changes with daylight'],
   }),
+  spec('@every 2h grace 10m', { interval: 7200, graceMs: 600_000 }),
   spec('every day at 2am max_runtime 2h', cron('0 2 * * *', { maxRuntimeMs: 7_200_000 })),
   // healthchecks.io's timeout is the time between runs, other tools' the longest run.
   spec(
