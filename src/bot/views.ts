@@ -39,9 +39,23 @@ export interface AlertView {
   buttons: AlertButton[];
 }
 
+/**
+ * A line that ends in a command for the user to copy. Front ends show the command as inline code
+ * where they can, so that the user sees where it starts and ends.
+ */
+export interface CommandLine {
+  /** Plain text before the command, such as "Try: ", or empty. */
+  lead: string;
+  /** The whole command as a Slack user types it, such as `/drumbeat new backup every day`. */
+  command: string;
+}
+
+/** A line of a reply: plain text, or a line that ends in a command to copy. */
+export type ReplyLine = string | CommandLine;
+
 export interface ReplySection {
   title: string | null;
-  lines: string[];
+  lines: ReplyLine[];
   /** Shown in a code block, for ping URLs and curl lines. */
   code: string | null;
 }

@@ -84,12 +84,12 @@ function readZoneOption(zone: string, text: string): string {
   try {
     return assertTimezone(zone);
   } catch (error) {
-    if (!(error instanceof DrumbeatError) || error.example === null) throw error;
+    if (!(error instanceof DrumbeatError)) throw error;
     const quotedText = text === '' ? 'every day at 2am' : `'${text.replaceAll("'", "'\\''")}'`;
-    const commands = error.example
-      .split(', or ')
-      .map((example) => `npx drumbeat explain ${quotedText} ${example.replace(/^tz /, '--tz ')}`);
-    throw new DrumbeatError(error.code, error.message, commands.join(', or '));
+    const commands = error.examples.map(
+      (example) => `npx drumbeat explain ${quotedText} ${example.replace(/^tz /, '--tz ')}`,
+    );
+    throw new DrumbeatError(error.code, error.message, commands);
   }
 }
 
@@ -202,7 +202,13 @@ function report(error: DrumbeatError, json: boolean, io: ExplainIo): void {
     return;
   }
   io.stderr.write(`drumbeat explain: ${error.message}\n`);
-  if (error.example !== null) io.stderr.write(`For example: ${error.example}\n`);
+  const { examples } = error;
+  if (examples.length === 1) io.stderr.write(`For example: ${examples[0]}\n`);
+  // Several examples go one to a line, so that each line can be copied as it is.
+  if (examples.length > 1) {
+    const lines = examples.map((example) => `  ${example}\n`).join('');
+    io.stderr.write(`For example:\n${lines}`);
+  }
 }
 
 /** Commands to copy, by option, for an option given without its value. */

@@ -28,8 +28,11 @@ export const WEEKDAY_NAMES = [
 /** The times of day that `parseTimeOfDay` reads as words. */
 const TIME_WORDS = new Set(['noon', 'midnight']);
 
-const EXAMPLE =
-  '/drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off';
+const EXAMPLES = [
+  '/drumbeat digest weekly friday 4pm',
+  '/drumbeat digest daily 9am',
+  '/drumbeat digest off',
+];
 
 /** Returns the five-field cron expression of a schedule, or null when it is off. */
 export function digestCronPattern(schedule: DigestSchedule): string | null {
@@ -72,7 +75,7 @@ function parseTimeOfDay(text: string): { hour: number; minute: number } {
     throw new DrumbeatError(
       'time_invalid',
       `"${text}" is not a time of day Drumbeat can read: write it like 9am, 4pm or 16:30.`,
-      EXAMPLE,
+      EXAMPLES,
     );
   }
   if (half === undefined) return { hour, minute };
@@ -97,7 +100,7 @@ export function parseDigestSchedule(text: string): DigestSchedule {
     throw new DrumbeatError(
       'command_invalid',
       `"${text}" is not a digest schedule: start it with weekly, daily or off.`,
-      EXAMPLE,
+      EXAMPLES,
     );
   }
   const filler = new Set(['on', 'at', 'every']);
@@ -126,7 +129,7 @@ export function parseDigestSchedule(text: string): DigestSchedule {
     throw new DrumbeatError(
       'command_invalid',
       `"${first}" is not a day of the week; write it like monday or fri.`,
-      EXAMPLE,
+      EXAMPLES,
     );
   }
   const time =

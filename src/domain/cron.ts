@@ -78,7 +78,7 @@ function splitFields(expression: string): string[] {
       throw new DrumbeatError(
         'schedule_invalid',
         `${count}${hint}`,
-        examples.length > 0 ? examples.join(', or ') : EXAMPLE,
+        examples.length > 0 ? examples : EXAMPLE,
       );
     }
     throw new DrumbeatError('schedule_invalid', count, EXAMPLE);
@@ -183,11 +183,11 @@ function impossibleReason(cron: CronExpression): string {
 const MIN_MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Examples for an expression that never runs: its last day of the month, or a day all have. */
-function possibleExamples(cron: CronExpression): string {
+function possibleExamples(cron: CronExpression): string[] {
   const [minute, hour, , month, dayOfWeek] = cron.fields;
   const shortest = Math.min(...[...cron.months].map((m) => MIN_MONTH_DAYS[m - 1]!));
   const withDay = (day: string) => `cron "${minute} ${hour} ${day} ${month} ${dayOfWeek}"`;
-  return `${withDay('L')}, or ${withDay(String(shortest))}`;
+  return [withDay('L'), withDay(String(shortest))];
 }
 
 function rejectImpossible(cron: CronExpression): void {

@@ -12,17 +12,19 @@ export type DrumbeatErrorCode =
   | 'forbidden';
 
 /**
- * An error whose message is written for the person who typed the input. `example` is a
- * form that works, shown under the message.
+ * An error whose message is written for the person who typed the input. `examples` are forms
+ * that work, closest first, and replies show each on a line of its own.
  */
 export class DrumbeatError extends Error {
   override readonly name = 'DrumbeatError';
+  readonly examples: readonly string[];
 
   constructor(
     readonly code: DrumbeatErrorCode,
     message: string,
-    readonly example: string | null = null,
+    examples: string | readonly string[] = [],
   ) {
     super(message);
+    this.examples = typeof examples === 'string' ? [examples] : [...examples];
   }
 }

@@ -145,7 +145,8 @@ describe('explain rejections', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'drumbeat explain: "25:00" is not a time of day: hours go up to 23.\nFor example: every day at 2am, or daily at 14:30\n',
+      'drumbeat explain: "25:00" is not a time of day: hours go up to 23.\n' +
+        'For example:\n  every day at 2am\n  daily at 14:30\n',
     );
   });
 
@@ -168,17 +169,19 @@ describe('explain rejections', () => {
     [['--as', 'maybe', 'daily'], "npx drumbeat explain --as until 'tomorrow 9am'"],
     [['--count', '0', 'daily'], 'npx drumbeat explain --count 10 every 15 minutes'],
     [['daily', '--tz'], 'npx drumbeat explain every day at 2am --tz Europe/Berlin'],
-    [
-      ['--tz', 'Berlinn', 'daily', 'at', '9am'],
-      "npx drumbeat explain 'daily at 9am' --tz Europe/Berlin, or npx drumbeat explain 'daily at 9am' --tz America/New_York, or npx drumbeat explain 'daily at 9am' --tz UTC",
-    ],
-    [
-      ['--tz', 'Berlinn', "it's", 'daily'],
-      "npx drumbeat explain 'it'\\''s daily' --tz Europe/Berlin, or npx drumbeat explain 'it'\\''s daily' --tz America/New_York, or npx drumbeat explain 'it'\\''s daily' --tz UTC",
-    ],
   ])('gives a command to copy for %j', async (argv, example) => {
     const result = await explain(...argv);
     expect(result.stderr).toContain(`For example: ${example}\n`);
+  });
+
+  it.each([
+    [['--tz', 'Berlinn', 'daily', 'at', '9am'], "'daily at 9am'"],
+    [['--tz', 'Berlinn', "it's", 'daily'], "'it'\\''s daily'"],
+  ])('gives one command to a line for %j', async (argv, quoted) => {
+    const result = await explain(...argv);
+    const zones = ['Europe/Berlin', 'America/New_York', 'UTC'];
+    const lines = zones.map((zone) => `  npx drumbeat explain ${quoted} --tz ${zone}\n`);
+    expect(result.stderr).toContain(`\nFor example:\n${lines.join('')}`);
   });
 });
 

@@ -34,7 +34,7 @@ describe('digest schedule text', () => {
         caught = error;
       }
       expect(caught).toBeInstanceOf(DrumbeatError);
-      expect((caught as DrumbeatError).example).toContain('/drumbeat digest weekly friday 4pm');
+      expect((caught as DrumbeatError).examples).toContain('/drumbeat digest weekly friday 4pm');
     },
   );
 
@@ -49,15 +49,18 @@ describe('digest schedule text', () => {
     expect((caught as DrumbeatError).message).toBe(
       'A daily digest comes every day, so it takes no day: "monday". For one day a week, use weekly.',
     );
-    expect((caught as DrumbeatError).example).toBe('/drumbeat digest weekly monday 9am');
+    expect((caught as DrumbeatError).examples).toEqual(['/drumbeat digest weekly monday 9am']);
   });
 
-  it('joins its examples as the other commands do', () => {
+  it('lists its examples as the other commands do', () => {
     expect(() => parseDigestSchedule('weekly at 25:00')).toThrow(
       expect.objectContaining({
         message: '"25:00" is not a time of day Drumbeat can read: write it like 9am, 4pm or 16:30.',
-        example:
-          '/drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off',
+        examples: [
+          '/drumbeat digest weekly friday 4pm',
+          '/drumbeat digest daily 9am',
+          '/drumbeat digest off',
+        ],
       }),
     );
   });

@@ -246,45 +246,84 @@ describe('heartbeat loop in Discord', () => {
 });
 
 describe('examples in Discord replies', () => {
-  /** Returns the "Try:" line of a reply, as its embed shows it with Markdown escaped. */
-  function tryLine(reply: string): string | undefined {
+  /** Returns the commands that a reply's embeds show as inline code, one to a line, in order. */
+  function suggestedCommands(reply: string): string[] {
     const data = JSON.parse(reply) as { embeds?: { description?: string }[] };
     const lines = (data.embeds ?? []).flatMap((embed) => (embed.description ?? '').split('\n'));
-    return lines.find((line) => line.startsWith('Try: '));
+    return lines.flatMap((line) => {
+      const code = /^(?:Try: )?`([^`]+)`$/.exec(line)?.[1];
+      return code === undefined ? [] : [code];
+    });
+  }
+
+  /** Reads the options of a suggested command, such as `name:backup schedule:every day`. */
+  function optionsOf(
+    suggested: string,
+    subcommand: string,
+    names: string[],
+  ): Record<string, string> {
+    const prefix = `/drumbeat ${subcommand} `;
+    expect(suggested.startsWith(prefix)).toBe(true);
+    const pattern = new RegExp(`(?:^| )(${names.join('|')}):`, 'g');
+    const text = suggested.slice(prefix.length);
+    const starts = [...text.matchAll(pattern)];
+    const options: Record<string, string> = {};
+    for (const [index, match] of starts.entries()) {
+      const end = starts[index + 1]?.index ?? text.length;
+      options[match[1]!] = text.slice(match.index + match[0].length, end);
+    }
+    return options;
   }
 
   it('gives silence examples as options', async () => {
     await command('new', { name: 'report-sync', schedule: 'every 1 hour' });
     const reply = await command('silence', { name: 'report-sync', how_long: 'blah' });
 
-    expect(tryLine(reply)).toBe(
-      'Try: /drumbeat silence name:report-sync how\\_long:2 hours, or /drumbeat silence name:report-sync how\\_long:90m',
-    );
-    const tried = await command('silence', { name: 'report-sync', how_long: '2 hours' });
-    expect(tried).toContain('report-sync is silenced until');
+    const commands = suggestedCommands(reply);
+    expect(commands).toEqual([
+      '/drumbeat silence name:report-sync how_long:2 hours',
+      '/drumbeat silence name:report-sync how_long:90m',
+    ]);
+    for (const suggested of commands) {
+      const options = optionsOf(suggested, 'silence', ['name', 'how_long']);
+      const tried = await command('silence', options);
+      expect(tried).toContain('report-sync is silenced until');
+    }
   });
 
   it('gives zone examples as options', async () => {
     const reply = await command('timezone', { zone: 'Mars/Olympus' }, OUTSIDER);
 
-    expect(tryLine(reply)).toBe(
-      'Try: /drumbeat timezone zone:Europe/Berlin, or /drumbeat timezone zone:America/New\\_York, or /drumbeat timezone zone:UTC',
-    );
-    const tried = await command('timezone', { zone: 'Europe/Berlin' }, OUTSIDER);
-    expect(tried).toContain("This team's zone is now Europe/Berlin");
+    const commands = suggestedCommands(reply);
+    expect(commands).toEqual([
+      '/drumbeat timezone zone:Europe/Berlin',
+      '/drumbeat timezone zone:America/New_York',
+      '/drumbeat timezone zone:UTC',
+    ]);
+    for (const suggested of commands) {
+      const options = optionsOf(suggested, 'timezone', ['zone']);
+      const tried = await command('timezone', options, OUTSIDER);
+      const zone = (options.zone ?? '').replaceAll('_', '\\\\_');
+      expect(tried).toContain(`This team's zone is now ${zone}`);
+    }
   });
 
   it('gives a whole new command for a bad zone', async () => {
     const reply = await command('new', { name: 'report-copy', schedule: 'every day tz Berlinn' });
 
-    expect(tryLine(reply)).toBe(
-      'Try: /drumbeat new name:report-copy schedule:every day tz Europe/Berlin, or /drumbeat new name:report-copy schedule:every day tz America/New\\_York, or /drumbeat new name:report-copy schedule:every day tz UTC',
-    );
-    const tried = await command('new', {
-      name: 'report-copy',
-      schedule: 'every day tz Europe/Berlin',
-    });
-    expect(tried).toContain('Created monitor report-copy');
+    const commands = suggestedCommands(reply);
+    expect(commands).toEqual([
+      '/drumbeat new name:report-copy schedule:every day tz Europe/Berlin',
+      '/drumbeat new name:report-copy schedule:every day tz America/New_York',
+      '/drumbeat new name:report-copy schedule:every day tz UTC',
+    ]);
+    // Each monitor is deleted, so that the next example can use the name.
+    for (const suggested of commands) {
+      const options = optionsOf(suggested, 'new', ['name', 'schedule']);
+      const tried = await command('new', options);
+      expect(tried).toContain('Created monitor report-copy');
+      await command('delete', { name: 'report-copy' });
+    }
   });
 });
 

@@ -68,11 +68,19 @@ function replyText(reply: CommandReply): string {
   return `${reply.body.text ?? ''}\n${JSON.stringify(reply.body.blocks ?? [])}`;
 }
 
-/** Returns the "Try:" line of a reply's blocks. */
-function tryLineOf(reply: CommandReply): string | undefined {
+/** Returns the lines of a reply's blocks. */
+function blockLines(reply: CommandReply): string[] {
   const blocks = (reply.body.blocks ?? []) as { text?: { text?: string } }[];
-  const lines = blocks.flatMap((block) => (block.text?.text ?? '').split('\n'));
-  return lines.find((line) => line.startsWith('Try: '));
+  return blocks.flatMap((block) => (block.text?.text ?? '').split('\n'));
+}
+
+/** Returns the commands that a reply shows as inline code, one to a line, in order. */
+function suggestedCommandsOf(reply: CommandReply): string[] {
+  return blockLines(reply).flatMap((line) => {
+    const code = /^(?:Try: )?`([^`]+)`$/.exec(line)?.[1];
+    if (code === undefined) return [];
+    return [code.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')];
+  });
 }
 
 function pingUrlOf(reply: CommandReply): string {
@@ -242,11 +250,11 @@ describe('heartbeat loop in Slack', () => {
     const unknown = await command('frobnicate backup');
     expect(unknown.status).toBe(200);
     expect(replyText(unknown)).toContain('"frobnicate" is not a Drumbeat command');
-    expect(replyText(unknown)).toContain('Try: /drumbeat help');
+    expect(replyText(unknown)).toContain('Try: `/drumbeat help`');
     expect(replyText(unknown)).not.toContain('lists them all');
     const missing = await command('status no-such-job');
     expect(replyText(missing)).toContain('There is no monitor named "no-such-job"');
-    expect(replyText(missing)).toContain('Try: /drumbeat list');
+    expect(replyText(missing)).toContain('Try: `/drumbeat list`');
     expect(replyText(missing)).not.toContain('shows the monitors');
   });
 
@@ -270,31 +278,48 @@ describe('examples in Slack replies', () => {
     await command('new report-sync every 1 hour');
   });
 
-  // The timezone example runs in the other team, so that this team keeps its zone.
+  // The timezone examples run in the other team, so that this team keeps its zone. Each
+  // monitor an example creates is deleted, so that the next example can use the name.
   it.each([
     [
       'silence report-sync for',
-      'Try: /drumbeat silence report-sync for 2 hours, or /drumbeat silence report-sync until tomorrow 9am, or /drumbeat silence report-sync until monday',
+      [
+        '/drumbeat silence report-sync for 2 hours',
+        '/drumbeat silence report-sync until tomorrow 9am',
+        '/drumbeat silence report-sync until monday',
+      ],
       TEAM,
     ],
     [
       'new report-copy every day tz Berlinn',
-      'Try: /drumbeat new report-copy every day tz Europe/Berlin, or /drumbeat new report-copy every day tz America/New_York, or /drumbeat new report-copy every day tz UTC',
+      [
+        '/drumbeat new report-copy every day tz Europe/Berlin',
+        '/drumbeat new report-copy every day tz America/New_York',
+        '/drumbeat new report-copy every day tz UTC',
+      ],
       TEAM,
     ],
+    ['new report-copy every dya', ['/drumbeat new report-copy every day'], TEAM],
     [
       'timezone Mars/Olympus',
-      'Try: /drumbeat timezone Europe/Berlin, or /drumbeat timezone America/New_York, or /drumbeat timezone UTC',
+      [
+        '/drumbeat timezone Europe/Berlin',
+        '/drumbeat timezone America/New_York',
+        '/drumbeat timezone UTC',
+      ],
       OUTSIDER_TEAM,
     ],
-  ])('gives a whole command for %j', async (text, example, team) => {
+  ])('gives whole commands for %j', async (text, commands, team) => {
     const reply = await command(text, { team });
 
     expect(reply.status).toBe(200);
-    expect(tryLineOf(reply)).toBe(example);
-    const [tried] = example.slice('Try: /drumbeat '.length).split(', or ');
-    const answer = replyText(await command(tried!, { team }));
-    expect(answer).not.toContain(':warning:');
+    expect(suggestedCommandsOf(reply)).toEqual(commands);
+    expect(blockLines(reply).includes('Try one of these:')).toBe(commands.length > 1);
+    for (const suggested of commands) {
+      const answer = replyText(await command(suggested.slice('/drumbeat '.length), { team }));
+      expect(answer).not.toContain(':warning:');
+      if (suggested.startsWith('/drumbeat new ')) await command('delete report-copy', { team });
+    }
   });
 });
 

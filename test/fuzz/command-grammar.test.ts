@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/bot/commands/context.js';
 import { CommandCore, MAX_COMMAND_LENGTH } from '../../src/bot/commands/core.js';
+import { lineText } from '../../src/bot/text-reply.js';
 import type { ReplyView } from '../../src/bot/views.js';
 import { Deadlines } from '../../src/scheduler/deadlines.js';
 import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
@@ -168,7 +169,9 @@ const commandText = fc.oneof(
 );
 
 function allText(view: ReplyView): string {
-  const sections = view.sections.map((s) => [s.title ?? '', ...s.lines, s.code ?? ''].join('\n'));
+  const sections = view.sections.map((s) =>
+    [s.title ?? '', ...s.lines.map(lineText), s.code ?? ''].join('\n'),
+  );
   return [view.summary, ...sections].join('\n');
 }
 

@@ -1,22 +1,42 @@
 // Turns the examples of command errors into whole commands to copy and run, with the user's own
 // monitor name and text. The language module writes its examples as the text after a command,
-// such as `every day at 2am`, `tz UTC` or `for 2 hours`, and joins several with ", or ".
+// such as `every day at 2am`, `tz UTC` or `for 2 hours`.
 
 import { DrumbeatError } from '../../domain/errors.js';
 import { isMonitorSpec, withOptionReplaced } from '../language/index.js';
 import type { LanguageContext } from '../language/types.js';
-
-const EXAMPLE_SEPARATOR = ', or ';
 
 // A text the user typed that is longer than this is not repeated in an example, which uses a
 // short schedule instead.
 const MAX_EXAMPLE_TEXT_CHARS = 160;
 
 /**
+ * Returns the examples of a rejected monitor text as whole texts to put after a monitor's name.
+ * `rest` is the text that was rejected. An example of an option with its value, such as
+ * `tz UTC`, takes the place of that option in `rest`. An example that starts with `new backup`
+ * loses those two words, and any other example is taken as the whole text.
+ */
+export function specExamples(
+  error: DrumbeatError,
+  rest: string,
+  context: LanguageContext,
+): string[] {
+  const texts = error.examples.flatMap((text): string[] => {
+    // The general examples are whole commands for a monitor named "backup".
+    if (text.startsWith('new ')) return [text.replace(/^new \S+ /, '')];
+    const fixed = withOptionFixed(rest, text, context);
+    if (fixed === undefined) return [text];
+    return fixed === null ? [] : [fixed];
+  });
+  // No text of the user's parsed with the option fixed, so a short schedule shows the option.
+  const [first] = error.examples;
+  if (texts.length === 0 && first !== undefined) texts.push(`every day ${first}`);
+  return texts;
+}
+
+/**
  * Returns the error of a `new` command with its examples made whole commands to copy. `rest` is
- * the text after the name. An example of an option with its value, such as `tz UTC`, takes the
- * place of that option in `rest`. An example that starts with `new backup` gets the user's name,
- * and any other example is taken as the text after the name.
+ * the text after the name. See `specExamples` for how the examples are built.
  */
 export function withWholeCommand(
   error: unknown,
@@ -24,23 +44,17 @@ export function withWholeCommand(
   rest: string,
   context: LanguageContext,
 ): unknown {
-  if (!(error instanceof DrumbeatError) || error.example === null) return error;
-  const { code, example } = error;
+  if (!(error instanceof DrumbeatError) || error.examples.length === 0) return error;
+  const { code, message } = error;
+  // The name check's examples give a valid name and the text after it already.
   if (code === 'name_invalid') {
-    return new DrumbeatError(code, error.message, `/drumbeat new ${example}`);
+    const commands = error.examples.map((example) => `/drumbeat new ${example}`);
+    return new DrumbeatError(code, message, commands);
   }
-  const examples = example.split(EXAMPLE_SEPARATOR);
-  const commands = examples.flatMap((text): string[] => {
-    // The general examples name a monitor "backup", which may exist: the user's name is used.
-    if (text.startsWith('new '))
-      return [`/drumbeat ${text.replace(/^new backup /, `new ${name} `)}`];
-    const fixed = withOptionFixed(rest, text, context);
-    if (fixed === undefined) return [`/drumbeat new ${name} ${text}`];
-    return fixed === null ? [] : [`/drumbeat new ${name} ${fixed}`];
-  });
-  // No text of the user's parsed with the option fixed, so a short schedule shows the option.
-  if (commands.length === 0) commands.push(`/drumbeat new ${name} every day ${examples[0]}`);
-  return new DrumbeatError(code, error.message, commands.join(EXAMPLE_SEPARATOR));
+  const commands = specExamples(error, rest, context).map(
+    (text) => `/drumbeat new ${name} ${text}`,
+  );
+  return new DrumbeatError(code, message, commands);
 }
 
 /**
@@ -59,14 +73,17 @@ function withOptionFixed(
   return texts.find((text) => fits(text) && isMonitorSpec(text, context)) ?? null;
 }
 
+/** Tells whether every example of `error` is the end of a silence, such as `for 2 hours`. */
+export function isSilenceEnd(error: DrumbeatError): boolean {
+  return error.examples.every((end) => /^(for|until) /.test(end));
+}
+
 /**
  * Returns the error of a `silence` command with each example of the silence's end, such as
  * `for 2 hours` or `until monday`, made a whole command for the monitor `name`.
  */
 export function withSilenceCommand(error: unknown, name: string): unknown {
-  if (!(error instanceof DrumbeatError) || error.example === null) return error;
-  const ends = error.example.split(EXAMPLE_SEPARATOR);
-  if (!ends.every((end) => /^(for|until) /.test(end))) return error;
-  const commands = ends.map((end) => `/drumbeat silence ${name} ${end}`);
-  return new DrumbeatError(error.code, error.message, commands.join(EXAMPLE_SEPARATOR));
+  if (!(error instanceof DrumbeatError) || !isSilenceEnd(error)) return error;
+  const commands = error.examples.map((end) => `/drumbeat silence ${name} ${end}`);
+  return new DrumbeatError(error.code, error.message, commands);
 }

@@ -266,11 +266,11 @@ export class MonitorCommands {
     let spec: MonitorSpec;
     try {
       spec = parseAfterName(name, rest, context);
+      checkDuration('grace', spec.graceMs);
+      checkDuration('max runtime', spec.maxRuntimeMs);
     } catch (error) {
       throw withWholeCommand(error, name, rest, context);
     }
-    checkDuration('grace', spec.graceMs);
-    checkDuration('max runtime', spec.maxRuntimeMs);
     const channelId = await this.resolveChannel(spec.channel, ctx);
     const monitor = buildMonitor(
       {
@@ -492,9 +492,11 @@ export class MonitorCommands {
       zone = assertTimezone(text.trim());
     } catch (error) {
       // The zone's examples are written as the tz option of new, which this command does not take.
-      if (!(error instanceof DrumbeatError) || error.example === null) throw error;
-      const example = error.example.replace(/\btz /g, '/drumbeat timezone ');
-      throw new DrumbeatError(error.code, error.message, example);
+      if (!(error instanceof DrumbeatError)) throw error;
+      const commands = error.examples.map((example) =>
+        example.replace(/^tz /, '/drumbeat timezone '),
+      );
+      throw new DrumbeatError(error.code, error.message, commands);
     }
     await this.options.teams.setTimezone(ctx.teamId, zone);
     return reply(

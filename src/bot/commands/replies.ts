@@ -4,24 +4,34 @@ import type { Monitor, StoredPing } from '../../domain/types.js';
 import { redisFailureKind } from '../../store/redis-errors.js';
 import { formatTime } from '../format.js';
 import { describeSchedule } from '../language/index.js';
-import type { ReplySection, ReplyView } from '../views.js';
+import type { ReplyLine, ReplySection, ReplyView } from '../views.js';
 
 export function reply(summary: string, sections: ReplySection[] = []): ReplyView {
   return { summary, sections, isError: false };
 }
 
 export function section(
-  lines: string[],
+  lines: ReplyLine[],
   title: string | null = null,
   code: string | null = null,
 ): ReplySection {
   return { title, lines, code };
 }
 
+/**
+ * Returns the lines that show commands to copy: one command after "Try: ", or several under a
+ * line of their own, one command to a line.
+ */
+export function commandLines(commands: readonly string[]): ReplyLine[] {
+  if (commands.length === 1) return [{ lead: 'Try: ', command: commands[0]! }];
+  const lines: ReplyLine[] = commands.map((command) => ({ lead: '', command }));
+  return lines.length === 0 ? [] : ['Try one of these:', ...lines];
+}
+
 /** Turns an error into a reply: a user's mistake reads as such, anything else as our fault. */
 export function errorReply(error: unknown): ReplyView {
   if (error instanceof DrumbeatError) {
-    const lines = error.example === null ? [] : [`Try: ${error.example}`];
+    const lines = commandLines(error.examples);
     return {
       summary: error.message,
       sections: lines.length ? [section(lines)] : [],

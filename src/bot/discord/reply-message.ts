@@ -3,7 +3,7 @@
 // Discord's limits for one message.
 
 import { type APIEmbed, EmbedBuilder, MessageFlags } from 'discord.js';
-import type { ReplySection, ReplyView } from '../views.js';
+import type { ReplyLine, ReplySection, ReplyView } from '../views.js';
 import { type DiscordMessageBody, NO_MENTIONS } from './alert-message.js';
 import { NAME_OPTION, ZONE_OPTION } from './commands.js';
 import { codeBlock, DISCORD_LIMITS, escapeAndTruncate, escapeText } from './markdown.js';
@@ -76,20 +76,35 @@ function cutNote(colour: number, hiddenParts: number): APIEmbed {
   );
 }
 
+/**
+ * Renders a command as inline code. Markdown has no escape inside code, so a command with a
+ * backtick goes between double backticks, and one with a double backtick is shown as plain text.
+ */
+function inlineCode(command: string): string {
+  if (!command.includes('`')) return `\`${command}\``;
+  if (!command.includes('``')) return `\`\` ${command} \`\``;
+  return escapeText(command);
+}
+
+/** Renders a line, with its command rewritten into options and shown as inline code. */
+function lineMarkdown(line: ReplyLine): string {
+  const limit = DISCORD_LIMITS.embedDescription;
+  if (typeof line === 'string') return escapeAndTruncate(discordExample(line), limit);
+  const command = discordExample(line.command);
+  const text = `${escapeText(line.lead)}${inlineCode(command)}`;
+  return text.length <= limit ? text : escapeAndTruncate(`${line.lead}${command}`, limit);
+}
+
 /** Splits a section into lines that each fit one embed description. */
 function sectionTexts(section: ReplySection): string[] {
-  const lines = section.lines.map((line) =>
-    escapeAndTruncate(discordExample(line), DISCORD_LIMITS.embedDescription),
-  );
+  const lines = section.lines.map(lineMarkdown);
   if (section.title !== null) lines.unshift(`**${escapeText(section.title)}**`);
   if (section.code !== null) lines.push(codeBlock(section.code, DISCORD_LIMITS.embedDescription));
   return lines;
 }
 
-// An example of `new` in a reply: after "Try: ", or after /drumbeat. It ends at the line's end
-// or where the next of several examples, joined by ", or ", starts.
-const NEW_EXAMPLE =
-  /(^Try: |\/drumbeat )new ([a-z0-9][a-z0-9._-]*) (.+?)(?=, or \/drumbeat new |$)/g;
+// An example of `new` in a command or a line of text. It ends at the line's end.
+const NEW_EXAMPLE = /\/drumbeat new ([a-z0-9][a-z0-9._-]*) (.+)$/;
 
 // The examples of the other subcommands with options, and the option names that go before the
 // words of the example (see commands.ts). A silence's `for` is left out, because the command
@@ -108,20 +123,14 @@ const OPTION_EXAMPLES: readonly (readonly [RegExp, string])[] = [
 ];
 
 /**
- * Rewrites the examples in a reply, written as the text typed after /drumbeat in Slack, into
- * the options of the Discord command: `new backup every day at 2am grace 30m` becomes
- * `/drumbeat new name:backup schedule:every day at 2am grace 30m`, and `/drumbeat timezone UTC`
- * becomes `/drumbeat timezone zone:UTC`. The core reads the whole schedule option as it reads
- * Slack's text, so options such as grace can stay in it.
+ * Rewrites the commands in a command or a line of text, written as a Slack user types them,
+ * into the options of the Discord command: `/drumbeat new backup every day at 2am grace 30m`
+ * becomes `/drumbeat new name:backup schedule:every day at 2am grace 30m`, and
+ * `/drumbeat timezone UTC` becomes `/drumbeat timezone zone:UTC`. The core reads the whole
+ * schedule option as it reads Slack's text, so options such as grace can stay in it.
  */
 export function discordExample(line: string): string {
-  let rewritten = line.replace(
-    NEW_EXAMPLE,
-    (_match, prefix: string, name: string, schedule: string) => {
-      const lead = prefix === 'Try: ' ? 'Try: ' : '';
-      return `${lead}/drumbeat new name:${name} schedule:${schedule}`;
-    },
-  );
+  let rewritten = line.replace(NEW_EXAMPLE, '/drumbeat new name:$1 schedule:$2');
   for (const [pattern, replacement] of OPTION_EXAMPLES) {
     rewritten = rewritten.replace(pattern, replacement);
   }

@@ -17,8 +17,8 @@ export interface BuiltSchedule {
   warnings: string[];
 }
 
-function reject(message: string, example: string): never {
-  throw new DrumbeatError('schedule_invalid', message, example);
+function reject(message: string, examples: string | readonly string[]): never {
+  throw new DrumbeatError('schedule_invalid', message, examples);
 }
 
 function needsCron(parts: ScheduleParts): boolean {
@@ -54,7 +54,7 @@ function intervalSchedule(parts: ScheduleParts): Schedule {
     seconds = parts.period.seconds;
     text = parts.period.text;
   } else {
-    reject('The text does not say when it runs.', 'every 15 minutes, or every day at 2am');
+    reject('The text does not say when it runs.', ['every 15 minutes', 'every day at 2am']);
   }
   if (!Number.isInteger(seconds)) {
     reject(`"${text}" is not a whole number of seconds.`, 'every 90 seconds');

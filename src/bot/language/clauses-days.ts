@@ -180,7 +180,7 @@ function readNthClause(cursor: Cursor, parts: ScheduleParts, start: number): boo
     throw new DrumbeatError(
       'schedule_invalid',
       `"${cursor.quote(start)}" could mean the second one of each month or every other week.`,
-      'the second monday of the month at 9am, or every 2 weeks',
+      ['the second monday of the month at 9am', 'every 2 weeks'],
     );
   }
   setPart(parts, 'nthWeekdays', { items, text: cursor.quote(start) });

@@ -21,12 +21,12 @@ const ADVERBS: Record<string, { count: number; unit: PeriodUnit }> = {
   annually: { count: 1, unit: 'year' },
 };
 
-const AMBIGUOUS: Record<string, string> = {
-  biweekly: 'every 2 weeks, or twice a week on monday and thursday',
-  'bi-weekly': 'every 2 weeks, or twice a week on monday and thursday',
-  bimonthly: 'on the 1st of every month, or on the 1st and 15th',
-  'bi-monthly': 'on the 1st of every month, or on the 1st and 15th',
-  semimonthly: 'on the 1st and 15th at 9am',
+const AMBIGUOUS: Record<string, readonly string[]> = {
+  biweekly: ['every 2 weeks', 'twice a week on monday and thursday'],
+  'bi-weekly': ['every 2 weeks', 'twice a week on monday and thursday'],
+  bimonthly: ['on the 1st of every month', 'on the 1st and 15th'],
+  'bi-monthly': ['on the 1st of every month', 'on the 1st and 15th'],
+  semimonthly: ['on the 1st and 15th at 9am'],
 };
 
 function period(

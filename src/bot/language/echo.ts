@@ -4,7 +4,8 @@ import { DrumbeatError } from '../../domain/errors.js';
 // not come back whole, so quoted text is cut to MAX_ECHO_CHARS.
 
 export const MAX_ECHO_CHARS = 80;
-// Examples are forms to copy, so they are cut only when they grew from very long input.
+// Examples are forms to copy, and a cut one would not run, so an example that grew longer than
+// this from very long input is left out.
 const MAX_EXAMPLE_CHARS = 160;
 
 /** Cuts `text` to `max` characters, ending with an ellipsis when it was longer. */
@@ -19,15 +20,18 @@ export function clipQuotes(message: string): string {
   );
 }
 
-/** Runs `parse`, rethrowing a DrumbeatError with its quotes and example cut to size. */
+/**
+ * Runs `parse`, rethrowing a DrumbeatError with its quotes cut to size and without the examples
+ * that are too long to show.
+ */
 export function withClippedErrors<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
     if (!(error instanceof DrumbeatError)) throw error;
     const message = clipQuotes(error.message);
-    const example = error.example === null ? null : clip(error.example, MAX_EXAMPLE_CHARS);
-    if (message === error.message && example === error.example) throw error;
-    throw new DrumbeatError(error.code, message, example);
+    const examples = error.examples.filter((example) => example.length <= MAX_EXAMPLE_CHARS);
+    if (message === error.message && examples.length === error.examples.length) throw error;
+    throw new DrumbeatError(error.code, message, examples);
   }
 }

@@ -3,7 +3,7 @@ import { assertQuotesClosed, readCronText } from './cron-text.js';
 import { checkDurationRange, DURATION_RANGE, type RangeRule, readDuration } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
-import { readZoneName, type ZoneReading } from './timezone.js';
+import { readZoneName, type ZoneReading, ZONE_EXAMPLES } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
 import type { LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
 
@@ -110,7 +110,7 @@ function readZoneWords(cursor: Cursor): ZoneReading {
   throw new DrumbeatError(
     'timezone_invalid',
     rest === '' ? 'tz needs a time zone after it.' : `"${rest}" is not an IANA time zone.`,
-    'tz Europe/Berlin, or tz America/New_York, or tz UTC',
+    ZONE_EXAMPLES,
   );
 }
 
@@ -257,12 +257,12 @@ const DASHED_OPTIONS = new RegExp(`(^|\\s)--?${OPTION_WORDS}(=?)`, 'gi');
  * between its words is left as it is.
  */
 function withOptionsKept(error: unknown, source: string, scheduleText: string): unknown {
-  if (!(error instanceof DrumbeatError) || error.example === null) return error;
+  if (!(error instanceof DrumbeatError)) return error;
   if (error.code !== 'schedule_invalid' || !source.startsWith(scheduleText)) return error;
   const options = source.slice(scheduleText.length).trim();
   if (options === '') return error;
-  const examples = error.example.split(', or ').map((example) => `${example} ${options}`);
-  return new DrumbeatError(error.code, error.message, examples.join(', or '));
+  const examples = error.examples.map((example) => `${example} ${options}`);
+  return new DrumbeatError(error.code, error.message, examples);
 }
 
 // `timeout 2h`: healthchecks.io's name for the time between runs, and other tools' for the

@@ -104,7 +104,7 @@ const exampleChoices = new WeakMap<Error, readonly string[]>();
  * parseSchedule shows the first of `examples` that parses, so list a fixed form that works last.
  */
 export function rejectWithExamples(message: string, examples: readonly string[]): never {
-  const error = new DrumbeatError('schedule_invalid', message, examples[0] ?? null);
+  const error = new DrumbeatError('schedule_invalid', message, examples.slice(0, 1));
   exampleChoices.set(error, examples);
   throw error;
 }
@@ -120,8 +120,11 @@ const unreadableErrors = new WeakSet<Error>();
  * Creates the error for text that no clause could read. Only such errors get a spelling
  * suggestion: a phrase that was read and rejected (`biweekly`) must not be "corrected".
  */
-export function unreadableText(message: string, example: string): DrumbeatError {
-  const error = new DrumbeatError('schedule_invalid', message, example);
+export function unreadableText(
+  message: string,
+  examples: string | readonly string[],
+): DrumbeatError {
+  const error = new DrumbeatError('schedule_invalid', message, examples);
   unreadableErrors.add(error);
   return error;
 }

@@ -50,13 +50,13 @@ const CLAUSES: readonly ClauseReader[] = [
   readTimes,
 ];
 
-function closestExample(source: string): string {
+function closestExamples(source: string): string[] {
   const lower = source.toLowerCase();
-  if (/\bcron\b|\*/.test(lower)) return 'cron "0 3 * * 1-5"';
-  if (/(mon|tue|wed|thu|fri|sat|sun)|week/.test(lower)) return 'every monday at 9am';
-  if (/month|\d(st|nd|rd|th)\b/.test(lower)) return 'on the 1st of every month at 6am';
-  if (/\bat\b|\d(am|pm)|:\d\d|noon|midnight/.test(lower)) return 'every day at 2am';
-  return 'every 15 minutes, or every day at 2am';
+  if (/\bcron\b|\*/.test(lower)) return ['cron "0 3 * * 1-5"'];
+  if (/(mon|tue|wed|thu|fri|sat|sun)|week/.test(lower)) return ['every monday at 9am'];
+  if (/month|\d(st|nd|rd|th)\b/.test(lower)) return ['on the 1st of every month at 6am'];
+  if (/\bat\b|\d(am|pm)|:\d\d|noon|midnight/.test(lower)) return ['every day at 2am'];
+  return ['every 15 minutes', 'every day at 2am'];
 }
 
 function unreadableRest(cursor: Cursor): DrumbeatError {
@@ -66,7 +66,7 @@ function unreadableRest(cursor: Cursor): DrumbeatError {
     rest === whole
       ? `"${whole}" is not a schedule Drumbeat understands.`
       : `Drumbeat could not read "${rest}" in "${whole}".`,
-    closestExample(whole),
+    closestExamples(whole),
   );
 }
 
@@ -138,7 +138,7 @@ function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
 function withWorkingExample(error: unknown, source: string, works: (text: string) => boolean) {
   const examples = examplesOf(error);
   if (examples !== null && error instanceof DrumbeatError) {
-    const example = examples.find(works) ?? null;
+    const example = examples.find(works) ?? [];
     return new DrumbeatError(error.code, error.message, example);
   }
   if (!isUnreadableText(error)) return error;

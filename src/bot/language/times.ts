@@ -12,14 +12,14 @@ export interface ClockTime {
   text: string;
 }
 
-const TIME_EXAMPLE = 'every day at 2am, or daily at 14:30';
+const TIME_EXAMPLES = ['every day at 2am', 'daily at 14:30'];
 const CLOCK = /^(\d{1,2})(?:[:.h](\d{2}))?(am|pm|a|p)?$/;
 
 function invalidTime(text: string, reason: string): never {
   throw new DrumbeatError(
     'schedule_invalid',
     `"${text}" is not a time of day: ${reason}.`,
-    TIME_EXAMPLE,
+    TIME_EXAMPLES,
   );
 }
 

@@ -1,7 +1,7 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { clip } from './echo.js';
 
-const ZONE_EXAMPLE = 'tz Europe/Berlin, or tz America/New_York, or tz UTC';
+export const ZONE_EXAMPLES = ['tz Europe/Berlin', 'tz America/New_York', 'tz UTC'];
 
 interface Abbreviation {
   zone: string;
@@ -151,7 +151,7 @@ export function assertTimezone(name: string): string {
     throw new DrumbeatError(
       'timezone_invalid',
       `"${clip(name)}" is not an IANA time zone.`,
-      ZONE_EXAMPLE,
+      ZONE_EXAMPLES,
     );
   }
   return reading.zone;

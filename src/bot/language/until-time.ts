@@ -13,9 +13,9 @@ import { readZoneName } from './timezone.js';
  * Returns example ends of a silence, one of them a date a week after `now` in the zone, so that
  * the date is always within the 90 days a silence may last.
  */
-function timeExample(now: number, timezone: string): string {
+function timeExamples(now: number, timezone: string): string[] {
   const date = new Date(wallTimeAt(timezone, now) + 7 * WALL_DAY_MS).toISOString().slice(0, 10);
-  return `until tomorrow 9am, or until monday, or until ${date} 08:00`;
+  return ['until tomorrow 9am', 'until monday', `until ${date} 08:00`];
 }
 
 export interface TimeReading {
@@ -125,7 +125,7 @@ function parseWithChrono(text: string, now: number, timezone: string): chrono.Pa
     throw new DrumbeatError(
       'time_invalid',
       `"${part}" is not a time Drumbeat understands.`,
-      timeExample(now, timezone),
+      timeExamples(now, timezone),
     );
   }
   return result;

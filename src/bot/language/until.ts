@@ -9,7 +9,7 @@ import { readTime, type TimeReading } from './until-time.js';
 
 export const MAX_SILENCE_MS = 90 * 86_400_000;
 
-const UNTIL_EXAMPLE = 'for 2 hours, or until tomorrow 9am, or until monday';
+const UNTIL_EXAMPLES = ['for 2 hours', 'until tomorrow 9am', 'until monday'];
 
 // A silence given as a duration lasts at least a second. The 90-day limit is checked on its end.
 const SILENCE_RULE: RangeRule = {
@@ -28,23 +28,22 @@ function readEnd(source: string, now: number, timezone: string): TimeReading {
     const text = forMatch?.[1] ?? source;
     const ms = bareDuration ?? readDuration(text);
     if (ms === null) {
-      throw new DrumbeatError(
-        'time_invalid',
-        `"${text}" is not a duration Drumbeat understands.`,
-        'for 2 hours, or for 90m',
-      );
+      throw new DrumbeatError('time_invalid', `"${text}" is not a duration Drumbeat understands.`, [
+        'for 2 hours',
+        'for 90m',
+      ]);
     }
     checkDurationRange(ms, text, SILENCE_RULE);
     return { instant: now + ms, warnings: [] };
   }
   if (source === '') {
-    throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLE);
+    throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLES);
   }
   const bareWord = /^(for|until|till|til|'til|untill|to)$/i.exec(source);
   if (bareWord !== null) {
     const [, word] = bareWord;
     const needed = word!.toLowerCase() === 'for' ? 'a duration' : 'a time';
-    throw new DrumbeatError('time_invalid', `"${word}" needs ${needed} after it.`, UNTIL_EXAMPLE);
+    throw new DrumbeatError('time_invalid', `"${word}" needs ${needed} after it.`, UNTIL_EXAMPLES);
   }
   return readTime(untilMatch?.[1] ?? source, now, timezone);
 }
@@ -69,14 +68,14 @@ function readUntil(source: string, ctx: LanguageContext): ParsedUntil {
     throw new DrumbeatError(
       'time_invalid',
       `"${source}" is in the past: it reads as ${shown}.`,
-      UNTIL_EXAMPLE,
+      UNTIL_EXAMPLES,
     );
   }
   if (until - ctx.now > MAX_SILENCE_MS) {
     throw new DrumbeatError(
       'time_invalid',
       `A silence can last at most 90 days, and "${source}" ends on ${shown}.`,
-      'for 7 days, or until monday',
+      ['for 7 days', 'until monday'],
     );
   }
   return { until, description: `${shown} (${timezone})`, warnings };

@@ -27,6 +27,16 @@ export function escapeMrkdwn(text: string): string {
   return escaped.replace(ESCAPED_REFERENCE, '<$1>');
 }
 
+/**
+ * Renders a command as mrkdwn inline code, with `&`, `<` and `>` escaped. mrkdwn has no escape
+ * for a backtick inside code, so a command that contains one is shown as escaped plain text.
+ * NOTE: Slack may still show a pair of backticks in that text as code and drop them on copy.
+ */
+export function inlineCode(text: string): string {
+  const escaped = text.replace(/[&<>]/g, (char) => ENTITIES[char]!);
+  return text.includes('`') ? escapeMrkdwn(text) : `\`${escaped}\``;
+}
+
 /** Cuts plain text to `maxLength`, ending with an ellipsis when something was cut. */
 export function truncateText(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;

@@ -1,9 +1,10 @@
 // Lays out a command reply as Block Kit: one bold title, text and code block per section.
 
 import type { types } from '@slack/bolt';
-import type { ReplySection, ReplyView } from '../views.js';
+import { lineText } from '../text-reply.js';
+import type { ReplyLine, ReplySection, ReplyView } from '../views.js';
 import { mrkdwnSection, type SlackMessage } from './alert-blocks.js';
-import { codeBlock, escapeAndTruncate, escapeMrkdwn, SLACK_LIMITS } from './mrkdwn.js';
+import { codeBlock, escapeAndTruncate, escapeMrkdwn, inlineCode, SLACK_LIMITS } from './mrkdwn.js';
 
 const ERROR_EMOJI = ':warning:';
 
@@ -39,7 +40,8 @@ function startsWithSummary(reply: ReplyView): boolean {
   const first = reply.sections[0];
   if (first === undefined || first.title !== null) return false;
   const withoutPeriod = (text: string) => text.trim().replace(/\.$/, '');
-  return withoutPeriod(first.lines[0] ?? '') === withoutPeriod(reply.summary);
+  const line = first.lines[0];
+  return line !== undefined && withoutPeriod(lineText(line)) === withoutPeriod(reply.summary);
 }
 
 /** Puts the summary above the reply's first lines, in the same block when that has no title. */
@@ -51,9 +53,18 @@ function withSummaryFirst(reply: ReplyView): ReplySection[] {
   return [{ title: null, lines: [reply.summary], code: null }, ...reply.sections];
 }
 
+/** Renders a line as mrkdwn, with its command as inline code when the whole line fits a block. */
+function lineMrkdwn(line: ReplyLine): string {
+  if (typeof line === 'string') return escapeAndTruncate(line, SLACK_LIMITS.sectionText);
+  const text = `${escapeMrkdwn(line.lead)}${inlineCode(line.command)}`;
+  return text.length <= SLACK_LIMITS.sectionText
+    ? text
+    : escapeAndTruncate(lineText(line), SLACK_LIMITS.sectionText);
+}
+
 /** Splits a section into mrkdwn texts that each fit one section block. */
 function sectionTexts(section: ReplySection): string[] {
-  const lines = section.lines.map((line) => escapeAndTruncate(line, SLACK_LIMITS.sectionText));
+  const lines = section.lines.map(lineMrkdwn);
   if (section.title !== null) lines.unshift(`*${escapeMrkdwn(section.title)}*`);
 
   const texts = packLines(lines, SLACK_LIMITS.sectionText);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../../../src/bot/commands/context.js';
 import { CommandCore } from '../../../src/bot/commands/core.js';
 import { replyToText } from '../../../src/bot/text-reply.js';
-import type { ReplyView } from '../../../src/bot/views.js';
+import type { CommandLine, ReplyView } from '../../../src/bot/views.js';
 import { Deadlines } from '../../../src/scheduler/deadlines.js';
 import { MonitorEvents } from '../../../src/scheduler/monitor-events.js';
 import { NotificationQueue } from '../../../src/scheduler/notifications.js';
@@ -73,12 +73,25 @@ function tryLine(reply: ReplyView): string | null {
   );
 }
 
-/** Returns the whole commands of a "Try:" line, without their leading `/drumbeat `. */
-function triedCommands(line: string): string[] {
-  return line
-    .slice('Try: '.length)
-    .split(', or ')
-    .map((command) => command.replace(/^\/drumbeat /, ''));
+/** Returns the commands that a reply suggests, in order. */
+function suggestedCommands(reply: ReplyView): string[] {
+  return reply.sections
+    .flatMap((section) => section.lines)
+    .filter((line): line is CommandLine => typeof line !== 'string')
+    .map((line) => line.command);
+}
+
+/** Returns a suggested command as the handler reads it, without its leading `/drumbeat `. */
+function handlerText(command: string): string {
+  expect(command).toMatch(/^\/drumbeat /);
+  return command.slice('/drumbeat '.length);
+}
+
+/** Returns the lines of a reply as text that follow its "Try one of these:" line. */
+function listedLines(reply: ReplyView): string[] {
+  const lines = replyToText(reply).split('\n');
+  const heading = lines.indexOf('Try one of these:');
+  return heading < 0 ? [] : lines.slice(heading + 1).filter((line) => line !== '');
 }
 
 describe('new', () => {
@@ -256,76 +269,118 @@ describe('new', () => {
 
   it('gives whole commands as examples', async () => {
     const cases = [
-      ['new backup evry day', 'Try: /drumbeat new backup every day'],
+      ['new backup evry day', ['/drumbeat new backup every day']],
       [
         'new backup every blah',
-        'Try: /drumbeat new backup every 15 minutes, or /drumbeat new backup every day at 2am',
+        ['/drumbeat new backup every 15 minutes', '/drumbeat new backup every day at 2am'],
       ],
-      ['new backup every day --grace 5m', 'Try: /drumbeat new backup every day grace 5m'],
-      ['new q7 every day --grace=5m -tz UTC', 'Try: /drumbeat new q7 every day grace 5m tz UTC'],
-      ['new q6 every 5 minuts grace 10m', 'Try: /drumbeat new q6 every 5 minutes grace 10m'],
-      ['new q3 every day grace', 'Try: /drumbeat new q3 every day grace 30m'],
-      ['new q8 every 1 hour grace banana', 'Try: /drumbeat new q8 every 1 hour grace 30m'],
+      ['new backup every day --grace 5m', ['/drumbeat new backup every day grace 5m']],
+      ['new q7 every day --grace=5m -tz UTC', ['/drumbeat new q7 every day grace 5m tz UTC']],
+      ['new q6 every 5 minuts grace 10m', ['/drumbeat new q6 every 5 minutes grace 10m']],
+      ['new q3 every day grace', ['/drumbeat new q3 every day grace 30m']],
+      ['new q8 every 1 hour grace banana', ['/drumbeat new q8 every 1 hour grace 30m']],
       [
         'new q9 every 1 hour grace 30 max runtime 2h',
-        'Try: /drumbeat new q9 every 1 hour grace 30m max runtime 2h',
+        ['/drumbeat new q9 every 1 hour grace 30m max runtime 2h'],
       ],
-      [
-        'new q10 every 1 hour max runtime -5m',
-        'Try: /drumbeat new q10 every 1 hour max runtime 2h',
-      ],
+      ['new q10 every 1 hour max runtime -5m', ['/drumbeat new q10 every 1 hour max runtime 2h']],
       [
         'new backup every day tz Mars/Base',
-        'Try: /drumbeat new backup every day tz Europe/Berlin, or /drumbeat new backup every day tz America/New_York, or /drumbeat new backup every day tz UTC',
+        [
+          '/drumbeat new backup every day tz Europe/Berlin',
+          '/drumbeat new backup every day tz America/New_York',
+          '/drumbeat new backup every day tz UTC',
+        ],
       ],
     ] as const;
-    for (const [command, example] of cases) {
+    for (const [command, examples] of cases) {
       const reply = await core.run(command, owner);
       expect(reply.isError).toBe(true);
-      expect(replyToText(reply)).toContain(example);
+      expect(suggestedCommands(reply)).toEqual(examples);
     }
+  });
+
+  it('shows one example on the Try line', async () => {
+    const reply = await core.run('new backup evry day', owner);
+    expect(tryLine(reply)).toBe('Try: /drumbeat new backup every day');
+    expect(listedLines(reply)).toEqual([]);
+  });
+
+  it('shows each of several examples on its own line', async () => {
+    const reply = await core.run('new backup every blah', owner);
+    expect(tryLine(reply)).toBeNull();
+    expect(listedLines(reply)).toEqual([
+      '/drumbeat new backup every 15 minutes',
+      '/drumbeat new backup every day at 2am',
+    ]);
+    expect(replyToText(reply)).not.toContain(', or ');
   });
 
   // Each example is run as shown, in a team of its own, so that the name is free each time.
   it.each([
     [
       'new zone-typo every day at 9am tz Berlinn grace 5m',
-      'Try: /drumbeat new zone-typo every day at 9am tz Europe/Berlin grace 5m, or /drumbeat new zone-typo every day at 9am tz America/New_York grace 5m, or /drumbeat new zone-typo every day at 9am tz UTC grace 5m',
+      [
+        '/drumbeat new zone-typo every day at 9am tz Europe/Berlin grace 5m',
+        '/drumbeat new zone-typo every day at 9am tz America/New_York grace 5m',
+        '/drumbeat new zone-typo every day at 9am tz UTC grace 5m',
+      ],
     ],
     [
       'new two-words every day at 9am tz new yrok',
-      'Try: /drumbeat new two-words every day at 9am tz Europe/Berlin, or /drumbeat new two-words every day at 9am tz America/New_York, or /drumbeat new two-words every day at 9am tz UTC',
+      [
+        '/drumbeat new two-words every day at 9am tz Europe/Berlin',
+        '/drumbeat new two-words every day at 9am tz America/New_York',
+        '/drumbeat new two-words every day at 9am tz UTC',
+      ],
     ],
     [
       'new no-zone every day tz grace 5m',
-      'Try: /drumbeat new no-zone every day tz Europe/Berlin grace 5m, or /drumbeat new no-zone every day tz America/New_York grace 5m, or /drumbeat new no-zone every day tz UTC grace 5m',
+      [
+        '/drumbeat new no-zone every day tz Europe/Berlin grace 5m',
+        '/drumbeat new no-zone every day tz America/New_York grace 5m',
+        '/drumbeat new no-zone every day tz UTC grace 5m',
+      ],
+    ],
+    [
+      'new tz-less every 5 minutes tz',
+      [
+        '/drumbeat new tz-less every 5 minutes tz Europe/Berlin',
+        '/drumbeat new tz-less every 5 minutes tz America/New_York',
+        '/drumbeat new tz-less every 5 minutes tz UTC',
+      ],
     ],
     [
       'new spelled every day at 9am time zone Berlinn',
-      'Try: /drumbeat new spelled every day at 9am tz Europe/Berlin',
+      ['/drumbeat new spelled every day at 9am tz Europe/Berlin'],
     ],
-    [
-      'new also-typo every dya tz Berlinn',
-      'Try: /drumbeat new also-typo every day tz Europe/Berlin',
-    ],
+    ['new also-typo every dya tz Berlinn', ['/drumbeat new also-typo every day tz Europe/Berlin']],
     [
       'new long-grace every day grace 400 days tz UTC',
-      'Try: /drumbeat new long-grace every day grace 10 minutes tz UTC',
+      ['/drumbeat new long-grace every day grace 10 minutes tz UTC'],
     ],
     [
       'new short-run max runtime 0s every day',
-      'Try: /drumbeat new short-run max runtime 2h every day',
+      ['/drumbeat new short-run max runtime 2h every day'],
     ],
-    ['new Bad!! every day', 'Try: /drumbeat new bad every day'],
-    ['new !! every day', 'Try: /drumbeat new nightly-invoices every day'],
-    ['new', 'Try: /drumbeat new nightly-invoices every 1 hour grace 10 minutes'],
-  ])('gives a whole command for %j', async (command, example) => {
+    [
+      'new blah-job every blah grace 5m',
+      [
+        '/drumbeat new blah-job every 15 minutes grace 5m',
+        '/drumbeat new blah-job every day at 2am grace 5m',
+      ],
+    ],
+    ['new Bad!! every day', ['/drumbeat new bad every day']],
+    ['new !! every day', ['/drumbeat new nightly-invoices every day']],
+    ['new', ['/drumbeat new nightly-invoices every 1 hour grace 10 minutes']],
+  ])('gives whole commands for %j', async (command, examples) => {
     const reply = await core.run(command, owner);
     expect(reply.isError).toBe(true);
-    expect(tryLine(reply)).toBe(example);
-    for (const [index, tried] of triedCommands(example).entries()) {
+    expect(suggestedCommands(reply)).toEqual(examples);
+    for (const [index, suggested] of examples.entries()) {
       const ctx = { ...owner, teamId: `slack:TTRIED ${command} ${index}` };
-      expect(replyToText(await core.run(tried, ctx))).toContain('Created monitor');
+      const created = await core.run(handlerText(suggested), ctx);
+      expect(replyToText(created)).toContain('Created monitor');
     }
   });
 
@@ -517,10 +572,12 @@ describe('other commands', () => {
     const bad = await core.run('timezone Mars/Olympus', ctx);
     expect(bad.isError).toBe(true);
     expect(bad.summary).toContain('"Mars/Olympus" is not an IANA time zone');
-    expect(tryLine(bad)).toBe(
-      'Try: /drumbeat timezone Europe/Berlin, or /drumbeat timezone America/New_York, or /drumbeat timezone UTC',
-    );
+    const zones = ['Europe/Berlin', 'America/New_York', 'UTC'];
+    expect(suggestedCommands(bad)).toEqual(zones.map((zone) => `/drumbeat timezone ${zone}`));
     expect(replyToText(bad)).not.toContain('tz ');
+    for (const suggested of suggestedCommands(bad)) {
+      expect((await core.run(handlerText(suggested), ctx)).isError).toBe(false);
+    }
   });
 
   it('answers an unknown verb with the help hint', async () => {
@@ -565,9 +622,6 @@ describe('other commands', () => {
     const reply = await core.run('new tz-less every 5 minutes tz', owner);
     expect(reply.isError).toBe(true);
     expect(reply.summary).toBe('tz needs a time zone after it.');
-    expect(tryLine(reply)).toBe(
-      'Try: /drumbeat new tz-less every 5 minutes tz Europe/Berlin, or /drumbeat new tz-less every 5 minutes tz America/New_York, or /drumbeat new tz-less every 5 minutes tz UTC',
-    );
   });
 
   it('rejects a command over the length cap', async () => {
@@ -596,48 +650,64 @@ describe('examples of commands on a monitor', () => {
 
   // Each example is run as shown, against the monitors above.
   it.each([
-    ['silence', 'Try: /drumbeat list'],
-    ['silence db.main', 'Try: /drumbeat silence db.main for 2 hours'],
+    ['silence', ['/drumbeat list']],
+    ['silence db.main', ['/drumbeat silence db.main for 2 hours']],
     [
       'silence db.main for',
-      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday',
+      [
+        '/drumbeat silence db.main for 2 hours',
+        '/drumbeat silence db.main until tomorrow 9am',
+        '/drumbeat silence db.main until monday',
+      ],
     ],
     [
       'silence db.main until',
-      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday',
+      [
+        '/drumbeat silence db.main for 2 hours',
+        '/drumbeat silence db.main until tomorrow 9am',
+        '/drumbeat silence db.main until monday',
+      ],
     ],
     [
       'silence db.main for blah',
-      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main for 90m',
+      ['/drumbeat silence db.main for 2 hours', '/drumbeat silence db.main for 90m'],
     ],
-    ['silence db.main for 0s', 'Try: /drumbeat silence db.main for 2 hours'],
+    ['silence db.main for 0s', ['/drumbeat silence db.main for 2 hours']],
     [
       'silence db.main for 100 days',
-      'Try: /drumbeat silence db.main for 7 days, or /drumbeat silence db.main until monday',
+      ['/drumbeat silence db.main for 7 days', '/drumbeat silence db.main until monday'],
     ],
     [
       'silence db.main until yesterday',
-      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday',
+      [
+        '/drumbeat silence db.main for 2 hours',
+        '/drumbeat silence db.main until tomorrow 9am',
+        '/drumbeat silence db.main until monday',
+      ],
     ],
     // NOW is Wednesday 10 June 2026, so the date is a week later.
     [
       'silence db.main until blorp',
-      'Try: /drumbeat silence db.main until tomorrow 9am, or /drumbeat silence db.main until monday, or /drumbeat silence db.main until 2026-06-17 08:00',
+      [
+        '/drumbeat silence db.main until tomorrow 9am',
+        '/drumbeat silence db.main until monday',
+        '/drumbeat silence db.main until 2026-06-17 08:00',
+      ],
     ],
-    ['silence DB.Main! for 2h', 'Try: /drumbeat silence db.main for 2h'],
-    ['silence !!! for 2h', 'Try: /drumbeat list'],
-    ['status', 'Try: /drumbeat status nightly-invoices'],
-    ['status <backup>', 'Try: /drumbeat status backup'],
-    ['pause', 'Try: /drumbeat list'],
-    ['resume #backup', 'Try: /drumbeat resume backup'],
-    ['unsilence', 'Try: /drumbeat list'],
-    ['delete', 'Try: /drumbeat list'],
-  ])('gives a whole command for %j', async (command, example) => {
+    ['silence DB.Main! for 2h', ['/drumbeat silence db.main for 2h']],
+    ['silence !!! for 2h', ['/drumbeat list']],
+    ['status', ['/drumbeat status nightly-invoices']],
+    ['status <backup>', ['/drumbeat status backup']],
+    ['pause', ['/drumbeat list']],
+    ['resume #backup', ['/drumbeat resume backup']],
+    ['unsilence', ['/drumbeat list']],
+    ['delete', ['/drumbeat list']],
+  ])('gives whole commands for %j', async (command, examples) => {
     const reply = await core.run(command, ctx);
     expect(reply.isError).toBe(true);
-    expect(tryLine(reply)).toBe(example);
-    for (const tried of triedCommands(example)) {
-      expect((await core.run(tried, ctx)).isError).toBe(false);
+    expect(suggestedCommands(reply)).toEqual(examples);
+    for (const suggested of examples) {
+      expect((await core.run(handlerText(suggested), ctx)).isError).toBe(false);
     }
   });
 });

@@ -26,9 +26,10 @@ function readmeCommands(): string[] {
  */
 function helpCommands(): string[] {
   const commands = helpReply().sections.find((section) => section.title === 'Commands');
-  const words = (commands?.lines ?? []).flatMap((line) =>
-    line.split('  /  ').map((part) => part.split(' ')[0]!),
-  );
+  const words = (commands?.lines ?? []).flatMap((line) => {
+    const text = typeof line === 'string' ? line : `${line.lead}${line.command}`;
+    return text.split('  /  ').map((part) => part.split(' ')[0]!);
+  });
   return [...new Set(words)].sort();
 }
 

@@ -81,20 +81,11 @@ describe('reply message', () => {
 
 describe('examples of new', () => {
   it('are shown as the options of the Discord command', () => {
-    expect(discordExample('Try: new backup every day at 2am grace 30m')).toBe(
-      'Try: /drumbeat new name:backup schedule:every day at 2am grace 30m',
+    expect(discordExample('/drumbeat new backup every day at 2am grace 30m')).toBe(
+      '/drumbeat new name:backup schedule:every day at 2am grace 30m',
     );
     expect(discordExample('Create one: /drumbeat new backup every 1 day')).toBe(
       'Create one: /drumbeat new name:backup schedule:every 1 day',
-    );
-  });
-
-  it('rewrite each of several examples', () => {
-    expect(
-      discordExample('Try: /drumbeat new backup every 15 minutes, or /drumbeat new backup daily'),
-    ).toBe(
-      'Try: /drumbeat new name:backup schedule:every 15 minutes, or ' +
-        '/drumbeat new name:backup schedule:daily',
     );
   });
 
@@ -108,44 +99,84 @@ describe('examples of new', () => {
     }
   });
 
-  it('are rewritten in a reply', () => {
+  it('are rewritten in a reply as inline code', () => {
     const reply: ReplyView = {
       summary: 'The schedule is missing.',
-      sections: [{ title: null, lines: ['Try: new backup every 1 hour'], code: null }],
+      sections: [
+        {
+          title: null,
+          lines: [{ lead: 'Try: ', command: '/drumbeat new eu_sync every 1 hour' }],
+          code: null,
+        },
+      ],
       isError: true,
     };
     const [embed] = replyEmbeds(reply);
-    expect(embed?.description).toContain('/drumbeat new name:backup schedule:every 1 hour');
+    expect(embed?.description).toBe('Try: `/drumbeat new name:eu_sync schedule:every 1 hour`');
+  });
+
+  it('go one to a line, each rewritten', () => {
+    const commands = ['/drumbeat new backup every 15 minutes', '/drumbeat new backup daily'];
+    const reply: ReplyView = {
+      summary: '"every blah" is not a schedule Drumbeat understands.',
+      sections: [
+        {
+          title: null,
+          lines: ['Try one of these:', ...commands.map((command) => ({ lead: '', command }))],
+          code: null,
+        },
+      ],
+      isError: true,
+    };
+    const [embed] = replyEmbeds(reply);
+    expect(embed?.description?.split('\n')).toEqual([
+      'Try one of these:',
+      '`/drumbeat new name:backup schedule:every 15 minutes`',
+      '`/drumbeat new name:backup schedule:daily`',
+    ]);
+  });
+
+  it('keep a backtick in a command', () => {
+    const reply: ReplyView = {
+      summary: 'Drumbeat could not read "`x`".',
+      sections: [
+        {
+          title: null,
+          lines: [{ lead: 'Try: ', command: '/drumbeat new a every `x`' }],
+          code: null,
+        },
+      ],
+      isError: true,
+    };
+    const [embed] = replyEmbeds(reply);
+    expect(embed?.description).toBe('Try: `` /drumbeat new name:a schedule:every `x` ``');
   });
 });
 
 describe('examples of other subcommands', () => {
   it.each([
+    ['/drumbeat silence db.main for 2 hours', '/drumbeat silence name:db.main how_long:2 hours'],
     [
-      'Try: /drumbeat silence db.main for 2 hours, or /drumbeat silence db.main until monday',
-      'Try: /drumbeat silence name:db.main how_long:2 hours, or /drumbeat silence name:db.main how_long:until monday',
+      '/drumbeat silence db.main until monday',
+      '/drumbeat silence name:db.main how_long:until monday',
     ],
-    [
-      'Try: /drumbeat timezone Europe/Berlin, or /drumbeat timezone UTC',
-      'Try: /drumbeat timezone zone:Europe/Berlin, or /drumbeat timezone zone:UTC',
-    ],
+    ['/drumbeat timezone Europe/Berlin', '/drumbeat timezone zone:Europe/Berlin'],
     ['Change it with /drumbeat timezone <zone>.', 'Change it with /drumbeat timezone zone:<zone>.'],
-    ['Try: /drumbeat status my-backup', 'Try: /drumbeat status name:my-backup'],
-    ['Try: /drumbeat pause backup', 'Try: /drumbeat pause name:backup'],
-    ['Try: /drumbeat resume backup', 'Try: /drumbeat resume name:backup'],
-    ['Try: /drumbeat unsilence backup', 'Try: /drumbeat unsilence name:backup'],
-    ['Try: /drumbeat delete backup', 'Try: /drumbeat delete name:backup'],
-    [
-      'Try: /drumbeat digest weekly friday 4pm, or /drumbeat digest daily 9am, or /drumbeat digest off',
-      'Try: /drumbeat digest schedule:weekly friday 4pm, or /drumbeat digest schedule:daily 9am, or /drumbeat digest schedule:off',
-    ],
+    ['/drumbeat status my-backup', '/drumbeat status name:my-backup'],
+    ['/drumbeat pause backup', '/drumbeat pause name:backup'],
+    ['/drumbeat resume backup', '/drumbeat resume name:backup'],
+    ['/drumbeat unsilence backup', '/drumbeat unsilence name:backup'],
+    ['/drumbeat delete backup', '/drumbeat delete name:backup'],
+    ['/drumbeat digest weekly friday 4pm', '/drumbeat digest schedule:weekly friday 4pm'],
+    ['/drumbeat digest daily 9am', '/drumbeat digest schedule:daily 9am'],
+    ['/drumbeat digest off', '/drumbeat digest schedule:off'],
   ])('rewrites %j', (line, rewritten) => {
     expect(discordExample(line)).toBe(rewritten);
   });
 
   it.each([
-    'Try: /drumbeat list',
-    'Try: /drumbeat help',
+    '/drumbeat list',
+    '/drumbeat help',
     'Type /drumbeat digest in a channel that gets alerts, or /drumbeat list to see them.',
     'Change it with /drumbeat digest.',
   ])('leaves %j as it is', (line) => {

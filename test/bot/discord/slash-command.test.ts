@@ -105,23 +105,23 @@ describe('application command', () => {
     expect(data.embeds?.[0]?.description).toContain('```\ncurl -fsS https://x\n```');
   });
 
-  // The description escapes Markdown, so the underscore of how_long comes as `\_`.
+  // The example is inline code, in which Discord shows text as it is, without escapes.
   it.each([
-    ['status', { name: 'my backup' }, 'Try: /drumbeat status name:my-backup'],
+    ['status', { name: 'my backup' }, 'Try: `/drumbeat status name:my-backup`'],
     [
       'silence',
       { name: 'my backup', how_long: '2 hours' },
-      'Try: /drumbeat silence name:my-backup how\\_long:2 hours',
+      'Try: `/drumbeat silence name:my-backup how_long:2 hours`',
     ],
     [
       'silence',
       { name: 'my  backup', how_long: 'until monday' },
-      'Try: /drumbeat silence name:my-backup how\\_long:until monday',
+      'Try: `/drumbeat silence name:my-backup how_long:until monday`',
     ],
     [
       'new',
       { name: 'my backup', schedule: 'every day', grace: '10m' },
-      'Try: /drumbeat new name:my-backup schedule:every day grace 10m',
+      'Try: `/drumbeat new name:my-backup schedule:every day grace 10m`',
     ],
   ])('rejects a %s name with a space', async (subcommand, options, example) => {
     const response = await harness.send(commandPayload(harness.actor, subcommand, options));

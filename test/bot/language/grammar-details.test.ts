@@ -108,7 +108,7 @@ describe('clipping quoted input', () => {
     const error = failure(run);
     expect(error.message.length).toBeLessThan(300);
     expect(error.message).toContain('x…"');
-    expect((error.example ?? '').length).toBeLessThanOrEqual(160);
+    for (const example of error.examples) expect(example.length).toBeLessThanOrEqual(160);
   });
 
   it('quotes a long cron expression cut', () => {
@@ -138,17 +138,18 @@ describe('parseSchedule examples', () => {
   ])('gives an example that parses for %j', (text) => {
     const error = failure(() => parseSchedule(text, ctx));
     expect(error.code).toBe('schedule_invalid');
-    expect(error.example).not.toBeNull();
-    expect(() => parseSchedule(error.example!, ctx)).not.toThrow();
+    expect(error.examples).toHaveLength(1);
+    expect(() => parseSchedule(error.examples[0]!, ctx)).not.toThrow();
   });
 
   it.each(['*/90 * * * *', '0 0 30 2 *', 'cron "0 3 * * 1-5', '0 9 * * 1, 3, 5'])(
     'gives cron examples that parse for %j',
     (text) => {
       const error = failure(() => parseSchedule(text, ctx));
-      const examples = (error.example ?? '').split(', or ');
-      expect(examples.length).toBeGreaterThan(0);
-      for (const example of examples) expect(() => parseSchedule(example, ctx)).not.toThrow();
+      expect(error.examples.length).toBeGreaterThan(0);
+      for (const example of error.examples) {
+        expect(() => parseSchedule(example, ctx)).not.toThrow();
+      }
     },
   );
 
@@ -174,12 +175,12 @@ describe('parseSchedule errors', () => {
     expect(error.message).toBe(
       'Drumbeat could not read "sharpish" in "every day at 9am sharpish".',
     );
-    expect(error.example).toBe('every day at 2am');
+    expect(error.examples).toEqual(['every day at 2am']);
   });
 
   it('suggests the spelling that works', () => {
     const error = failure(() => parseSchedule('every mondya at 9am', ctx));
-    expect(error.example).toBe('every monday at 9am');
+    expect(error.examples).toEqual(['every monday at 9am']);
     expect(closestWord('wekly')).toBe('weekly');
     expect(closestWord('weekly')).toBeNull();
     // "minute" and "minutes" are as close; the plural keeps the plural.
@@ -254,7 +255,7 @@ describe('parseMonitorSpec', () => {
     expect(error.message).toBe(
       'The maximum run time must be at least 1 second, and "0s" is shorter.',
     );
-    expect(error.example).toBe('max runtime 2h');
+    expect(error.examples).toEqual(['max runtime 2h']);
   });
 
   it('returns the zone of the tz option', () => {
@@ -344,7 +345,7 @@ describe('options written with dashes', () => {
     expect(error.message).toBe(
       `Options are words without dashes: write "${option}", not "${typed}".`,
     );
-    expect(error.example).toBe(example);
+    expect(error.examples).toEqual([example]);
   });
 
   it('reads a quoted cron range', () => {

@@ -39,7 +39,8 @@ export function checkRow(row: PhraseCase): Outcome {
     if (!(error instanceof DrumbeatError)) throw error;
     const actual: Expected = { error: error.code };
     if (row.expect.quote !== undefined) actual.quote = error.message;
-    if (row.expect.example !== undefined) actual.example = error.example ?? '';
+    // One example to a line, so that a row's text must be within one example.
+    if (row.expect.example !== undefined) actual.example = error.examples.join('\n');
     return { actual, warnings: [] };
   }
 }

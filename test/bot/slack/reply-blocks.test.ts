@@ -63,6 +63,64 @@ describe('reply blocks', () => {
     ]);
   });
 
+  it('shows a command as inline code', () => {
+    const reply: ReplyView = {
+      summary: 'The schedule is missing.',
+      sections: [
+        {
+          title: null,
+          lines: [{ lead: 'Try: ', command: '/drumbeat new a&b every 1 hour in <#C1>' }],
+          code: null,
+        },
+      ],
+      isError: true,
+    };
+
+    expect(texts(reply)).toEqual([
+      ':warning: The schedule is missing.\nTry: `/drumbeat new a&amp;b every 1 hour in &lt;#C1&gt;`',
+    ]);
+  });
+
+  it('shows each of several commands on its own line', () => {
+    const commands = ['/drumbeat timezone Europe/Berlin', '/drumbeat timezone UTC'];
+    const reply: ReplyView = {
+      summary: '"Mars/Base" is not an IANA time zone.',
+      sections: [
+        {
+          title: null,
+          lines: ['Try one of these:', ...commands.map((command) => ({ lead: '', command }))],
+          code: null,
+        },
+      ],
+      isError: true,
+    };
+
+    expect(texts(reply)[0]?.split('\n')).toEqual([
+      ':warning: "Mars/Base" is not an IANA time zone.',
+      'Try one of these:',
+      '`/drumbeat timezone Europe/Berlin`',
+      '`/drumbeat timezone UTC`',
+    ]);
+  });
+
+  it('shows a command with a backtick as plain text', () => {
+    const reply: ReplyView = {
+      summary: 'Drumbeat could not read it.',
+      sections: [
+        {
+          title: null,
+          lines: [{ lead: 'Try: ', command: '/drumbeat new a every `x`' }],
+          code: null,
+        },
+      ],
+      isError: true,
+    };
+
+    expect(texts(reply)[0]).toBe(
+      ':warning: Drumbeat could not read it.\nTry: /drumbeat new a every `x`',
+    );
+  });
+
   it('shows an error without sections once', () => {
     const reply: ReplyView = { summary: 'Something went wrong.', sections: [], isError: true };
 
