@@ -22,10 +22,10 @@ const ADVERBS: Record<string, { count: number; unit: PeriodUnit }> = {
 };
 
 const AMBIGUOUS: Record<string, readonly string[]> = {
-  biweekly: ['every 2 weeks', 'twice a week on monday and thursday'],
-  'bi-weekly': ['every 2 weeks', 'twice a week on monday and thursday'],
-  bimonthly: ['on the 1st of every month', 'on the 1st and 15th'],
-  'bi-monthly': ['on the 1st of every month', 'on the 1st and 15th'],
+  biweekly: ['every 2 weeks', 'every monday and thursday at 9am'],
+  'bi-weekly': ['every 2 weeks', 'every monday and thursday at 9am'],
+  bimonthly: ['every 2 months on the 1st at 9am', 'on the 1st and 15th at 9am'],
+  'bi-monthly': ['every 2 months on the 1st at 9am', 'on the 1st and 15th at 9am'],
   semimonthly: ['on the 1st and 15th at 9am'],
 };
 

@@ -370,6 +370,17 @@ describe('new', () => {
         '/drumbeat new blah-job every day at 2am grace 5m',
       ],
     ],
+    [
+      'new twice biweekly',
+      ['/drumbeat new twice every 2 weeks', '/drumbeat new twice every monday and thursday at 9am'],
+    ],
+    [
+      'new half-month bi-monthly',
+      [
+        '/drumbeat new half-month every 2 months on the 1st at 9am',
+        '/drumbeat new half-month on the 1st and 15th at 9am',
+      ],
+    ],
     ['new Bad!! every day', ['/drumbeat new bad every day']],
     ['new !! every day', ['/drumbeat new nightly-invoices every day']],
     ['new', ['/drumbeat new nightly-invoices every 1 hour grace 10 minutes']],

@@ -153,6 +153,18 @@ describe('parseSchedule examples', () => {
     },
   );
 
+  it.each(['biweekly', 'bi-weekly', 'bimonthly', 'bi-monthly', 'semimonthly'])(
+    'gives examples that parse for the ambiguous %j',
+    (text) => {
+      const error = failure(() => parseSchedule(text, ctx));
+      expect(error.message).toContain('is ambiguous');
+      expect(error.examples.length).toBeGreaterThan(0);
+      for (const example of error.examples) {
+        expect(() => parseSchedule(example, ctx)).not.toThrow();
+      }
+    },
+  );
+
   it('names both halves of a two-part schedule', () => {
     const error = failure(() => parseSchedule('every day at 2am and every monday at 3pm', ctx));
     expect(error.message).toBe(
