@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   assertTimezone,
   formatLocalTime,
+  type LanguageContext,
   type MonitorSpec,
   type ParsedUntil,
   parseMonitorSpec,
@@ -10,6 +11,7 @@ import {
 import { DrumbeatError } from '../domain/errors.js';
 import { wallTimeToInstant } from '../domain/local-time.js';
 import { nextRuns } from '../domain/schedule.js';
+import { type ExplainArguments, explainCommand, withExplainCommands } from './explain-examples.js';
 import { describeGlobExpansion } from './shell-glob.js';
 
 // `drumbeat explain`: a dry run of the schedule grammar. It prints how Drumbeat reads a
@@ -49,6 +51,8 @@ interface ExplainOptions {
   count: number;
   json: boolean;
   text: string;
+  /** The arguments as typed, for the commands that errors suggest. */
+  args: ExplainArguments;
 }
 
 function usageError(
@@ -58,7 +62,8 @@ function usageError(
   return new DrumbeatError('command_invalid', message, example);
 }
 
-function parseFrom(text: string, timezone: string): number {
+function parseFrom(args: ExplainArguments, timezone: string): number {
+  const text = args.from ?? '';
   const hasOffset = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text);
   const local = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
   if (!hasOffset && local !== null) {
@@ -70,7 +75,7 @@ function parseFrom(text: string, timezone: string): number {
     throw new DrumbeatError(
       'time_invalid',
       `--from "${text}" is not an ISO-8601 time.`,
-      '--from 2021-03-27T00:00+02:00',
+      explainCommand({ ...args, from: '2021-03-27T00:00+02:00' }),
     );
   }
   return parsed;
@@ -80,14 +85,14 @@ function parseFrom(text: string, timezone: string): number {
  * Checks the zone of --tz. The zone check's examples are `tz` options of a chat command, so
  * they become whole explain commands with --tz and the user's text.
  */
-function readZoneOption(zone: string, text: string): string {
+function readZoneOption(args: ExplainArguments): string {
   try {
-    return assertTimezone(zone);
+    return assertTimezone(args.tz ?? 'UTC');
   } catch (error) {
     if (!(error instanceof DrumbeatError)) throw error;
-    const quotedText = text === '' ? 'every day at 2am' : `'${text.replaceAll("'", "'\\''")}'`;
-    const commands = error.examples.map(
-      (example) => `npx drumbeat explain ${quotedText} ${example.replace(/^tz /, '--tz ')}`,
+    const text = args.text === '' ? 'every day at 2am' : args.text;
+    const commands = error.examples.map((example) =>
+      explainCommand({ ...args, text, tz: example.replace(/^tz /, '') }),
     );
     throw new DrumbeatError(error.code, error.message, commands);
   }
@@ -113,18 +118,21 @@ function readOptions(argv: string[], now: number): ExplainOptions {
       "npx drumbeat explain --as until 'tomorrow 9am'",
     );
   const text = positionals.join(' ').trim();
-  const timezone = readZoneOption(values.tz ?? 'UTC', text);
+  const args = { as: values.as, tz: values.tz, from: values.from, count: values.count, text };
+  const timezone = readZoneOption(args);
   const count = Number(values.count ?? 3);
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
     throw usageError(
       `--count must be a whole number from 1 to ${MAX_COUNT}, not "${values.count}".`,
-      'npx drumbeat explain --count 10 every 15 minutes',
+      text === ''
+        ? 'npx drumbeat explain --count 10 every 15 minutes'
+        : explainCommand({ ...args, count: '10' }),
     );
   }
   if (text === '')
     throw usageError('TEXT is missing: give the schedule or the silence to explain.');
-  const fromMs = values.from === undefined ? now : parseFrom(values.from, timezone);
-  return { as, timezone, fromMs, count, json: values.json === true, text };
+  const fromMs = values.from === undefined ? now : parseFrom(args, timezone);
+  return { as, timezone, fromMs, count, json: values.json === true, text, args };
 }
 
 function scheduleJson(spec: MonitorSpec, runs: number[]): Record<string, unknown> {
@@ -175,6 +183,14 @@ function untilText(reading: ParsedUntil): string {
 
 function explain(options: ExplainOptions, io: ExplainIo): void {
   const ctx = { timezone: options.timezone, now: options.fromMs };
+  try {
+    printReading(options, ctx, io);
+  } catch (error) {
+    throw withExplainCommands(error, options.args, ctx);
+  }
+}
+
+function printReading(options: ExplainOptions, ctx: LanguageContext, io: ExplainIo): void {
   if (options.as === 'until') {
     const reading = parseUntil(options.text, ctx);
     const json = {

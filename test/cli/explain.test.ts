@@ -20,6 +20,39 @@ async function explain(...argv: string[]) {
   return explainIn([], argv);
 }
 
+/** Splits a command line as a POSIX shell does for words, single quotes and backslashes. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (char === ' ') {
+      if (word !== null) words.push(word);
+      word = null;
+    } else if (char === "'") {
+      const end = line.indexOf("'", i + 1);
+      expect(end).toBeGreaterThan(i);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (char === '\\') {
+      word = (word ?? '') + line[i + 1];
+      i++;
+    } else {
+      word = (word ?? '') + char;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+/** Returns the commands that explain's stderr suggests, one from each line that gives one. */
+function suggestedCommands(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((line) => line.replace(/^(For example: | {2})/, ''))
+    .filter((line) => line.startsWith('npx drumbeat explain '));
+}
+
 describe('explain --json for schedules', () => {
   it('prints a cron schedule with its next runs across a DST gap', async () => {
     const result = await explain(
@@ -146,7 +179,9 @@ describe('explain rejections', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'drumbeat explain: "25:00" is not a time of day: hours go up to 23.\n' +
-        'For example:\n  every day at 2am\n  daily at 14:30\n',
+        'For example:\n' +
+        "  npx drumbeat explain 'every day at 2am'\n" +
+        "  npx drumbeat explain 'daily at 14:30'\n",
     );
   });
 
@@ -167,7 +202,16 @@ describe('explain rejections', () => {
   it.each([
     [[], 'npx drumbeat explain every weekday at 9:30am'],
     [['--as', 'maybe', 'daily'], "npx drumbeat explain --as until 'tomorrow 9am'"],
-    [['--count', '0', 'daily'], 'npx drumbeat explain --count 10 every 15 minutes'],
+    [['--count', '0', 'daily'], 'npx drumbeat explain daily --count 10'],
+    [['--count', '0'], 'npx drumbeat explain --count 10 every 15 minutes'],
+    [
+      ['--from', 'yesterday', '--tz', 'Asia/Tokyo', 'daily'],
+      'npx drumbeat explain daily --tz Asia/Tokyo --from 2021-03-27T00:00+02:00',
+    ],
+    [
+      ['--as', 'until', '--count', '2', 'for', '0s'],
+      "npx drumbeat explain --as until 'for 2 hours' --count 2",
+    ],
     [['daily', '--tz'], 'npx drumbeat explain every day at 2am --tz Europe/Berlin'],
   ])('gives a command to copy for %j', async (argv, example) => {
     const result = await explain(...argv);
@@ -182,6 +226,33 @@ describe('explain rejections', () => {
     const zones = ['Europe/Berlin', 'America/New_York', 'UTC'];
     const lines = zones.map((zone) => `  npx drumbeat explain ${quoted} --tz ${zone}\n`);
     expect(result.stderr).toContain(`\nFor example:\n${lines.join('')}`);
+  });
+});
+
+describe('explain examples', () => {
+  it.each([
+    [['every', 'day', 'at', '25:00']],
+    [['--tz', 'Europe/Berlin', 'every hour grace 0s']],
+    [['--tz', 'Berlinn', 'daily', 'at', '9am']],
+    [['--tz', 'Asia/Tokyo', '--from', 'soon', 'daily']],
+    [['--count', '0', 'every 5 minutes']],
+    [['--as', 'until', '--tz', 'Europe/Berlin', 'for', 'blah']],
+    [['--as', 'until', 'until', 'yesterday']],
+    [['*/90 * * * *', '--tz', 'Europe/Berlin']],
+    [['every blah grace 5m']],
+    [['biweekly']],
+  ])('each runs as shown for %j', async (argv) => {
+    const result = await explain(...argv);
+    expect(result.status).toBe(2);
+    const commands = suggestedCommands(result.stderr);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) {
+      const [npx, drumbeat, verb, ...rest] = shellWords(command);
+      expect([npx, drumbeat, verb]).toEqual(['npx', 'drumbeat', 'explain']);
+      const tried = await explain(...rest);
+      expect(tried.stderr).toBe('');
+      expect(tried.status).toBe(0);
+    }
   });
 });
 
@@ -229,13 +300,14 @@ describe('explain error wording', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('reads as two schedules');
     expect(result.stderr).toContain('Create two monitors, one for each.');
-    expect(result.stderr).toContain('For example: every day at 2am\n');
+    expect(result.stderr).toContain("For example: npx drumbeat explain 'every day at 2am'\n");
   });
 
   it('says a grace of 0s is too short', async () => {
     const result = await explain('every hour grace 0s');
     expect(result.stderr).toBe(
-      'drumbeat explain: The grace period must be at least 1 second, and "0s" is shorter.\nFor example: grace 10 minutes\n',
+      'drumbeat explain: The grace period must be at least 1 second, and "0s" is shorter.\n' +
+        "For example: npx drumbeat explain 'every hour grace 10 minutes'\n",
     );
   });
 
@@ -253,7 +325,7 @@ describe('explain error wording', () => {
 
   it('gives a related example for a step too large', async () => {
     const result = await explain('*/90 * * * *');
-    expect(result.stderr).toContain('For example: cron "*/30 * * * *"\n');
+    expect(result.stderr).toContain(`For example: npx drumbeat explain 'cron "*/30 * * * *"'\n`);
   });
 
   it('cuts a very long text in the message', async () => {
