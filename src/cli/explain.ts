@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  type Alternative,
   assertTimezone,
   formatLocalTime,
   type LanguageContext,
@@ -145,6 +146,7 @@ function scheduleJson(spec: MonitorSpec, runs: number[]): Record<string, unknown
     description,
     next: runs.map((run) => new Date(run).toISOString()),
     warnings,
+    alternatives: spec.alternatives,
     ...(spec.graceMs === null ? {} : { graceSeconds: spec.graceMs / 1000 }),
     ...(spec.maxRuntimeMs === null ? {} : { maxRuntimeSeconds: spec.maxRuntimeMs / 1000 }),
     ...(spec.channel === null ? {} : { channel: spec.channel }),
@@ -169,16 +171,25 @@ function scheduleText(spec: MonitorSpec, runs: number[], options: ExplainOptions
   for (const run of runs)
     lines.push(`  ${formatLocalTime(run, options.timezone)}  ${new Date(run).toISOString()}`);
   for (const warning of warnings) lines.push(`Note: ${warning}`);
+  lines.push(...otherReadingLines(spec.alternatives, options.args));
   return `${lines.join('\n')}\n`;
 }
 
-function untilText(reading: ParsedUntil): string {
+function untilText(reading: ParsedUntil, options: ExplainOptions): string {
   const lines = [
     `Silence ends: ${reading.description}`,
     `              ${new Date(reading.until).toISOString()}`,
   ];
   for (const warning of reading.warnings) lines.push(`Note: ${warning}`);
+  lines.push(...otherReadingLines(reading.alternatives, options.args));
   return `${lines.join('\n')}\n`;
+}
+
+/** Returns a line for each other reading, with the explain command that shows it. */
+function otherReadingLines(alternatives: Alternative[], args: ExplainArguments): string[] {
+  return alternatives.map(
+    ({ meaning, text }) => `For ${meaning}: ${explainCommand({ ...args, text })}`,
+  );
 }
 
 function explain(options: ExplainOptions, io: ExplainIo): void {
@@ -197,8 +208,10 @@ function printReading(options: ExplainOptions, ctx: LanguageContext, io: Explain
       until: new Date(reading.until).toISOString(),
       description: reading.description,
       warnings: reading.warnings,
+      alternatives: reading.alternatives,
     };
-    io.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : untilText(reading));
+    const text = options.json ? `${JSON.stringify(json, null, 2)}\n` : untilText(reading, options);
+    io.stdout.write(text);
     return;
   }
   const spec = parseMonitorSpec(options.text, ctx);

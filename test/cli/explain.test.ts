@@ -76,6 +76,7 @@ describe('explain --json for schedules', () => {
         'On Sun 28 Mar 2021, 03:15 does not exist in Europe/Riga (clocks go forward); that run is expected at 04:00, the first minute after the change, as cron runs it.',
         'On Sun 31 Oct 2021, 03:15 happens twice in Europe/Riga (clocks go back); the run is expected once, at the first 03:15.',
       ],
+      alternatives: [],
     });
   });
 
@@ -87,6 +88,7 @@ describe('explain --json for schedules', () => {
       description: 'every 15 minutes',
       next: ['2025-06-11T15:15:00.000Z', '2025-06-11T15:30:00.000Z'],
       warnings: [],
+      alternatives: [],
     });
   });
 
@@ -99,7 +101,10 @@ describe('explain --json for schedules', () => {
       '2025-06-11T16:02:00.000Z',
     ]);
     expect(output.warnings).toEqual([
-      '"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day. For one run at 09:00, write "0 9 * * *".',
+      '"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day.',
+    ]);
+    expect(output.alternatives).toEqual([
+      { meaning: 'one run at 09:00', text: 'cron "0 9 * * *"' },
     ]);
   });
 
@@ -145,6 +150,7 @@ describe('explain --json for silences', () => {
       until: '2025-03-09T13:00:00.000Z',
       description: 'Sun 9 Mar 2025 09:00 -04:00 (America/New_York)',
       warnings: [],
+      alternatives: [],
     });
   });
 
@@ -358,6 +364,49 @@ describe('explain text output', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('gives a command for each other reading', async () => {
+    const result = await explain('--tz', 'Europe/Berlin', 'every day at 9 IST grace 5m');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain('Note: Read IST as India Standard Time (Asia/Kolkata).');
+    expect(lines).toContain('Note: Read "9" as 09:00 on a 24-hour clock.');
+    expect(lines.filter((line) => line.startsWith('For '))).toEqual([
+      "For Irish time: npx drumbeat explain 'every day at 9 Europe/Dublin grace 5m' --tz Europe/Berlin",
+      "For Israel time: npx drumbeat explain 'every day at 9 Asia/Jerusalem grace 5m' --tz Europe/Berlin",
+      "For 21:00: npx drumbeat explain 'every day at 9pm IST grace 5m' --tz Europe/Berlin",
+    ]);
+  });
+
+  it('gives a command for another end of a silence', async () => {
+    const result = await explain('--as', 'until', 'until', 'monday');
+    expect(result.stdout).toContain(
+      "For 09:00: npx drumbeat explain --as until 'until monday 9am'\n",
+    );
+  });
+
+  it.each([
+    [['--tz', 'Europe/Berlin', 'every day at 9 IST grace 5m'], 'Europe/Dublin'],
+    [['--as', 'until', '--tz', 'America/New_York', 'until tomorrow at midnight'], 'tonight'],
+    [['* 9 * * 1-5'], '0 9'],
+    [['*/45 * * * *'], 'every 45 minutes'],
+    [['monthly'], '15th'],
+  ])('runs each other reading of %j', async (argv, part) => {
+    const result = await explain(...argv);
+    expect(result.status).toBe(0);
+    const commands = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('For '))
+      .map((line) => line.slice(line.indexOf(': npx ') + 2));
+    expect(commands.some((command) => command.includes(part))).toBe(true);
+    for (const command of commands) {
+      const [npx, drumbeat, verb, ...rest] = shellWords(command);
+      expect([npx, drumbeat, verb]).toEqual(['npx', 'drumbeat', 'explain']);
+      const tried = await explain(...rest);
+      expect(tried.stderr).toBe('');
+      expect(tried.status).toBe(0);
+    }
   });
 
   it('says an interval counts from the previous ping', async () => {

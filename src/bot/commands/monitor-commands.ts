@@ -14,8 +14,8 @@ import {
 } from '../language/index.js';
 import { distance } from '../language/suggest.js';
 import { assertTimezone } from '../language/timezone.js';
-import type { LanguageContext, MonitorSpec, ParsedUntil } from '../language/types.js';
-import type { ReplyView } from '../views.js';
+import type { Alternative, LanguageContext, MonitorSpec, ParsedUntil } from '../language/types.js';
+import type { ReplyLine, ReplyView } from '../views.js';
 import type { CommandContext } from './context.js';
 import type { CommandCoreOptions } from './core.js';
 import { withSilenceCommand, withWholeCommand } from './examples.js';
@@ -180,6 +180,28 @@ function longGraceNote(monitor: Monitor, now: number): string | null {
   );
 }
 
+/** Returns a zone other than `current` to show in an example: `likely` when it is another. */
+function otherZone(current: string, likely: string | null): string {
+  if (likely !== null && likely !== current) return likely;
+  return current === 'Europe/Berlin' ? 'America/New_York' : 'Europe/Berlin';
+}
+
+/**
+ * Returns the lines that offer the other readings that a new monitor's warnings name. No
+ * command changes the schedule of a monitor, so each reading deletes it and creates it again.
+ */
+function otherReadingLines(name: string, alternatives: readonly Alternative[]): ReplyLine[] {
+  if (alternatives.length === 0) return [];
+  return [
+    `To read the schedule another way, delete ${name} and create it again, which gives it a new ping URL:`,
+    { lead: '', command: `/drumbeat delete ${name}` },
+    ...alternatives.map(({ meaning, text }) => ({
+      lead: `For ${meaning}: `,
+      command: `/drumbeat new ${name} ${text}`,
+    })),
+  ];
+}
+
 function checkDuration(label: string, ms: number | null): void {
   if (ms === null) return;
   if (ms < MIN_GRACE_MS || ms > MAX_GRACE_MS) {
@@ -290,12 +312,15 @@ export class MonitorCommands {
     await this.options.store.create(monitor);
     await this.options.teams.setDefaultChannel(ctx.teamId, ctx.platform, channelId);
     this.options.logger.info({ monitorId: monitor.id, teamId: ctx.teamId }, 'monitor created');
-    const zoneNote = await this.zoneNote(teamZone, ctx);
+    const notes: ReplyLine[] = [
+      ...spec.schedule.warnings,
+      ...otherReadingLines(name, spec.alternatives),
+    ];
     const graceNote = spec.graceMs === null ? null : longGraceNote(monitor, ctx.now);
-    const warnings = [...spec.schedule.warnings, graceNote, zoneNote].filter(
-      (note) => note !== null,
-    );
-    return this.createdReply(monitor, spec.schedule.description, warnings, teamZone, ctx);
+    if (graceNote !== null) notes.push(graceNote);
+    const zoneNote = await this.zoneNote(teamZone, monitor, ctx);
+    if (zoneNote !== null) notes.push(zoneNote);
+    return this.createdReply(monitor, spec.schedule.description, notes, teamZone, ctx);
   }
 
   /**
@@ -303,20 +328,29 @@ export class MonitorCommands {
    * times in the zone the creator was shown. Returns a note on the zone that the reply's times
    * are in, or null when the team had set its zone before.
    */
-  private async zoneNote(zone: string, ctx: CommandContext): Promise<string | null> {
+  private async zoneNote(
+    zone: string,
+    monitor: Monitor,
+    ctx: CommandContext,
+  ): Promise<ReplyLine | null> {
     const settings = await this.options.teams.get(ctx.teamId);
     if (settings.timezone !== null) return null;
+    // The zone the schedule names is the likely zone of the team.
+    const scheduleZone = monitor.schedule.kind === 'cron' ? monitor.schedule.timezone : null;
+    const command = `/drumbeat timezone ${otherZone(zone, scheduleZone)}`;
     if (ctx.userTimezone === null || zone !== ctx.userTimezone) {
-      return `Times are shown in ${zone} until the team sets its zone with /drumbeat timezone <zone>.`;
+      const lead = `Times are shown in ${zone} until the team sets its zone, for example with `;
+      return { lead, command };
     }
     await this.options.teams.setTimezone(ctx.teamId, zone);
-    return `This team's zone is now ${zone}, the same as yours. Times are shown in it, and new schedules use it. Change it with /drumbeat timezone <zone>.`;
+    const lead = `This team's zone is now ${zone}, the same as yours. Times are shown in it, and new schedules use it. Change it with a command such as `;
+    return { lead, command };
   }
 
   private createdReply(
     monitor: Monitor,
     description: string,
-    warnings: string[],
+    notes: ReplyLine[],
     timezone: string,
     ctx: CommandContext,
   ): ReplyView {
@@ -336,7 +370,7 @@ export class MonitorCommands {
         ? "Alerts go to the service's log."
         : `Alerts go to <#${monitor.channelId}>.`,
       'It waits for its first ping; from then on, a missing ping raises an alert.',
-      ...warnings,
+      ...notes,
     ];
     return reply(`Created monitor ${monitor.name}.`, [
       section(lines, monitor.name),
@@ -352,7 +386,7 @@ export class MonitorCommands {
     const monitors = await this.options.store.listTeam(ctx.teamId);
     if (monitors.length === 0) {
       return reply('There are no monitors yet.', [
-        section(['Create one: /drumbeat new backup every 1 day']),
+        section([{ lead: 'Create one: ', command: '/drumbeat new backup every 1 day' }]),
       ]);
     }
     const timezone = await this.timezoneFor(ctx);
@@ -414,12 +448,18 @@ export class MonitorCommands {
       until: until.until,
       by: ctx.userId,
     });
+    // A silence replaces the one before, so each other reading is a silence command too.
+    const otherReadings = until.alternatives.map(({ meaning, text }) => ({
+      lead: `For ${meaning}: `,
+      command: `/drumbeat silence ${monitor.name} ${text}`,
+    }));
     return reply(
       `${monitor.name} is silenced until ${formatTime(until.until, timezone, ctx.now)}.`,
       [
         section([
           'Its state is still tracked; alerts resume when the silence ends.',
           ...until.warnings,
+          ...otherReadings,
         ]),
       ],
     );
@@ -482,9 +522,9 @@ export class MonitorCommands {
   async timezone(text: string, ctx: CommandContext): Promise<ReplyView> {
     if (text.trim() === '') {
       const current = await this.timezoneFor(ctx);
-      const example = current === 'Europe/Berlin' ? 'America/New_York' : 'Europe/Berlin';
+      const command = `/drumbeat timezone ${otherZone(current, null)}`;
       return reply(`This team's zone is ${current}.`, [
-        section([`Change it with /drumbeat timezone ${example}`]),
+        section([{ lead: 'Change it with ', command }]),
       ]);
     }
     let zone: string;

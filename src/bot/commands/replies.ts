@@ -145,7 +145,7 @@ export function helpReply(): ReplyView {
           '/drumbeat new nightly-invoices every 1 hour grace 10 minutes',
           '/drumbeat new backup cron "0 3 * * 1-5" tz Europe/Berlin max runtime 2h',
           '/drumbeat silence backup for 2 hours',
-        ],
+        ].map((command) => ({ lead: '', command })),
         'Examples',
       ),
     ],

@@ -1,6 +1,7 @@
 import { parseCronExpression } from '../../domain/cron.js';
 import { DrumbeatError } from '../../domain/errors.js';
 import type { Schedule } from '../../domain/types.js';
+import type { WordChange } from './alternatives.js';
 import { type DefaultedPart, formatField, timeFields } from './build-times.js';
 import { rejectWithExamples, type ScheduleParts } from './parts.js';
 import { formatClock } from './times.js';
@@ -15,6 +16,8 @@ export const MAX_PERIOD_SECONDS = 366 * 86_400;
 export interface BuiltSchedule {
   schedule: Schedule;
   warnings: string[];
+  /** Changes of the phrase's words that give the other readings the warnings name. */
+  changes: WordChange[];
 }
 
 function reject(message: string, examples: string | readonly string[]): never {
@@ -165,20 +168,40 @@ function defaultsNote(defaults: Set<DefaultedPart>): string {
   if (defaults.has('month')) runs.push(defaults.has('day') ? 'on 1 January' : 'in January');
   else if (defaults.has('day')) runs.push('on the 1st');
   if (defaults.has('time')) runs.push('at midnight (00:00)');
-  const them = missing.length === 1 ? 'it' : 'them';
   return `No ${joinWords(
     missing.map((part) => names[part]),
     'or',
-  )} was given, so it runs ${runs.join(' ')}. Add ${them} to change that, for example "at 9am".`;
+  )} was given, so it runs ${runs.join(' ')}.`;
 }
 
-function bareHourWarnings(parts: ScheduleParts, warnings: string[]): void {
+/** Returns the words that add the parts left out, with an example value for each. */
+function defaultsChange(defaults: Set<DefaultedPart>): WordChange {
+  const words: string[] = [];
+  const meanings: string[] = [];
+  if (defaults.has('month') && defaults.has('day')) {
+    words.push('on jun 15');
+    meanings.push('15 June');
+  } else if (defaults.has('month')) {
+    words.push('in june');
+    meanings.push('June');
+  } else if (defaults.has('day')) {
+    words.push('on the 15th');
+    meanings.push('the 15th');
+  }
+  if (defaults.has('time')) {
+    words.push('at 9am');
+    meanings.push('09:00');
+  }
+  return { meaning: meanings.join(' at '), words: null, replacement: words.join(' ') };
+}
+
+function bareHourWarnings(parts: ScheduleParts, warnings: string[], changes: WordChange[]): void {
   const times = [...parts.times, parts.start, parts.window?.from].filter((time) => time != null);
   for (const time of times) {
     if (time.bareHour && time.hour >= 1 && time.hour <= 11) {
-      warnings.push(
-        `Read "${time.text}" as ${formatClock(time)} on a 24-hour clock; say ${time.hour}pm for ${formatClock({ hour: time.hour + 12, minute: 0 })}.`,
-      );
+      warnings.push(`Read "${time.text}" as ${formatClock(time)} on a 24-hour clock.`);
+      const afternoon = formatClock({ hour: time.hour + 12, minute: 0 });
+      changes.push({ meaning: afternoon, words: time.text, replacement: `${time.hour}pm` });
     }
   }
 }
@@ -186,21 +209,29 @@ function bareHourWarnings(parts: ScheduleParts, warnings: string[]): void {
 /** Builds the schedule that the parts of a phrase describe, in `timezone` unless they name one. */
 export function buildSchedule(parts: ScheduleParts, timezone: string): BuiltSchedule {
   const warnings: string[] = [];
-  if (parts.zone?.note) warnings.push(parts.zone.note);
-  if (!needsCron(parts)) return { schedule: intervalSchedule(parts), warnings };
+  const changes: WordChange[] = [];
+  if (parts.zone?.note) {
+    warnings.push(parts.zone.note);
+    changes.push(...parts.zone.changes);
+  }
+  if (!needsCron(parts)) return { schedule: intervalSchedule(parts), warnings, changes };
 
-  bareHourWarnings(parts, warnings);
+  bareHourWarnings(parts, warnings, changes);
   checkDayPeriod(parts);
   const defaults = new Set<DefaultedPart>();
   const [minute, hour] = timeFields(parts, warnings, defaults);
   const dayOfMonth = dayOfMonthField(parts, defaults);
   const month = monthField(parts, defaults);
-  if (defaults.size > 0) warnings.push(defaultsNote(defaults));
+  if (defaults.size > 0) {
+    warnings.push(defaultsNote(defaults));
+    changes.push(defaultsChange(defaults));
+  }
   const expression = [minute, hour, dayOfMonth, month, dayOfWeekField(parts)].join(' ');
   // Rejects dates that never occur, such as `on the 30th of february`.
   parseCronExpression(expression);
   return {
     schedule: { kind: 'cron', expression, timezone: parts.zone?.zone ?? timezone },
     warnings,
+    changes,
   };
 }

@@ -1,7 +1,12 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { type ScheduleParts, setPart } from './parts.js';
 import { type ClockTime, readClock } from './times.js';
-import { isZoneAbbreviation, readZoneName } from './timezone.js';
+import {
+  isZoneAbbreviation,
+  otherZoneChanges,
+  readZoneName,
+  type ZoneReading,
+} from './timezone.js';
 import type { Cursor } from './tokens.js';
 import { readNumber } from './words.js';
 
@@ -136,7 +141,7 @@ function readBareWindow(cursor: Cursor, parts: ScheduleParts): boolean {
 }
 
 /** Reads a zone of up to three words (`new york`, `europe/berlin`). */
-function readZoneWords(cursor: Cursor): { zone: string; note: string | null } | null {
+function readZoneWords(cursor: Cursor): ZoneReading | null {
   for (let length = 3; length >= 1; length--) {
     const words: string[] = [];
     for (let i = 0; i < length; i++) words.push(cursor.peek(i) ?? '');
@@ -156,6 +161,7 @@ export function readZone(cursor: Cursor, parts: ScheduleParts): boolean {
   const start = cursor.index;
   const named = cursor.accept('tz', 'timezone') || cursor.acceptAll('time', 'zone');
   const hasIn = !named && cursor.accept('in');
+  const nameStart = cursor.index;
   const reading = readZoneWords(cursor);
   if (reading === null) {
     if (named) {
@@ -168,6 +174,7 @@ export function readZone(cursor: Cursor, parts: ScheduleParts): boolean {
     cursor.index = start;
     return false;
   }
+  const changes = otherZoneChanges(reading, cursor.quote(nameStart));
   const hasTime = cursor.accept('time');
   const word = cursor.tokens[start]?.text ?? '';
   // A bare word is a zone only when it cannot be anything else: an IANA name or an abbreviation.
@@ -175,6 +182,11 @@ export function readZone(cursor: Cursor, parts: ScheduleParts): boolean {
     cursor.index = start;
     return false;
   }
-  setPart(parts, 'zone', { ...reading, text: cursor.quote(start) });
+  setPart(parts, 'zone', {
+    zone: reading.zone,
+    note: reading.note,
+    changes,
+    text: cursor.quote(start),
+  });
   return true;
 }

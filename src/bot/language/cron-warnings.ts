@@ -2,14 +2,30 @@ import { type CronExpression, cronMatchesDay } from '../../domain/cron.js';
 import { FIELD_RANGES } from '../../domain/cron-fields.js';
 import { offsetTransitions, WALL_DAY_MS, WALL_MINUTE_MS } from '../../domain/local-time.js';
 import { describeDays } from './cron-describe.js';
+import type { Alternative } from './types.js';
 import { clock, joinWords, MONTH_NAMES, ordinal, WEEKDAY_NAMES } from './words.js';
 
-// Cron expressions that run differently from how they look, each explained in a sentence with
-// the form that probably was meant.
+// Cron expressions that run differently from how they look, each explained in a sentence, and
+// where it is clear, with the schedule that probably was meant.
+
+/** A warning about a cron expression. */
+export interface CronWarning {
+  text: string;
+  /** The reading that was probably meant, as a whole schedule such as `cron "0 9 * * *"`. */
+  alternative: Alternative | null;
+}
 
 const NTH_WORDS = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
 
-function everyMinuteWarning(cron: CronExpression): string | null {
+function note(text: string): CronWarning {
+  return { text, alternative: null };
+}
+
+function cronText(fields: readonly string[]): string {
+  return `cron "${fields.join(' ')}"`;
+}
+
+function everyMinuteWarning(cron: CronExpression): CronWarning | null {
   if (cron.fields[0] !== '*' || cron.hours.length === 24) return null;
   const spans = [];
   let from = cron.hours[0]!;
@@ -20,32 +36,39 @@ function everyMinuteWarning(cron: CronExpression): string | null {
       from = cron.hours[i + 1]!;
     }
   }
-  const [, hour, ...rest] = cron.fields;
+  const [, ...rest] = cron.fields;
   const once =
     cron.hours.length === 1 ? `one run at ${clock(cron.hours[0]!, 0)}` : 'one run an hour';
-  return `"${cron.source}" runs every minute ${joinWords(spans)}, ${60 * cron.hours.length} times a day. For ${once}, write "0 ${hour} ${rest.join(' ')}".`;
+  return {
+    text: `"${cron.source}" runs every minute ${joinWords(spans)}, ${60 * cron.hours.length} times a day.`,
+    alternative: { meaning: once, text: cronText(['0', ...rest]) },
+  };
 }
 
-function eitherDayWarning(cron: CronExpression): string | null {
+function eitherDayWarning(cron: CronExpression): CronWarning | null {
   const [minute, hour, , month] = cron.fields;
   if (cron.daysMustMatchBoth) return null;
   const weekday = [...cron.dayOfWeek.values][0] ?? 4;
   const days = [...cron.dayOfMonth.values].sort((a, b) => a - b);
   const isWeek = days.length === 7 && days[6]! - days[0]! === 6 && (days[0]! - 1) % 7 === 0;
   const nth = isWeek ? (days[0]! - 1) / 7 + 1 : 2;
-  const hint = `"${minute} ${hour} * ${month} ${weekday}#${nth}"`;
   const meaning = `the ${NTH_WORDS[nth]} ${WEEKDAY_NAMES[weekday]} of the month`;
-  return `"${cron.source}" runs ${describeDays(cron)}: when neither day field starts with *, cron runs on days that match either one. For ${meaning}, write ${hint}.`;
+  return {
+    text: `"${cron.source}" runs ${describeDays(cron)}: when neither day field starts with *, cron runs on days that match either one.`,
+    alternative: { meaning, text: cronText([minute!, hour!, '*', month!, `${weekday}#${nth}`]) },
+  };
 }
 
-function bothDaysWarning(cron: CronExpression): string | null {
+function bothDaysWarning(cron: CronExpression): CronWarning | null {
   const [, , dayOfMonth, , dayOfWeek] = cron.fields;
   if (!cron.daysMustMatchBoth || dayOfMonth === '*' || dayOfWeek === '*') return null;
-  return `"${cron.source}" runs only ${describeDays(cron)}: a day field that starts with * makes cron require both day fields to match.`;
+  return note(
+    `"${cron.source}" runs only ${describeDays(cron)}: a day field that starts with * makes cron require both day fields to match.`,
+  );
 }
 
-function unevenStepWarnings(cron: CronExpression): string[] {
-  const warnings: string[] = [];
+function unevenStepWarnings(cron: CronExpression): CronWarning[] {
+  const warnings: CronWarning[] = [];
   for (const index of [0, 1, 2]) {
     const range = FIELD_RANGES[index]!;
     for (const item of cron.fields[index]!.split(',')) {
@@ -54,7 +77,9 @@ function unevenStepWarnings(cron: CronExpression): string[] {
       const step = Number(match[3]);
       if (index === 2 && cron.fields[4] === '*') {
         warnings.push(
-          `"${item}" in day-of-month restarts each month, so the day after the last run of a month can be the 1st.`,
+          note(
+            `"${item}" in day-of-month restarts each month, so the day after the last run of a month can be the 1st.`,
+          ),
         );
         continue;
       }
@@ -64,16 +89,17 @@ function unevenStepWarnings(cron: CronExpression): string[] {
         const values = (index === 0 ? cron.minutes : cron.hours).filter((v) => v % step === 0);
         const unit = index === 0 ? 'minute' : 'hour';
         const wrapGap = size - values.at(-1)!;
-        warnings.push(
-          `"${item}" in the ${unit} field runs at ${unit}s ${joinWords(values.map(String))}, so the gap before ${index === 0 ? 'the next hour' : 'midnight'} is ${wrapGap} ${unit}s, not ${step}. For a steady period, use an interval: every ${step} ${unit}s.`,
-        );
+        warnings.push({
+          text: `"${item}" in the ${unit} field runs at ${unit}s ${joinWords(values.map(String))}, so the gap before ${index === 0 ? 'the next hour' : 'midnight'} is ${wrapGap} ${unit}s, not ${step}.`,
+          alternative: { meaning: 'a steady period', text: `every ${step} ${unit}s` },
+        });
       }
     }
   }
   return warnings;
 }
 
-function shortMonthWarning(cron: CronExpression): string | null {
+function shortMonthWarning(cron: CronExpression): CronWarning | null {
   const days = [...cron.dayOfMonth.values];
   if (cron.fields[2] === '*' || cron.dayOfMonth.last || days.length === 0) return null;
   const first = Math.min(...days);
@@ -85,18 +111,27 @@ function shortMonthWarning(cron: CronExpression): string | null {
   if (skipped.length === 0) return null;
   const names = skipped.sort((a, b) => a - b).map((month) => MONTH_NAMES[month - 1]!);
   const leap = first === 29 && skipped.length === 1 ? ' except in leap years' : '';
-  return `${joinWords(names)} ${names.length === 1 ? 'has' : 'have'} no ${ordinal(first)}${leap}, so no run is expected then. For the last day of every month, use L: "${cron.fields[0]} ${cron.fields[1]} L ${cron.fields[3]} ${cron.fields[4]}".`;
+  const [minute, hour, , month, dayOfWeek] = cron.fields;
+  return {
+    text: `${joinWords(names)} ${names.length === 1 ? 'has' : 'have'} no ${ordinal(first)}${leap}, so no run is expected then.`,
+    alternative: {
+      meaning: 'the last day of every month',
+      text: cronText([minute, hour, 'L', month, dayOfWeek]),
+    },
+  };
 }
 
-function openStepWarnings(cron: CronExpression): string[] {
-  const warnings: string[] = [];
+function openStepWarnings(cron: CronExpression): CronWarning[] {
+  const warnings: CronWarning[] = [];
   cron.fields.forEach((field, index) => {
     for (const item of field.split(',')) {
       const match = /^(\d+)\/(\d+)$/.exec(item);
       if (!match) continue;
       const range = FIELD_RANGES[index]!;
       warnings.push(
-        `"${item}" reads as ${match[1]}-${range.max}/${match[2]}. Debian cron rejects this form; in a crontab write ${match[1]}-${range.max}/${match[2]}.`,
+        note(
+          `"${item}" reads as ${match[1]}-${range.max}/${match[2]}. Debian cron rejects this form; in a crontab write ${match[1]}-${range.max}/${match[2]}.`,
+        ),
       );
     }
   });
@@ -156,7 +191,7 @@ function daylightSavingWarnings(cron: CronExpression, timezone: string, nowMs: n
 }
 
 /** Explains the parts of a cron expression that run differently from how they look. */
-export function cronWarnings(cron: CronExpression, timezone: string, nowMs: number): string[] {
+export function cronWarnings(cron: CronExpression, timezone: string, nowMs: number): CronWarning[] {
   const warnings = [
     everyMinuteWarning(cron),
     cron.fields[2] !== '*' && cron.fields[4] !== '*' ? eitherDayWarning(cron) : null,
@@ -167,6 +202,6 @@ export function cronWarnings(cron: CronExpression, timezone: string, nowMs: numb
     ...warnings,
     ...unevenStepWarnings(cron),
     ...openStepWarnings(cron),
-    ...daylightSavingWarnings(cron, timezone, nowMs),
+    ...daylightSavingWarnings(cron, timezone, nowMs).map(note),
   ];
 }

@@ -11,5 +11,11 @@ export {
   parseSchedule,
 } from './schedule.js';
 export { assertTimezone } from './timezone.js';
-export type { LanguageContext, MonitorSpec, ParsedSchedule, ParsedUntil } from './types.js';
+export type {
+  Alternative,
+  LanguageContext,
+  MonitorSpec,
+  ParsedSchedule,
+  ParsedUntil,
+} from './types.js';
 export { MAX_SILENCE_MS, parseUntil } from './until.js';

@@ -1,11 +1,12 @@
 import { DrumbeatError } from '../../domain/errors.js';
+import { applyChange, keepParsing, type WordChange } from './alternatives.js';
 import { assertQuotesClosed, readCronText } from './cron-text.js';
 import { checkDurationRange, DURATION_RANGE, type RangeRule, readDuration } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
-import { readZoneName, type ZoneReading, ZONE_EXAMPLES } from './timezone.js';
+import { otherZoneChanges, readZoneName, ZONE_EXAMPLES, type ZoneReading } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
-import type { LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
+import type { Alternative, LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
 
 // Splits `<schedule> [grace D] [max runtime D] [in #channel] [tz zone]` into the schedule and its
 // options. Options may come in any order after the schedule, or between its words.
@@ -98,12 +99,14 @@ function channelOf(raw: string): string {
   return raw.replace(/^#/, '');
 }
 
-function readZoneWords(cursor: Cursor): ZoneReading {
+/** Reads the zone after `tz`, with the words that name it. */
+function readZoneWords(cursor: Cursor): { reading: ZoneReading; words: string } {
   for (let length = Math.min(3, cursor.tokens.length - cursor.index); length >= 1; length--) {
-    const reading = readZoneName(cursor.quote(cursor.index, cursor.index + length));
+    const words = cursor.quote(cursor.index, cursor.index + length);
+    const reading = readZoneName(words);
     if (reading !== null) {
       cursor.index += length;
-      return reading;
+      return { reading, words };
     }
   }
   const rest = cursor.rest();
@@ -157,12 +160,16 @@ interface Options {
   maxRuntimeMs?: number;
   channel?: string;
   timezone?: string;
-  /** The reading of an abbreviation after tz, such as EST as New York time, which has DST. */
-  zoneNote?: string | null;
+  /** The note on how the zone of `tz` was read, when its name has other meanings. */
+  zoneNote?: string;
+  /** Changes of the zone's name to the other zones it may mean. */
+  zoneChanges?: WordChange[];
 }
 
 interface SplitText {
   schedule: string;
+  /** The options with their values as typed, in their order, one space between them. */
+  optionText: string;
   options: Options;
 }
 
@@ -175,17 +182,18 @@ function readOptionValue(
   if (name === 'grace') options.graceMs = readDurationWords(cursor, name, nameText);
   else if (name === 'maxRuntime') options.maxRuntimeMs = readDurationWords(cursor, name, nameText);
   else if (name === 'tz') {
-    const reading = readZoneWords(cursor);
+    const { reading, words } = readZoneWords(cursor);
     options.timezone = reading.zone;
-    options.zoneNote = reading.note;
+    if (reading.note !== null) options.zoneNote = reading.note;
+    options.zoneChanges = otherZoneChanges(reading, words);
   } else {
     options.channel = channelOf(cursor.quote(cursor.index, cursor.index + 1));
     cursor.next();
   }
 }
 
-/** Joins the schedule's tokens as the user typed them, one space between separate runs. */
-function scheduleText(cursor: Cursor, indexes: readonly number[]): string {
+/** Joins tokens as the user typed them, one space between separate runs. */
+function joinTokens(cursor: Cursor, indexes: readonly number[]): string {
   const runs: string[] = [];
   for (let i = 0; i < indexes.length; ) {
     let j = i;
@@ -201,6 +209,7 @@ function splitOptions(source: string): SplitText {
   const options: Options = {};
   const given = new Set<OptionName>();
   const scheduleTokens: number[] = [];
+  const optionTokens: number[] = [];
   // A cron expression is read from the raw text, so its fields never count as options. The
   // schedule keeps the cron text as typed, because tokenize() drops a `?` on its own.
   const cronText = readCronText(source);
@@ -223,9 +232,14 @@ function splitOptions(source: string): SplitText {
     }
     given.add(name);
     readOptionValue(cursor, name, cursor.quote(start), options);
+    for (let i = start; i < cursor.index; i++) optionTokens.push(i);
   }
-  const rest = scheduleText(cursor, scheduleTokens);
-  return { schedule: cronSource === '' ? rest : `${cronSource} ${rest}`.trim(), options };
+  const rest = joinTokens(cursor, scheduleTokens);
+  return {
+    schedule: cronSource === '' ? rest : `${cronSource} ${rest}`.trim(),
+    optionText: joinTokens(cursor, optionTokens),
+    options,
+  };
 }
 
 /**
@@ -233,7 +247,18 @@ function splitOptions(source: string): SplitText {
  * time are 1 second to 366 days. Errors quote the user's text, cut to about 80 characters.
  */
 export function parseMonitorSpec(text: string, ctx: LanguageContext): MonitorSpec {
-  return withClippedErrors(() => parseSpec(straightenQuotes(text.trim()), ctx));
+  return withClippedErrors(() => {
+    const spec = parseSpec(straightenQuotes(text.trim()), ctx);
+    const parses = (candidate: string) => {
+      try {
+        parseSpec(candidate, ctx);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return { ...spec, alternatives: keepParsing(spec.alternatives, parses) };
+  });
 }
 
 /** Tells whether `text` parses as a monitor's schedule and options, such as for an example. */
@@ -302,7 +327,7 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
     );
   }
   rejectTimeoutOption(source);
-  const { schedule: scheduleText, options } = splitOptions(source);
+  const { schedule: scheduleText, optionText, options } = splitOptions(source);
   if (scheduleText.trim().length === 0) {
     throw new DrumbeatError(
       'schedule_invalid',
@@ -328,14 +353,26 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
       'every day at 9am tz America/Los_Angeles',
     );
   }
-  const zoneNote = options.zoneNote ?? null;
-  if (zoneNote !== null && !schedule.warnings.includes(zoneNote))
-    schedule.warnings.unshift(zoneNote);
+  // The alternatives of the schedule get the options after them. Those of the zone after tz
+  // change its name where the user typed it.
+  const alternatives: Alternative[] = [
+    ...(options.zoneChanges ?? []).flatMap((change) => applyChange(source, change) ?? []),
+    ...schedule.alternatives.map((alternative) => ({
+      ...alternative,
+      text: `${alternative.text} ${optionText}`.trim(),
+    })),
+  ];
+  const zoneNote = options.zoneNote;
+  const warnings =
+    zoneNote === undefined || schedule.warnings.includes(zoneNote)
+      ? schedule.warnings
+      : [zoneNote, ...schedule.warnings];
   return {
-    schedule,
+    schedule: { ...schedule, warnings },
     graceMs: options.graceMs ?? null,
     maxRuntimeMs: options.maxRuntimeMs ?? null,
     channel: options.channel ?? null,
     timezone,
+    alternatives,
   };
 }

@@ -1,4 +1,5 @@
 import { DrumbeatError } from '../../domain/errors.js';
+import type { WordChange } from './alternatives.js';
 import type { ClockTime } from './times.js';
 import type { PeriodUnit } from './words.js';
 
@@ -35,7 +36,8 @@ export interface ScheduleParts {
   monthDays: { days: Set<number>; last: boolean; text: string } | null;
   nthWeekdays: { items: NthWeekday[]; text: string } | null;
   months: { months: Set<number>; text: string } | null;
-  zone: { zone: string; note: string | null; text: string } | null;
+  /** `changes` turn the zone's name into the other zones it may mean. */
+  zone: { zone: string; note: string | null; changes: WordChange[]; text: string } | null;
 }
 
 export function emptyParts(): ScheduleParts {

@@ -1,12 +1,13 @@
 import { parseCronExpression } from '../../domain/cron.js';
 import { DrumbeatError } from '../../domain/errors.js';
 import type { Schedule } from '../../domain/types.js';
+import { applyChange, keepParsing, type WordChange } from './alternatives.js';
 import { buildSchedule } from './build.js';
 import { readExcept, readMonthDays, readMonths, readWeekdays } from './clauses-days.js';
 import { readPeriod } from './clauses-period.js';
 import { readStartOrWindow, readTimes, readZone } from './clauses-time.js';
-import { assertQuotesClosed, readCronText } from './cron-text.js';
-import { cronWarnings } from './cron-warnings.js';
+import { assertQuotesClosed, type CronText, readCronText } from './cron-text.js';
+import { type CronWarning, cronWarnings } from './cron-warnings.js';
 import { describeSchedule } from './describe.js';
 import { withClippedErrors } from './echo.js';
 import {
@@ -20,7 +21,7 @@ import { type ClauseKind, ScheduleJoin } from './schedule-join.js';
 import { suggestCorrection } from './suggest.js';
 import { assertTimezone } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
-import type { LanguageContext, ParsedSchedule } from './types.js';
+import type { Alternative, LanguageContext, ParsedSchedule } from './types.js';
 
 export { MAX_PERIOD_SECONDS, MIN_PERIOD_SECONDS } from './build.js';
 export { describeSchedule } from './describe.js';
@@ -98,22 +99,37 @@ function readClauses(cursor: Cursor, parts: ScheduleParts, readers: readonly Cla
   }
 }
 
-function parseCronSchedule(
-  cursor: Cursor,
-  expression: string,
-  ctx: LanguageContext,
-): ParsedSchedule {
-  const parts = emptyParts();
-  readClauses(cursor, parts, [readZone]);
-  const cron = parseCronExpression(expression);
-  const timezone = parts.zone?.zone ?? ctx.timezone;
-  const schedule: Schedule = { kind: 'cron', expression: cron.source, timezone };
-  const warnings = [parts.zone?.note, ...cronWarnings(cron, timezone, ctx.now)].filter(
-    (warning) => warning != null,
-  );
-  return { schedule, description: describeSchedule(schedule), warnings };
+/** Returns the whole texts that `changes` make of `source`, for those whose words it has. */
+function changedTexts(source: string, changes: readonly WordChange[]): Alternative[] {
+  return changes.flatMap((change) => applyChange(source, change) ?? []);
 }
 
+/** Returns the alternatives of cron warnings as whole texts, each followed by `after`. */
+function cronAlternatives(warnings: CronWarning[], after: string): Alternative[] {
+  return warnings.flatMap(({ alternative }) =>
+    alternative === null ? [] : [{ ...alternative, text: `${alternative.text}${after}` }],
+  );
+}
+
+function parseCronSchedule(cursor: Cursor, cronText: CronText, ctx: LanguageContext) {
+  const parts = emptyParts();
+  readClauses(cursor, parts, [readZone]);
+  const cron = parseCronExpression(cronText.expression);
+  const timezone = parts.zone?.zone ?? ctx.timezone;
+  const schedule: Schedule = { kind: 'cron', expression: cron.source, timezone };
+  const notes = cronWarnings(cron, timezone, ctx.now);
+  const warnings = [parts.zone?.note, ...notes.map((note) => note.text)].filter(
+    (warning) => warning != null,
+  );
+  // A warning's schedule takes the place of the cron text, and the zone after it stays.
+  const alternatives = [
+    ...changedTexts(cursor.source, parts.zone?.changes ?? []),
+    ...cronAlternatives(notes, cursor.source.slice(cronText.end)),
+  ];
+  return { schedule, description: describeSchedule(schedule), warnings, alternatives };
+}
+
+/** Parses a schedule. Its alternatives are whole texts that have not been parsed yet. */
 function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
   assertQuotesClosed(source);
   const cursor = new Cursor(tokenize(source), source);
@@ -121,17 +137,21 @@ function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
   const cronText = readCronText(source);
   if (cronText !== null) {
     cursor.skipTo(cronText.end);
-    return parseCronSchedule(cursor, cronText.expression, ctx);
+    return parseCronSchedule(cursor, cronText, ctx);
   }
   const parts = emptyParts();
   readClauses(cursor, parts, CLAUSES);
-  const { schedule, warnings } = buildSchedule(parts, ctx.timezone);
+  const { schedule, warnings, changes } = buildSchedule(parts, ctx.timezone);
+  const alternatives = changedTexts(source, changes);
   if (schedule.kind === 'cron') {
-    warnings.push(
-      ...cronWarnings(parseCronExpression(schedule.expression), schedule.timezone, ctx.now),
-    );
+    const expression = parseCronExpression(schedule.expression);
+    const notes = cronWarnings(expression, schedule.timezone, ctx.now);
+    warnings.push(...notes.map((note) => note.text));
+    // A warning's schedule takes the place of the whole phrase, and keeps its zone.
+    const zone = parts.zone === null ? '' : ` ${parts.zone.text}`;
+    alternatives.push(...cronAlternatives(notes, zone));
   }
-  return { schedule, description: describeSchedule(schedule), warnings };
+  return { schedule, description: describeSchedule(schedule), warnings, alternatives };
 }
 
 /** Rethrows a rejection with the example that works: a spelling fix, or the first that parses. */
@@ -156,19 +176,21 @@ function parseTrimmed(source: string, ctx: LanguageContext): ParsedSchedule {
     throw new DrumbeatError('schedule_invalid', 'The schedule is missing.', 'every 15 minutes');
   }
   const context = { ...ctx, timezone: assertTimezone(ctx.timezone) };
+  const works = (candidate: string) => {
+    try {
+      parsePhrase(candidate, context);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let parsed: ParsedSchedule;
   try {
-    return parsePhrase(source, context);
+    parsed = parsePhrase(source, context);
   } catch (error) {
-    const works = (candidate: string) => {
-      try {
-        parsePhrase(candidate, context);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     throw withWorkingExample(error, source, works);
   }
+  return { ...parsed, alternatives: keepParsing(parsed.alternatives, works) };
 }
 
 /**

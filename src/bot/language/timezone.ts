@@ -1,12 +1,22 @@
 import { DrumbeatError } from '../../domain/errors.js';
+import type { WordChange } from './alternatives.js';
 import { clip } from './echo.js';
 
 export const ZONE_EXAMPLES = ['tz Europe/Berlin', 'tz America/New_York', 'tz UTC'];
+
+/** Another zone that an abbreviation may mean. */
+export interface OtherZone {
+  /** The zone in a few words, such as "Irish time". */
+  meaning: string;
+  zone: string;
+}
 
 interface Abbreviation {
   zone: string;
   /** How the abbreviation was read, when it has other meanings or does not follow DST. */
   note: string | null;
+  /** The zones it may mean instead. */
+  others?: OtherZone[];
 }
 
 function standardTimeNote(abbreviation: string, region: string, zone: string): string {
@@ -20,7 +30,8 @@ const ABBREVIATIONS: Record<string, Abbreviation> = {
   z: { zone: 'UTC', note: null },
   gmt: {
     zone: 'UTC',
-    note: 'Read GMT as UTC, which has no summer time. For UK time, which does, say tz Europe/London.',
+    note: 'Read GMT as UTC, which has no summer time.',
+    others: [{ meaning: 'UK time, which has summer time', zone: 'Europe/London' }],
   },
   pt: { zone: 'America/Los_Angeles', note: null },
   pst: {
@@ -34,13 +45,17 @@ const ABBREVIATIONS: Record<string, Abbreviation> = {
   mt: { zone: 'America/Denver', note: null },
   mst: {
     zone: 'America/Denver',
-    note: 'Read MST as Mountain time (America/Denver), which changes with daylight saving time. For Arizona, which does not, say tz America/Phoenix.',
+    note: 'Read MST as Mountain time (America/Denver), which changes with daylight saving time.',
+    others: [
+      { meaning: 'Arizona time, which has no daylight saving time', zone: 'America/Phoenix' },
+    ],
   },
   mdt: { zone: 'America/Denver', note: standardTimeNote('MDT', 'Mountain', 'America/Denver') },
   ct: { zone: 'America/Chicago', note: null },
   cst: {
     zone: 'America/Chicago',
-    note: 'Read CST as US Central time (America/Chicago). For China Standard Time say tz Asia/Shanghai.',
+    note: 'Read CST as US Central time (America/Chicago).',
+    others: [{ meaning: 'China Standard Time', zone: 'Asia/Shanghai' }],
   },
   cdt: { zone: 'America/Chicago', note: standardTimeNote('CDT', 'US Central', 'America/Chicago') },
   et: { zone: 'America/New_York', note: null },
@@ -56,11 +71,16 @@ const ABBREVIATIONS: Record<string, Abbreviation> = {
   hst: { zone: 'Pacific/Honolulu', note: null },
   bst: {
     zone: 'Europe/London',
-    note: 'Read BST as British time (Europe/London). For Bangladesh say tz Asia/Dhaka.',
+    note: 'Read BST as British time (Europe/London).',
+    others: [{ meaning: 'Bangladesh time', zone: 'Asia/Dhaka' }],
   },
   ist: {
     zone: 'Asia/Kolkata',
-    note: 'Read IST as India Standard Time (Asia/Kolkata). For Irish time say tz Europe/Dublin; for Israel say tz Asia/Jerusalem.',
+    note: 'Read IST as India Standard Time (Asia/Kolkata).',
+    others: [
+      { meaning: 'Irish time', zone: 'Europe/Dublin' },
+      { meaning: 'Israel time', zone: 'Asia/Jerusalem' },
+    ],
   },
   wet: { zone: 'Europe/Lisbon', note: null },
   cet: { zone: 'Europe/Berlin', note: null },
@@ -160,6 +180,13 @@ export function assertTimezone(name: string): string {
 export interface ZoneReading {
   zone: string;
   note: string | null;
+  /** The zones an abbreviation may mean instead, which the note does not name. */
+  others: OtherZone[];
+}
+
+/** Returns the changes of a zone's words to each other zone it may mean. */
+export function otherZoneChanges(reading: ZoneReading, words: string): WordChange[] {
+  return reading.others.map(({ meaning, zone }) => ({ meaning, words, replacement: zone }));
 }
 
 /**
@@ -170,12 +197,15 @@ export function readZoneName(name: string): ZoneReading | null {
   const lower = name.trim().toLowerCase();
   if (lower === '') return null;
   const abbreviation = ABBREVIATIONS[lower];
-  if (abbreviation !== undefined) return { zone: abbreviation.zone, note: abbreviation.note };
+  if (abbreviation !== undefined) {
+    const { zone, note, others = [] } = abbreviation;
+    return { zone, note, others };
+  }
   if (lower.includes('/') && isIanaZone(name.trim())) {
-    return { zone: spellZone(name.trim()), note: null };
+    return { zone: spellZone(name.trim()), note: null, others: [] };
   }
   const place = PLACE_NAMES[lower] ?? zonesByCity().get(lower);
-  return place === undefined ? null : { zone: place, note: null };
+  return place === undefined ? null : { zone: place, note: null, others: [] };
 }
 
 /** Tells whether a word is a zone abbreviation such as `PT` or `UTC`. */

@@ -1,8 +1,9 @@
 import * as chrono from 'chrono-node';
 import { DrumbeatError } from '../../domain/errors.js';
 import { offsetMsAt, resolveWallTime, WALL_DAY_MS, wallTimeAt } from '../../domain/local-time.js';
+import type { WordChange } from './alternatives.js';
 import { formatLocalTime } from './format.js';
-import { readZoneName } from './timezone.js';
+import { otherZoneChanges, readZoneName } from './timezone.js';
 
 // Reads the end of a silence (`5pm`, `tomorrow 9am`, `monday`, `midnight tonight`, `2027-01-04
 // 08:00`) as a wall time in the team's zone. chrono-node 2.10.3 parses the words; it handles
@@ -21,12 +22,15 @@ function timeExamples(now: number, timezone: string): string[] {
 export interface TimeReading {
   instant: number;
   warnings: string[];
+  /** Changes of the user's words that give the other readings the warnings name. */
+  changes: WordChange[];
 }
 
 interface ZoneSuffix {
   text: string;
   zone: string | null;
   note: string | null;
+  changes: WordChange[];
 }
 
 /** Splits a trailing zone off: `5pm PT`, `9am tz Europe/Berlin`, `noon in Berlin time`. */
@@ -43,9 +47,10 @@ function splitZone(text: string): ZoneSuffix {
     const reading = readZoneName(match[2]!);
     const isBareWord = pattern === patterns[3];
     if (reading === null || (isBareWord && !/^[a-z]{1,5}$|\//i.test(match[2]!))) continue;
-    return { text: match[1]!, zone: reading.zone, note: reading.note };
+    const changes = otherZoneChanges(reading, match[2]!);
+    return { text: match[1]!, zone: reading.zone, note: reading.note, changes };
   }
-  return { text, zone: null, note: null };
+  return { text, zone: null, note: null, changes: [] };
 }
 
 function startOfNextDay(now: number, timezone: string, extraDays: number): number {
@@ -58,30 +63,54 @@ function readMidnight(
   text: string,
   now: number,
   timezone: string,
-): { wall: number; warning: string | null } | null {
+): { wall: number; warning: string | null; change: WordChange | null } | null {
   const lower = text.toLowerCase();
   if (/^(?:at\s+)?(?:midnight(?:\s+tonight|\s+today)?|tonight\s+at\s+midnight)$/.test(lower)) {
-    return { wall: startOfNextDay(now, timezone, 0), warning: null };
+    return { wall: startOfNextDay(now, timezone, 0), warning: null, change: null };
   }
   if (/^(?:tomorrow\s+(?:at\s+)?midnight|midnight\s+tomorrow(?:\s+night)?)$/.test(lower)) {
     const wall = startOfNextDay(now, timezone, 1);
     return {
       wall,
-      warning: `Read "${text}" as the end of tomorrow. For the midnight at the start of tomorrow, say "until midnight tonight".`,
+      warning: `Read "${text}" as the end of tomorrow.`,
+      change: {
+        meaning: 'the midnight at the start of tomorrow',
+        words: text,
+        replacement: 'midnight tonight',
+      },
     };
   }
   return null;
 }
 
-/** Hours for parts of the day when no clock time is given. */
-const PART_OF_DAY_HOURS: [RegExp, number, string][] = [
-  [/\bmorning\b/, 9, 'morning'],
-  [/\bafternoon\b/, 14, 'afternoon'],
-  [/\bevening\b/, 18, 'evening'],
-  [/\btonight\b|\bnight\b/, 22, 'night'],
+/** A part of the day that stands for a time when no clock time is given. */
+interface PartOfDay {
+  pattern: RegExp;
+  name: string;
+  hour: number;
+  /** Another time of that part of the day that an example puts in place of its word. */
+  example: string;
+  exampleHour: number;
+}
+
+const PARTS_OF_DAY: readonly PartOfDay[] = [
+  { pattern: /\bmorning\b/, name: 'morning', hour: 9, example: '8am', exampleHour: 8 },
+  { pattern: /\bafternoon\b/, name: 'afternoon', hour: 14, example: '3pm', exampleHour: 15 },
+  { pattern: /\bevening\b/, name: 'evening', hour: 18, example: '7pm', exampleHour: 19 },
+  { pattern: /\btonight\b|\bnight\b/, name: 'night', hour: 22, example: '11pm', exampleHour: 23 },
 ];
 
-function chronoWall(result: chrono.ParsedResult, text: string, warnings: string[]): number {
+/** Returns `hour` o'clock as the reply shows times, such as `08:00`. */
+function hourClock(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+function chronoWall(
+  result: chrono.ParsedResult,
+  text: string,
+  warnings: string[],
+  changes: WordChange[],
+): number {
   const start = result.start;
   const year = start.get('year')!;
   const month = start.get('month')!;
@@ -96,16 +125,18 @@ function chronoWall(result: chrono.ParsedResult, text: string, warnings: string[
       start.get('second') ?? 0,
     );
   }
-  const part = PART_OF_DAY_HOURS.find(([pattern]) => pattern.test(text.toLowerCase()));
+  const lower = text.toLowerCase();
+  const part = PARTS_OF_DAY.find(({ pattern }) => pattern.test(lower));
   if (part !== undefined) {
-    warnings.push(
-      `Read "${part[2]}" as ${String(part[1]).padStart(2, '0')}:00; give a time such as 8am to change it.`,
-    );
-    return Date.UTC(year, month - 1, day, part[1]);
+    warnings.push(`Read "${part.name}" as ${hourClock(part.hour)}.`);
+    const match = part.pattern.exec(lower)!;
+    const words = text.slice(match.index, match.index + match[0].length);
+    const meaning = hourClock(part.exampleHour);
+    changes.push({ meaning, words, replacement: part.example });
+    return Date.UTC(year, month - 1, day, part.hour);
   }
-  warnings.push(
-    `No time was given, so the silence ends at the start of that day (00:00); say "${text} 9am" for another time.`,
-  );
+  warnings.push('No time was given, so the silence ends at the start of that day (00:00).');
+  changes.push({ meaning: '09:00', words: text, replacement: `${text} 9am` });
   return Date.UTC(year, month - 1, day);
 }
 
@@ -159,19 +190,21 @@ export function readTime(text: string, now: number, timezone: string): TimeReadi
   const suffix = splitZone(text.trim());
   const zone = suffix.zone ?? timezone;
   const warnings = suffix.note === null ? [] : [suffix.note];
+  const changes = [...suffix.changes];
 
   const midnight = readMidnight(suffix.text, now, zone);
   if (midnight !== null) {
     if (midnight.warning !== null) warnings.push(midnight.warning);
-    return { instant: toInstant(midnight.wall, zone).instant, warnings };
+    if (midnight.change !== null) changes.push(midnight.change);
+    return { instant: toInstant(midnight.wall, zone).instant, warnings, changes };
   }
 
   const result = parseWithChrono(suffix.text, now, zone);
   if (result.start.isCertain('timezoneOffset')) {
-    return { instant: result.start.date().getTime(), warnings };
+    return { instant: result.start.date().getTime(), warnings, changes };
   }
-  const wall = forward(result, chronoWall(result, suffix.text, warnings), now, zone);
+  const wall = forward(result, chronoWall(result, suffix.text, warnings, changes), now, zone);
   const { instant, note } = toInstant(wall, zone);
   if (note !== null) warnings.push(note);
-  return { instant, warnings };
+  return { instant, warnings, changes };
 }

@@ -1,4 +1,5 @@
 import { DrumbeatError } from '../../domain/errors.js';
+import { applyChange, keepParsing } from './alternatives.js';
 import { checkDurationRange, type RangeRule, readDuration } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { formatLocalTime } from './format.js';
@@ -34,7 +35,7 @@ function readEnd(source: string, now: number, timezone: string): TimeReading {
       ]);
     }
     checkDurationRange(ms, text, SILENCE_RULE);
-    return { instant: now + ms, warnings: [] };
+    return { instant: now + ms, warnings: [], changes: [] };
   }
   if (source === '') {
     throw new DrumbeatError('time_invalid', 'The end of the silence is missing.', UNTIL_EXAMPLES);
@@ -57,12 +58,24 @@ function readEnd(source: string, now: number, timezone: string): TimeReading {
  */
 export function parseUntil(text: string, ctx: LanguageContext): ParsedUntil {
   const source = straightenQuotes(text.trim().replace(/\s+/g, ' '));
-  return withClippedErrors(() => readUntil(source, ctx));
+  return withClippedErrors(() => {
+    const reading = readUntil(source, ctx);
+    const parses = (candidate: string) => {
+      try {
+        readUntil(candidate, ctx);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return { ...reading, alternatives: keepParsing(reading.alternatives, parses) };
+  });
 }
 
+/** Reads the end of a silence. Its alternatives are whole texts that have not been read yet. */
 function readUntil(source: string, ctx: LanguageContext): ParsedUntil {
   const timezone = assertTimezone(ctx.timezone);
-  const { instant: until, warnings } = readEnd(source, ctx.now, timezone);
+  const { instant: until, warnings, changes } = readEnd(source, ctx.now, timezone);
   const shown = formatLocalTime(until, timezone);
   if (until <= ctx.now) {
     throw new DrumbeatError(
@@ -78,5 +91,6 @@ function readUntil(source: string, ctx: LanguageContext): ParsedUntil {
       ['for 7 days', 'until monday'],
     );
   }
-  return { until, description: `${shown} (${timezone})`, warnings };
+  const alternatives = changes.flatMap((change) => applyChange(source, change) ?? []);
+  return { until, description: `${shown} (${timezone})`, warnings, alternatives };
 }

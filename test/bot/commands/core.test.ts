@@ -397,10 +397,11 @@ describe('new', () => {
 
   it("adopts the creator's zone for a team without one", async () => {
     const ctx = { ...owner, teamId: 'slack:TZONED', userTimezone: 'Europe/Berlin' };
-    const out = await text('new zoned every 1 hour', ctx);
-    expect(out).toContain(
-      "This team's zone is now Europe/Berlin, the same as yours. Times are shown in it, and new schedules use it. Change it with /drumbeat timezone <zone>.",
+    const reply = await core.run('new zoned every 1 hour', ctx);
+    expect(replyToText(reply)).toContain(
+      "This team's zone is now Europe/Berlin, the same as yours. Times are shown in it, and new schedules use it. Change it with a command such as /drumbeat timezone America/New_York",
     );
+    expect(suggestedCommands(reply)).toEqual(['/drumbeat timezone America/New_York']);
     expect((await teams.get('slack:TZONED')).timezone).toBe('Europe/Berlin');
     const second = await text('new zoned-two every 1 hour', ctx);
     expect(second).not.toContain('Times are shown');
@@ -411,9 +412,74 @@ describe('new', () => {
     const ctx = { ...owner, teamId: 'slack:TNOZONE' };
     const out = await text('new unzoned every 1 hour', ctx);
     expect(out).toContain(
-      'Times are shown in UTC until the team sets its zone with /drumbeat timezone <zone>.',
+      'Times are shown in UTC until the team sets its zone, for example with /drumbeat timezone Europe/Berlin',
     );
     expect((await teams.get('slack:TNOZONE')).timezone).toBeNull();
+  });
+
+  it("suggests the schedule's zone as the team zone", async () => {
+    const ctx = { ...owner, teamId: 'slack:TNOZONE2' };
+    const reply = await core.run('new tokyo-zoned every day at 9am tz Asia/Tokyo', ctx);
+    const [suggested] = suggestedCommands(reply);
+    expect(suggested).toBe('/drumbeat timezone Asia/Tokyo');
+    expect((await core.run(handlerText(suggested!), ctx)).isError).toBe(false);
+    expect((await teams.get('slack:TNOZONE2')).timezone).toBe('Asia/Tokyo');
+  });
+
+  it('offers other readings of a new monitor', async () => {
+    const ctx = { ...owner, teamId: 'slack:TREADINGS' };
+    await teams.setTimezone(ctx.teamId, 'UTC');
+    const reply = await core.run('new india-job every day at 9 tz IST grace 5m', ctx);
+    expect(reply.isError).toBe(false);
+    const out = replyToText(reply);
+    expect(out).toContain('Read IST as India Standard Time (Asia/Kolkata).\n');
+    expect(out).toContain('Read "9" as 09:00 on a 24-hour clock.\n');
+    expect(out).toContain(
+      'To read the schedule another way, delete india-job and create it again, which gives it a new ping URL:\n',
+    );
+    expect(out).not.toMatch(/\bsay\b/);
+    expect(suggestedCommands(reply)).toEqual([
+      '/drumbeat delete india-job',
+      '/drumbeat new india-job every day at 9 tz Europe/Dublin grace 5m',
+      '/drumbeat new india-job every day at 9 tz Asia/Jerusalem grace 5m',
+      '/drumbeat new india-job every day at 9pm tz IST grace 5m',
+    ]);
+    const [, ...others] = reply.sections[0]!.lines.filter((line) => typeof line !== 'string');
+    expect(others.map((line) => line.lead)).toEqual([
+      'For Irish time: ',
+      'For Israel time: ',
+      'For 21:00: ',
+    ]);
+  });
+
+  // Each reading is tried in a team of its own: the monitor is created, deleted as the reply
+  // says, and created again with the other reading.
+  it.each([
+    ['every day at 9 tz IST grace 5m', 'Europe/Dublin'],
+    ['every day at 9am IST', 'Asia/Jerusalem'],
+    ['daily at 9 GMT', 'Europe/London'],
+    ['every day at 2am tz MST', 'America/Phoenix'],
+    ['* 9 * * 1-5', '0 9 * * 1-5'],
+    ["'*/45 * * * *' grace 5m", 'every 45 minutes grace 5m'],
+    ['on the 31st at 9am', 'L'],
+    ['every monday', 'at 9am'],
+  ])('runs each other reading of %j', async (rest, part) => {
+    const created = await core.run(`new other-reading ${rest}`, owner);
+    expect(created.isError).toBe(false);
+    // The team has no zone, so the last command sets one.
+    const [deletion, ...others] = suggestedCommands(created).slice(0, -1);
+    expect(deletion).toBe('/drumbeat delete other-reading');
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) expect(other).toMatch(/^\/drumbeat new other-reading /);
+    expect(others.some((command) => command.includes(part))).toBe(true);
+    await core.run(handlerText(deletion!), owner);
+    for (const [index, other] of others.entries()) {
+      const ctx = { ...owner, teamId: `slack:TREAD ${rest} ${index}` };
+      await core.run(`new other-reading ${rest}`, ctx);
+      expect((await core.run(handlerText(deletion!), ctx)).isError).toBe(false);
+      const again = await core.run(handlerText(other), ctx);
+      expect(replyToText(again)).toContain('Created monitor other-reading.');
+    }
   });
 
   it('adds no zone note for a team with a zone', async () => {
@@ -475,6 +541,29 @@ describe('other commands', () => {
   it('hides another team monitors from status', async () => {
     const reply = await core.run('status status-job', outsider);
     expect(reply.summary).toContain('There is no monitor named "status-job"');
+  });
+
+  it.each([
+    ['until 9am IST', '/drumbeat silence read-end until 9am Europe/Dublin'],
+    ['until monday', '/drumbeat silence read-end until monday 9am'],
+    ['until tomorrow morning', '/drumbeat silence read-end until tomorrow 8am'],
+    ['until tomorrow at midnight', '/drumbeat silence read-end until midnight tonight'],
+  ])('offers other ends for %j', async (end, expected) => {
+    await core.run('new read-end every 1 hour', owner);
+    const reply = await core.run(`silence read-end ${end}`, owner);
+    expect(reply.isError).toBe(false);
+    const commands = suggestedCommands(reply);
+    expect(commands).toContain(expected);
+    expect(replyToText(reply)).not.toMatch(/\bsay\b/);
+    const id = (await store.idForName(owner.teamId, 'read-end'))!;
+    for (const command of commands) {
+      const silenced = await core.run(handlerText(command), owner);
+      expect(silenced.isError).toBe(false);
+      const until = (await store.get(id))?.monitor.silencedUntil;
+      expect(silenced.summary).toContain('read-end is silenced until');
+      expect(until).not.toBeNull();
+    }
+    await core.run('delete read-end', owner);
   });
 
   it('silences for a duration and unsilences', async () => {

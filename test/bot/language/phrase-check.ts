@@ -7,6 +7,8 @@ import { type Expected, type PhraseCase, REFERENCE_NOW } from './phrase-table.js
 export interface Outcome {
   actual: Expected;
   warnings: string[];
+  /** The texts of the other readings. */
+  alternatives: string[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
@@ -15,10 +17,12 @@ function readRow(row: PhraseCase): Outcome {
   const ctx = { timezone: row.zone ?? 'UTC', now: Date.parse(row.now ?? REFERENCE_NOW) };
   if (row.kind === 'until') {
     const reading = parseUntil(row.text, ctx);
-    return { actual: { until: iso(reading.until) }, warnings: reading.warnings };
+    const alternatives = reading.alternatives.map((alternative) => alternative.text);
+    return { actual: { until: iso(reading.until) }, warnings: reading.warnings, alternatives };
   }
   const parsed = row.kind === 'spec' ? parseMonitorSpec(row.text, ctx) : null;
-  const { schedule, warnings } = parsed?.schedule ?? parseSchedule(row.text, ctx);
+  const { schedule, warnings, ...reading } = parsed?.schedule ?? parseSchedule(row.text, ctx);
+  const alternatives = (parsed ?? reading).alternatives.map((alternative) => alternative.text);
   const actual: Expected =
     schedule.kind === 'cron'
       ? { cron: schedule.expression, timezone: schedule.timezone }
@@ -28,7 +32,7 @@ function readRow(row: PhraseCase): Outcome {
   if (parsed?.graceMs != null) actual.graceMs = parsed.graceMs;
   if (parsed?.maxRuntimeMs != null) actual.maxRuntimeMs = parsed.maxRuntimeMs;
   if (parsed?.channel != null) actual.channel = parsed.channel;
-  return { actual, warnings };
+  return { actual, warnings, alternatives };
 }
 
 /** Reads a row; a rejection becomes the error code with its message and example. */
@@ -41,7 +45,7 @@ export function checkRow(row: PhraseCase): Outcome {
     if (row.expect.quote !== undefined) actual.quote = error.message;
     // One example to a line, so that a row's text must be within one example.
     if (row.expect.example !== undefined) actual.example = error.examples.join('\n');
-    return { actual, warnings: [] };
+    return { actual, warnings: [], alternatives: [] };
   }
 }
 
@@ -66,6 +70,11 @@ export function differences(row: PhraseCase, outcome: Outcome): string[] {
     problems.push(
       `warnings ${JSON.stringify(outcome.warnings)}, expected ${JSON.stringify(wanted)}`,
     );
+  }
+  const alternatives = JSON.stringify(outcome.alternatives);
+  const wantedAlternatives = JSON.stringify(row.alternative ?? []);
+  if (alternatives !== wantedAlternatives) {
+    problems.push(`other readings ${alternatives}, expected ${wantedAlternatives}`);
   }
   return problems;
 }

@@ -2,7 +2,8 @@ import type { DrumbeatErrorCode } from '../../../src/domain/errors.js';
 
 // The phrase table: what people type, and exactly what Drumbeat reads. The reference time is
 // Wednesday 2025-06-11T15:00Z and the team's zone is UTC unless a row names another. Each row
-// lists every warning it expects; a row without `warning` expects none.
+// lists every warning and every other reading it expects; a row without `warning` or
+// `alternative` expects none.
 
 export type PhraseKind = 'schedule' | 'spec' | 'until';
 
@@ -31,6 +32,8 @@ export interface PhraseCase {
   expect: Expected;
   /** Texts that the warnings must contain, one per warning, in order. */
   warning?: string[];
+  /** The whole texts of the other readings that the warnings name, in order. */
+  alternative?: string[];
 }
 
 export const REFERENCE_NOW = '2025-06-11T15:00:00Z';
@@ -122,6 +125,7 @@ const TIMES_OF_DAY: PhraseCase[] = [
   schedule('daily at 9 a.m.', cron('0 9 * * *')),
   schedule("every day at 9 o'clock", cron('0 9 * * *'), {
     warning: ['Read "9 o\'clock" as 09:00 on a 24-hour clock'],
+    alternative: ['every day at 9pm'],
   }),
   schedule('every day at 9am and 5pm', cron('0 9,17 * * *')),
   schedule('every day at 9am, 1pm and 5pm', cron('0 9,13,17 * * *')),
@@ -147,6 +151,7 @@ const TIMES_OF_DAY: PhraseCase[] = [
   schedule('every 2 hours from 8am to 6pm', cron('0 8-18/2 * * *')),
   schedule('hourly from 9 to 5', cron('0 9-17 * * *'), {
     warning: [BARE_NINE, 'Read "5" as 17:00.'],
+    alternative: ['hourly from 9pm to 5'],
   }),
   schedule('hourly at :15', cron('15 * * * *', { next: ['2025-06-11T15:15:00Z'] })),
   schedule('every hour at 30 minutes past', cron('30 * * * *')),
@@ -157,7 +162,10 @@ const TIMES_OF_DAY: PhraseCase[] = [
 
 const DAYS: PhraseCase[] = [
   schedule('every weekday at 9:30am', cron('30 9 * * 1-5', { next: ['2025-06-12T09:30:00Z'] })),
-  schedule('weekdays at 9', cron('0 9 * * 1-5'), { warning: [BARE_NINE] }),
+  schedule('weekdays at 9', cron('0 9 * * 1-5'), {
+    warning: [BARE_NINE],
+    alternative: ['weekdays at 9pm'],
+  }),
   schedule('mon-fri at 9am', cron('0 9 * * 1-5')),
   schedule(
     'every monday and thursday at 3pm',
@@ -178,7 +186,10 @@ const DAYS: PhraseCase[] = [
   schedule('on saturday and sunday at 10am', cron('0 10 * * 0,6')),
   schedule('every day except sunday at 9am', cron('0 9 * * 1-6')),
   schedule('every day except weekends at 8am', cron('0 8 * * 1-5')),
-  schedule('every monday', cron('0 0 * * 1'), { warning: [MIDNIGHT] }),
+  schedule('every monday', cron('0 0 * * 1'), {
+    warning: [MIDNIGHT],
+    alternative: ['every monday at 9am'],
+  }),
   schedule('sat-sun at noon', cron('0 12 * * 0,6')),
   schedule('fri-mon at 9am', cron('0 9 * * 0,1,5,6')),
   schedule('every business day at 9am', cron('0 9 * * 1-5')),
@@ -207,6 +218,7 @@ const MONTHS: PhraseCase[] = [
   ),
   schedule('monthly on the 15th', cron('0 0 15 * *', { next: ['2025-06-15T00:00:00Z'] }), {
     warning: [MIDNIGHT],
+    alternative: ['monthly on the 15th at 9am'],
   }),
   schedule(
     'on the last day of the month at 23:00',
@@ -221,11 +233,13 @@ const MONTHS: PhraseCase[] = [
   schedule('monthly on the 1st at 6am', cron('0 6 1 * *')),
   schedule('monthly at 9am', cron('0 9 1 * *'), {
     warning: ['No day of the month was given, so it runs on the 1st.'],
+    alternative: ['monthly at 9am on the 15th'],
   }),
   schedule('monthly', cron('0 0 1 * *'), {
     warning: [
       'No day of the month or time of day was given, so it runs on the 1st at midnight (00:00).',
     ],
+    alternative: ['monthly on the 15th at 9am'],
   }),
   schedule('on the last day of every month at 6pm', cron('0 18 L * *')),
   schedule(
@@ -242,6 +256,7 @@ const MONTHS: PhraseCase[] = [
   ),
   schedule('on the 31st at 9am', cron('0 9 31 * *', { next: ['2025-07-31T09:00:00Z'] }), {
     warning: ['February, April, June, September and November have no 31st'],
+    alternative: ['cron "0 9 L * *"'],
   }),
   schedule('on day 15 of every month at 9am', cron('0 9 15 * *')),
   schedule('on jan 1 at 9am', cron('0 9 1 1 *', { next: ['2026-01-01T09:00:00Z'] })),
@@ -250,6 +265,7 @@ const MONTHS: PhraseCase[] = [
     warning: [
       'No month, day of the month or time of day was given, so it runs on 1 January at midnight (00:00).',
     ],
+    alternative: ['yearly on jun 15 at 9am'],
   }),
   schedule('every day in december at 9am', cron('0 9 * 12 *')),
   schedule('weekdays in june and july at 8am', cron('0 8 * 6,7 1-5')),
@@ -296,9 +312,8 @@ const ZONES: PhraseCase[] = [
     'every day at 9am IST',
     cron('0 9 * * *', { timezone: 'Asia/Kolkata', next: ['2025-06-12T03:30:00Z'] }),
     {
-      warning: [
-        'Read IST as India Standard Time (Asia/Kolkata). For Irish time say tz Europe/Dublin',
-      ],
+      warning: ['Read IST as India Standard Time (Asia/Kolkata).'],
+      alternative: ['every day at 9am Europe/Dublin', 'every day at 9am Asia/Jerusalem'],
     },
   ),
   schedule('every day at 9am EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
@@ -323,6 +338,7 @@ const ZONES: PhraseCase[] = [
   schedule('every day at 9am tz asia/kolkata', cron('0 9 * * *', { timezone: 'Asia/Kolkata' })),
   schedule('every day at 9am GMT', cron('0 9 * * *', { timezone: 'UTC' }), {
     warning: ['Read GMT as UTC, which has no summer time.'],
+    alternative: ['every day at 9am Europe/London'],
   }),
   schedule(
     'every day at 2:30am',
@@ -366,18 +382,17 @@ const CRON: PhraseCase[] = [
     }),
     {
       zone: 'America/Los_Angeles',
-      warning: [
-        '"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day. For one run at 09:00, write "0 9 * * *".',
-      ],
+      warning: ['"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day.'],
+      alternative: ['cron "0 9 * * *"'],
     },
   ),
   schedule('* 9 * * *', cron('* 9 * * *'), {
     warning: ['"* 9 * * *" runs every minute from 09:00 to 09:59, 60 times a day.'],
+    alternative: ['cron "0 9 * * *"'],
   }),
   schedule('* 9-17 * * 1-5', cron('* 9-17 * * 1-5'), {
-    warning: [
-      '"* 9-17 * * 1-5" runs every minute from 09:00 to 17:59, 540 times a day. For one run an hour, write "0 9-17 * * 1-5".',
-    ],
+    warning: ['"* 9-17 * * 1-5" runs every minute from 09:00 to 17:59, 540 times a day.'],
+    alternative: ['cron "0 9-17 * * 1-5"'],
   }),
   schedule(
     '0 5 2-8 * 4',
@@ -392,8 +407,9 @@ const CRON: PhraseCase[] = [
     {
       now: '2021-01-09T17:48:39Z',
       warning: [
-        '"0 5 2-8 * 4" runs on days 2 to 8 of the month or on Thursdays: when neither day field starts with *, cron runs on days that match either one. For the second Thursday of the month, write "0 5 * * 4#2".',
+        '"0 5 2-8 * 4" runs on days 2 to 8 of the month or on Thursdays: when neither day field starts with *, cron runs on days that match either one.',
       ],
+      alternative: ['cron "0 5 * * 4#2"'],
     },
   ),
   schedule(
@@ -453,6 +469,7 @@ const CRON: PhraseCase[] = [
     warning: [
       '"*/45" in the minute field runs at minutes 0 and 45, so the gap before the next hour is 15 minutes, not 45.',
     ],
+    alternative: ['every 45 minutes'],
   }),
   schedule('5/15 * * * *', cron('5/15 * * * *', { next: ['2025-06-11T15:05:00Z'] }), {
     warning: ['"5/15" reads as 5-59/15. Debian cron rejects this form'],
@@ -484,6 +501,7 @@ const CRON: PhraseCase[] = [
   schedule('0 9 * * 1-5, in Berlin time', cron('0 9 * * 1-5', { timezone: 'Europe/Berlin' })),
   schedule('0 9 1,15 * 1,3', cron('0 9 1,15 * 1,3'), {
     warning: ['runs on the 1st and 15th of the month or on Monday and Wednesday'],
+    alternative: ['cron "0 9 * * 1#2"'],
   }),
 ];
 
@@ -718,6 +736,29 @@ const OPTIONS: PhraseCase[] = [
     'every day at 9am in Berlin time grace 10m',
     cron('0 9 * * *', { timezone: 'Europe/Berlin', graceMs: 600_000 }),
   ),
+  spec(
+    'every day at 9am tz IST grace 5m',
+    cron('0 9 * * *', { timezone: 'Asia/Kolkata', graceMs: 300_000 }),
+    {
+      warning: ['Read IST as India Standard Time (Asia/Kolkata).'],
+      alternative: [
+        'every day at 9am tz Europe/Dublin grace 5m',
+        'every day at 9am tz Asia/Jerusalem grace 5m',
+      ],
+    },
+  ),
+  spec(
+    'grace 5m weekdays at 9 max runtime 1h',
+    cron('0 9 * * 1-5', { graceMs: 300_000, maxRuntimeMs: 3_600_000 }),
+    {
+      warning: [BARE_NINE],
+      alternative: ['weekdays at 9pm grace 5m max runtime 1h'],
+    },
+  ),
+  spec("'*/45 * * * *' tz UTC", cron('*/45 * * * *'), {
+    warning: ['"*/45" in the minute field runs at minutes 0 and 45'],
+    alternative: ['every 45 minutes tz UTC'],
+  }),
   spec('grace 5m every hour in <#123456789>', {
     interval: 3600,
     graceMs: 300_000,
@@ -785,7 +826,10 @@ const SILENCES: PhraseCase[] = [
   silence(
     'until monday',
     { until: '2025-06-16T00:00:00Z' },
-    { warning: ['No time was given, so the silence ends at the start of that day (00:00)'] },
+    {
+      warning: ['No time was given, so the silence ends at the start of that day (00:00)'],
+      alternative: ['until monday 9am'],
+    },
   ),
   silence('until midnight tonight', { until: '2025-06-12T00:00:00Z' }),
   silence(
@@ -803,9 +847,8 @@ const SILENCES: PhraseCase[] = [
     'until tomorrow at midnight',
     { until: '2025-06-13T00:00:00Z' },
     {
-      warning: [
-        'Read "tomorrow at midnight" as the end of tomorrow. For the midnight at the start of tomorrow, say "until midnight tonight".',
-      ],
+      warning: ['Read "tomorrow at midnight" as the end of tomorrow.'],
+      alternative: ['until midnight tonight'],
     },
   ),
   silence('until 9am PT', { until: '2025-06-11T16:00:00Z' }),
@@ -813,7 +856,10 @@ const SILENCES: PhraseCase[] = [
   silence(
     'until 9am IST',
     { until: '2025-06-12T03:30:00Z' },
-    { warning: ['Read IST as India Standard Time'] },
+    {
+      warning: ['Read IST as India Standard Time'],
+      alternative: ['until 9am Europe/Dublin', 'until 9am Asia/Jerusalem'],
+    },
   ),
   silence('until yesterday', rejected('time_invalid', 'is in the past')),
   silence(
@@ -827,7 +873,7 @@ const SILENCES: PhraseCase[] = [
   silence(
     'until tomorrow morning',
     { until: '2025-06-12T09:00:00Z' },
-    { warning: ['Read "morning" as 09:00'] },
+    { warning: ['Read "morning" as 09:00'], alternative: ['until tomorrow 8am'] },
   ),
   silence('for an hour', { until: '2025-06-11T16:00:00Z' }),
   silence('for half an hour', { until: '2025-06-11T15:30:00Z' }),
@@ -837,10 +883,14 @@ const SILENCES: PhraseCase[] = [
   silence(
     'until monday',
     { until: '2025-06-15T18:30:00Z' },
-    { zone: 'Asia/Kolkata', warning: ['No time was given'] },
+    { zone: 'Asia/Kolkata', warning: ['No time was given'], alternative: ['until monday 9am'] },
   ),
   silence('until 5pm', { until: '2025-06-11T21:00:00Z' }, { zone: 'America/New_York' }),
-  silence('until wednesday', { until: '2025-06-18T00:00:00Z' }, { warning: ['No time was given'] }),
+  silence(
+    'until wednesday',
+    { until: '2025-06-18T00:00:00Z' },
+    { warning: ['No time was given'], alternative: ['until wednesday 9am'] },
+  ),
   silence('2 hours', { until: '2025-06-11T17:00:00Z' }),
   silence('till 6pm', { until: '2025-06-11T18:00:00Z' }),
   silence('until 5pm', { until: '2025-06-12T15:00:00Z' }, { zone: 'Europe/Berlin' }),
