@@ -82,7 +82,11 @@ function parseNumber(input: FieldInput, token: string): number {
   }
   const value = Number(token);
   if (value < range.min || value > range.max) {
-    fieldError(input, `${value} is outside ${range.min}-${range.max}`);
+    // The example brings the value, wherever the field gives it, to the nearest end of the range.
+    const nearest = String(Math.min(Math.max(value, range.min), range.max));
+    const fixed = input.text.replace(new RegExp(`(?<![0-9])${token}(?![0-9])`, 'g'), nearest);
+    const items = [...new Set(fixed.split(','))].join(',');
+    fieldError(input, `${value} is outside ${range.min}-${range.max}`, items);
   }
   return value;
 }
@@ -162,13 +166,24 @@ function parseDayForm(input: FieldInput, item: string, into: ParsedField): boole
     const nthMatch = /^(\w+)#(\d+)$/.exec(item);
     if (nthMatch) {
       const nth = Number(nthMatch[2]);
-      if (nth < 1 || nth > 5) fieldError(input, `"#${nthMatch[2]}" must be #1 to #5`);
+      if (nth < 1 || nth > 5) {
+        const nearest = `${nthMatch[1]}#${Math.min(Math.max(nth, 1), 5)}`;
+        fieldError(
+          input,
+          `"#${nthMatch[2]}" must be #1 to #5`,
+          replaceItem(input.text, item, nearest),
+        );
+      }
       into.nthWeekdays.add((parseNumber(input, nthMatch[1]!) % 7) * 10 + nth);
       return true;
     }
   }
   if (upper === '?') {
-    fieldError(input, '"?" is Quartz syntax, which cron does not have; write *', '*');
+    fieldError(
+      input,
+      '"?" is Quartz syntax, which cron does not have; write *',
+      replaceItem(input.text, item, '*'),
+    );
   }
   if (/[LW#]/.test(upper) && !/^[A-Z]{3}$/.test(upper)) {
     fieldError(

@@ -199,10 +199,33 @@ function rejectImpossible(cron: CronExpression): void {
   );
 }
 
+/**
+ * Returns a field's error with examples that parse where they can. The error's example fixes
+ * that field. When the example fails as well, the error takes the examples of that failure,
+ * which also fix the next field.
+ */
+function withParsingExample(error: unknown): unknown {
+  if (!(error instanceof DrumbeatError)) return error;
+  const fixed = /^cron "(.*)"$/.exec(error.examples[0] ?? '')?.[1];
+  if (fixed === undefined) return error;
+  try {
+    parseCronExpression(fixed);
+    return error;
+  } catch (next) {
+    if (!(next instanceof DrumbeatError)) throw next;
+    return new DrumbeatError(error.code, error.message, next.examples);
+  }
+}
+
 /** Parses a five-field expression or a macro such as `@daily`. Throws `schedule_invalid`. */
 export function parseCronExpression(expression: string): CronExpression {
   const fields = splitFields(expression) as [string, string, string, string, string];
-  const parsed = fields.map((_field, index) => parseCronField(fields, index));
+  let parsed: ParsedField[];
+  try {
+    parsed = fields.map((_field, index) => parseCronField(fields, index));
+  } catch (error) {
+    throw withParsingExample(error);
+  }
   const sorted = (field: ParsedField) => [...field.values].sort((a, b) => a - b);
   const cron: CronExpression = {
     source: fields.join(' '),

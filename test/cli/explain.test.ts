@@ -247,6 +247,7 @@ describe('explain examples', () => {
     [['*/90 * * * *', '--tz', 'Europe/Berlin']],
     [['every blah grace 5m']],
     [['biweekly']],
+    [['0 25 * * *', '--tz', 'Asia/Tokyo']],
   ])('each runs as shown for %j', async (argv) => {
     const result = await explain(...argv);
     expect(result.status).toBe(2);

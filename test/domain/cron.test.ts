@@ -282,6 +282,28 @@ describe('cron rejections', () => {
     expect(rejection('@reboot').message).toContain('not a cron macro');
   });
 
+  it.each([
+    ['0 25 * * *', 'cron "0 23 * * *"'],
+    ['60 9 * * 1-5', 'cron "59 9 * * 1-5"'],
+    ['0 0 0 * *', 'cron "0 0 1 * *"'],
+    ['0 0 * 13 *', 'cron "0 0 * 12 *"'],
+    ['0 0 * * 8', 'cron "0 0 * * 7"'],
+    ['0 9-25 * * *', 'cron "0 9-23 * * *"'],
+    ['0 22,25 * * *', 'cron "0 22,23 * * *"'],
+    ['0 25,26 * * *', 'cron "0 23 * * *"'],
+    ['60 25 * * *', 'cron "59 23 * * *"'],
+    ['0 0 * * 1#6', 'cron "0 0 * * 1#5"'],
+    ['0 0 ? * 1', 'cron "0 0 * * 1"'],
+  ])('brings %s into range in its example', (expression, example) => {
+    const error = rejection(expression);
+    expect(error.examples).toEqual([example]);
+    expect(() => parseCronExpression(example.slice(6, -1))).not.toThrow();
+  });
+
+  it('suggests real days for day 32', () => {
+    expect(rejection('0 0 32 2 *').examples).toEqual(['cron "0 0 L 2 *"', 'cron "0 0 28 2 *"']);
+  });
+
   it('cron-parser accepts short and empty expressions', () => {
     for (const expression of ['', '* * * *']) {
       const parsed = CronExpressionParser.parse(expression, {

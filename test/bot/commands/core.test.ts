@@ -381,6 +381,11 @@ describe('new', () => {
         '/drumbeat new half-month on the 1st and 15th at 9am',
       ],
     ],
+    ["new cron-range '0 25 * * *'", ['/drumbeat new cron-range cron "0 23 * * *"']],
+    [
+      "new cron-range '60 9 * * 1-5' grace 5m",
+      ['/drumbeat new cron-range cron "59 9 * * 1-5" grace 5m'],
+    ],
     ['new Bad!! every day', ['/drumbeat new bad every day']],
     ['new !! every day', ['/drumbeat new nightly-invoices every day']],
     ['new', ['/drumbeat new nightly-invoices every 1 hour grace 10 minutes']],
