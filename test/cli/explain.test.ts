@@ -248,6 +248,7 @@ describe('explain examples', () => {
     [['every blah grace 5m']],
     [['biweekly']],
     [['0 25 * * *', '--tz', 'Asia/Tokyo']],
+    [['hourly', 'in', 'general']],
   ])('each runs as shown for %j', async (argv) => {
     const result = await explain(...argv);
     expect(result.status).toBe(2);

@@ -116,21 +116,29 @@ export function examplesOf(error: unknown): readonly string[] | null {
   return error instanceof Error ? (exampleChoices.get(error) ?? null) : null;
 }
 
-const unreadableErrors = new WeakSet<Error>();
+// The token index where the text that no clause could read starts, or null when unknown.
+const unreadableErrors = new WeakMap<Error, number | null>();
 
 /**
- * Creates the error for text that no clause could read. Only such errors get a spelling
- * suggestion: a phrase that was read and rejected (`biweekly`) must not be "corrected".
+ * Creates the error for text that no clause could read from token `unreadFrom` on. Only such
+ * errors get a suggestion built from the user's text: a phrase that was read and rejected
+ * (`biweekly`) must not be "corrected".
  */
 export function unreadableText(
   message: string,
   examples: string | readonly string[],
+  unreadFrom: number | null = null,
 ): DrumbeatError {
   const error = new DrumbeatError('schedule_invalid', message, examples);
-  unreadableErrors.add(error);
+  unreadableErrors.set(error, unreadFrom);
   return error;
 }
 
 export function isUnreadableText(error: unknown): error is DrumbeatError {
   return error instanceof DrumbeatError && unreadableErrors.has(error);
+}
+
+/** Returns the token index where the unreadable text of `error` starts, when it is known. */
+export function unreadFrom(error: Error): number | null {
+  return unreadableErrors.get(error) ?? null;
 }

@@ -16,11 +16,12 @@ import {
   isUnreadableText,
   type ScheduleParts,
   unreadableText,
+  unreadFrom,
 } from './parts.js';
 import { type ClauseKind, ScheduleJoin } from './schedule-join.js';
 import { suggestCorrection } from './suggest.js';
 import { assertTimezone } from './timezone.js';
-import { Cursor, straightenQuotes, tokenize } from './tokens.js';
+import { Cursor, straightenQuotes, type Token, tokenize } from './tokens.js';
 import type { Alternative, LanguageContext, ParsedSchedule } from './types.js';
 
 export { MAX_PERIOD_SECONDS, MIN_PERIOD_SECONDS } from './build.js';
@@ -68,6 +69,7 @@ function unreadableRest(cursor: Cursor): DrumbeatError {
       ? `"${whole}" is not a schedule Drumbeat understands.`
       : `Drumbeat could not read "${rest}" in "${whole}".`,
     closestExamples(whole),
+    cursor.index,
   );
 }
 
@@ -154,7 +156,30 @@ function parsePhrase(source: string, ctx: LanguageContext): ParsedSchedule {
   return { schedule, description: describeSchedule(schedule), warnings, alternatives };
 }
 
-/** Rethrows a rejection with the example that works: a spelling fix, or the first that parses. */
+/**
+ * Returns `source` without the shortest run of words from token `from` on that makes it parse,
+ * so that "hourly in general" becomes "hourly". Returns null when no such text parses.
+ */
+function withoutUnreadWords(
+  source: string,
+  tokens: readonly Token[],
+  from: number,
+  works: (text: string) => boolean,
+): string | null {
+  const start = tokens[from]?.start;
+  if (start === undefined) return null;
+  for (let end = from + 1; end <= tokens.length; end++) {
+    const after = tokens[end]?.start ?? source.length;
+    const text = `${source.slice(0, start)}${source.slice(after)}`.replace(/\s+/g, ' ').trim();
+    if (text !== '' && works(text)) return text;
+  }
+  return null;
+}
+
+/**
+ * Rethrows a rejection with the example that works: a spelling fix, the user's text without the
+ * words that could not be read, or the first example that parses.
+ */
 function withWorkingExample(error: unknown, source: string, works: (text: string) => boolean) {
   const examples = examplesOf(error);
   if (examples !== null && error instanceof DrumbeatError) {
@@ -162,13 +187,18 @@ function withWorkingExample(error: unknown, source: string, works: (text: string
     return new DrumbeatError(error.code, error.message, example);
   }
   if (!isUnreadableText(error)) return error;
-  const suggestion = suggestCorrection(source, tokenize(source), works);
-  if (suggestion === null) return error;
-  return new DrumbeatError(
-    'schedule_invalid',
-    `${error.message} Did you mean "${suggestion}"?`,
-    suggestion,
-  );
+  const tokens = tokenize(source);
+  const suggestion = suggestCorrection(source, tokens, works);
+  if (suggestion !== null) {
+    return new DrumbeatError(
+      'schedule_invalid',
+      `${error.message} Did you mean "${suggestion}"?`,
+      suggestion,
+    );
+  }
+  const from = unreadFrom(error);
+  const shorter = from === null ? null : withoutUnreadWords(source, tokens, from, works);
+  return shorter === null ? error : new DrumbeatError(error.code, error.message, shorter);
 }
 
 function parseTrimmed(source: string, ctx: LanguageContext): ParsedSchedule {

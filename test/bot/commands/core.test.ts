@@ -382,6 +382,8 @@ describe('new', () => {
       ],
     ],
     ["new cron-range '0 25 * * *'", ['/drumbeat new cron-range cron "0 23 * * *"']],
+    ['new general hourly in general', ['/drumbeat new general hourly']],
+    ['new general hourly in general grace 5m', ['/drumbeat new general hourly grace 5m']],
     [
       "new cron-range '60 9 * * 1-5' grace 5m",
       ['/drumbeat new cron-range cron "59 9 * * 1-5" grace 5m'],

@@ -187,7 +187,24 @@ describe('parseSchedule errors', () => {
     expect(error.message).toBe(
       'Drumbeat could not read "sharpish" in "every day at 9am sharpish".',
     );
-    expect(error.examples).toEqual(['every day at 2am']);
+    expect(error.examples).toEqual(['every day at 9am']);
+  });
+
+  it.each([
+    ['hourly in general', 'hourly'],
+    ['every day in general at 9am', 'every day at 9am'],
+    ['every monday please at 9am', 'every monday at 9am'],
+    ['0 9 * * * sharp', '0 9 * * *'],
+  ])('leaves out the unread words of %j', (text, example) => {
+    const error = failure(() => parseSchedule(text, ctx));
+    expect(error.message).toContain('Drumbeat could not read');
+    expect(error.examples).toEqual([example]);
+    expect(() => parseSchedule(example, ctx)).not.toThrow();
+  });
+
+  it('keeps general examples when no shorter text parses', () => {
+    const error = failure(() => parseSchedule('every blah', ctx));
+    expect(error.examples).toEqual(['every 15 minutes', 'every day at 2am']);
   });
 
   it('suggests the spelling that works', () => {
