@@ -153,7 +153,7 @@ describe('new', () => {
     expect(reply.summary).toContain('"0 3 * * * *" has 6');
     expect(reply.summary).not.toContain('one word');
     expect(replyToText(reply)).toContain(
-      'Try: /drumbeat new typo7 cron "3 * * * *", or /drumbeat new typo7 cron "0 3 * * *"',
+      'Try one of these:\n/drumbeat new typo7 cron "3 * * * *"\n/drumbeat new typo7 cron "0 3 * * *"',
     );
     expect(await store.idForName(owner.teamId, 'typo7-0')).toBeNull();
   });

@@ -552,7 +552,7 @@ const REJECTED: PhraseCase[] = [
   schedule('0 3 * * * 2027', rejected('schedule_invalid', 'or for a year', 'cron "0 3 * * *"')),
   schedule(
     '0 3 * * * *',
-    rejected('schedule_invalid', 'has 6', 'cron "3 * * * *", or cron "0 3 * * *"'),
+    rejected('schedule_invalid', 'has 6', 'cron "3 * * * *"\ncron "0 3 * * *"'),
   ),
   schedule(
     'evry day at 2am',
@@ -684,6 +684,7 @@ const OPTIONS: PhraseCase[] = [
       warning: [
         'Read MST as Mountain time (America/Denver), which changes with daylight saving time.',
       ],
+      alternative: ['every day at 9am tz America/Phoenix grace 30m'],
     },
   ),
   spec('cron "0 9 * * *" tz EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
