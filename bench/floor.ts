@@ -19,6 +19,7 @@ import { DEADLINE_QUEUE, DeadlineQueue, Deadlines } from '../src/scheduler/deadl
 import { newMonitorId } from '../src/store/ids.js';
 import { Keys } from '../src/store/keys.js';
 import { measureLateness } from './lateness.js';
+import { SetupError } from './options.js';
 import { REPO_ROOT, sleep } from './processes.js';
 import { BenchRedis } from './redis-server.js';
 import { SlackSink } from './slack-sink.js';
@@ -62,7 +63,11 @@ interface Round {
 
 const { reps, sizes, smoke } = parseCommandLine(process.argv.slice(2));
 
-const redis = await BenchRedis.start();
+const redis = await BenchRedis.start().catch((error: unknown) => {
+  if (!(error instanceof SetupError)) throw error;
+  console.error(`bench:floor: ${error.message}`);
+  process.exit(1);
+});
 const sink = await SlackSink.start();
 const rounds: Round[] = [];
 try {

@@ -52,6 +52,11 @@ export class OptionError extends Error {
   override readonly name = 'OptionError';
 }
 
+/** A tool that the machine lacks, such as wrk or redis-server, reported in one line. */
+export class SetupError extends Error {
+  override readonly name = 'SetupError';
+}
+
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { SetupError } from './options.js';
 import { freePort } from './processes.js';
 
 /** The Redis settings every run uses; `hz` sets how late a due delayed job can be. */
@@ -44,6 +45,17 @@ export class BenchRedis {
     client.on('error', () => {});
     const exited = new Promise<never>((_, reject) => {
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+      // Without redis-server on PATH, spawn emits an error instead of exiting.
+      child.once('error', (error) => {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(
+          missing
+            ? new SetupError(
+                'redis-server is not on PATH. Install Redis (Debian: apt-get install redis-server).',
+              )
+            : error,
+        );
+      });
     });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -55,6 +67,7 @@ export class BenchRedis {
       client.disconnect();
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
+      if (error instanceof SetupError) throw error;
       throw new Error(`redis-server did not start on port ${port}: ${String(error)}`);
     } finally {
       clearTimeout(timer);

@@ -9,7 +9,7 @@ import { type LoadSettings, measureHello, measureService, pingPaths } from './in
 import { measureLateness } from './lateness.js';
 import { wrkInstalled } from './load.js';
 import { currentLoad, describeMachine, wrkVersion } from './machine.js';
-import { type BenchOptions, OptionError, parseOptions, USAGE } from './options.js';
+import { type BenchOptions, OptionError, parseOptions, SetupError, USAGE } from './options.js';
 import { sleep, startService } from './processes.js';
 import { BenchRedis } from './redis-server.js';
 import {
@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   }
   const options = parsed;
   if (options.tool === 'wrk' && !wrkInstalled()) {
-    throw new Error('--tool wrk needs wrk on PATH (Debian: apt-get install wrk)');
+    throw new SetupError(
+      '--tool wrk needs wrk on PATH. Install it (Debian: apt-get install wrk), or leave out ' +
+        '--tool wrk to measure with autocannon.',
+    );
   }
 
   const redis = await BenchRedis.start();
@@ -164,6 +167,8 @@ function report(
 main().catch((error: unknown) => {
   if (error instanceof OptionError) {
     process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+  } else if (error instanceof SetupError) {
+    process.stderr.write(`bench: ${error.message}\n`);
   } else {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`bench failed: ${text}\n`);

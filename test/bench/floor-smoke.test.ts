@@ -10,9 +10,11 @@ interface Run {
   stderr: string;
 }
 
-function runFloor(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor.ts', ...args], {
+/** Runs a benchmark script with `args`. Variables in `env` replace those of this process. */
+function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const run: Run = { exitCode: null, stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => {
@@ -27,6 +29,10 @@ function runFloor(args: string[]): Promise<Run> {
       resolve(run);
     }),
   );
+}
+
+function runFloor(args: string[]): Promise<Run> {
+  return runScript('bench/floor.ts', args);
 }
 
 const SETUPS = ['bullmq', 'bullmq + post', 'service'];
@@ -91,5 +97,26 @@ describe('lateness floor command line', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('--reps <n>  how many times each setup runs (default 3)');
     expect(run.stdout).not.toContain('rep 1:');
+  });
+});
+
+describe('benchmark tools missing from PATH', () => {
+  // Node runs from its full path and tsx from node_modules, so an empty PATH hides only the
+  // tools that the scripts look up: redis-server and wrk.
+  it('names a missing redis-server in one line', async () => {
+    const run = await runScript('bench/floor.ts', ['--smoke'], { PATH: '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      'bench:floor: redis-server is not on PATH. Install Redis (Debian: apt-get install redis-server).\n',
+    );
+  });
+
+  it('names a missing wrk in one line', async () => {
+    const run = await runScript('bench/run.ts', ['--smoke', '--tool', 'wrk'], { PATH: '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe(
+      'bench: --tool wrk needs wrk on PATH. Install it (Debian: apt-get install wrk), or leave ' +
+        'out --tool wrk to measure with autocannon.\n',
+    );
   });
 });
