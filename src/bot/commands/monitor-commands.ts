@@ -105,6 +105,15 @@ function splitName(text: string, command: NamedCommand): [string, string] {
   return [name, rest];
 }
 
+/** Returns the error of a `new` command whose text is a schedule with no name before it. */
+function missingNameError(schedule: string): DrumbeatError {
+  return new DrumbeatError(
+    'name_invalid',
+    `The monitor name is missing: "${schedule}" is a schedule. Put a name before it.`,
+    `${NAME_EXAMPLE} ${schedule}`,
+  );
+}
+
 /**
  * Parses the text after a monitor's name. When that fails but the whole text parses, the name
  * is missing. When the text without its first word parses, the name most likely had a space in
@@ -116,13 +125,7 @@ function parseAfterName(name: string, rest: string, context: LanguageContext): M
   } catch (error) {
     if (!(error instanceof DrumbeatError)) throw error;
     const whole = `${name} ${rest}`;
-    if (isMonitorSpec(whole, context)) {
-      throw new DrumbeatError(
-        'name_invalid',
-        `The monitor name is missing: "${whole}" is a schedule. Put a name before it.`,
-        `${NAME_EXAMPLE} ${whole}`,
-      );
-    }
+    if (isMonitorSpec(whole, context)) throw missingNameError(whole);
     const space = rest.indexOf(' ');
     const firstWord = space < 0 ? '' : rest.slice(0, space).toLowerCase();
     // A word without a letter, such as the first field of a six-field cron, is not part of a name.
@@ -278,13 +281,24 @@ export class MonitorCommands {
   }
 
   async create(text: string, ctx: CommandContext): Promise<ReplyView> {
-    const [name, rest] = splitName(text, {
-      verb: 'new',
-      exampleName: NAME_EXAMPLE,
-      exampleRest: 'every 1 hour grace 10 minutes',
-    });
     const teamZone = await this.timezoneFor(ctx);
     const context = { timezone: teamZone, now: ctx.now };
+    let name: string;
+    let rest: string;
+    try {
+      [name, rest] = splitName(text, {
+        verb: 'new',
+        exampleName: NAME_EXAMPLE,
+        exampleRest: 'every 1 hour grace 10 minutes',
+      });
+    } catch (error) {
+      // A quoted cron where the name goes, as in `new "0 3 * * *"`, is no name at all.
+      const badName = error instanceof DrumbeatError && error.code === 'name_invalid';
+      if (badName && /^["'“‘`]/.test(text.trim()) && isMonitorSpec(text, context)) {
+        throw withWholeCommand(missingNameError(text.trim()), '', '', context);
+      }
+      throw error;
+    }
     let spec: MonitorSpec;
     try {
       spec = parseAfterName(name, rest, context);

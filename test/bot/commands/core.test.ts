@@ -200,6 +200,15 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'every-day')).toBeNull();
   });
 
+  it('reports a missing name before a quoted cron', async () => {
+    const reply = await core.run('new "0 3 * * *" grace 5m', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe(
+      'The monitor name is missing: ""0 3 * * *" grace 5m" is a schedule. Put a name before it.',
+    );
+    expect(tryLine(reply)).toBe('Try: /drumbeat new nightly-invoices "0 3 * * *" grace 5m');
+  });
+
   it('suggests the closest monitor name', async () => {
     await core.run('new nightly-db every day at 2am', owner);
     const status = await core.run('status nightly-bd', owner);
