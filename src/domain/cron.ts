@@ -70,11 +70,10 @@ function splitFields(expression: string): string[] {
       const hint = ' A list in a field has no spaces after its commas.';
       throw new DrumbeatError('schedule_invalid', `${count}${hint}`, `cron "${joined}"`);
     }
-    const readings = fiveFieldReadings(fields);
     if (fields.length === 6 || fields.length === 7) {
       const hint =
         ' Drumbeat has no field for seconds (first in Quartz and Spring) or for a year (last).';
-      const examples = readings.map((reading) => `cron "${reading}"`);
+      const examples = fiveFieldReadings(fields).map((reading) => `cron "${reading}"`);
       throw new DrumbeatError(
         'schedule_invalid',
         `${count}${hint}`,
