@@ -71,8 +71,11 @@ function splitFields(expression: string): string[] {
       throw new DrumbeatError('schedule_invalid', `${count}${hint}`, `cron "${joined}"`);
     }
     if (fields.length === 6 || fields.length === 7) {
-      const hint =
+      let hint =
         ' Drumbeat has no field for seconds (first in Quartz and Spring) or for a year (last).';
+      if (fields.includes('?') && /\d/.test(fields[5] ?? '')) {
+        hint += ' Quartz numbers the days of the week from 1 (Sunday), and cron from 0.';
+      }
       const examples = fiveFieldReadings(fields).map((reading) => `cron "${reading}"`);
       throw new DrumbeatError(
         'schedule_invalid',
@@ -94,7 +97,13 @@ const YEAR_FIELD = /^(?:\*|\d{4}(?:[-,/]\d{1,4})*)$/;
  * field that reads as a year. Quartz's `?` becomes `*`. Returns none for other counts.
  */
 function fiveFieldReadings(fields: readonly string[]): string[] {
-  const quartz = (five: readonly string[]) => five.map((field) => (field === '?' ? '*' : field));
+  // Only Quartz writes `?`, and it numbers the days of the week from 1 (Sunday) to 7.
+  const isQuartz = fields.includes('?');
+  const quartz = (five: readonly string[]) =>
+    five.map((field, i) => {
+      if (field === '?') return '*';
+      return i === 4 && isQuartz ? quartzDaysAsCron(field) : field;
+    });
   const readings: string[][] = [];
   if (fields.length === 6) {
     readings.push(quartz(fields.slice(1)));
@@ -104,6 +113,22 @@ function fiveFieldReadings(fields: readonly string[]): string[] {
   }
   const expressions = new Set(readings.map((five) => five.join(' ')));
   return [...expressions].filter(parsesAsFiveFields);
+}
+
+/**
+ * Returns a Quartz day-of-week field with its day numbers moved one down, as cron counts them
+ * from 0 (Sunday): `2-6` becomes `1-5` and `6L` becomes `5L`. Names, steps and the n of `#n`
+ * are left as they are.
+ */
+function quartzDaysAsCron(field: string): string {
+  return field
+    .split(',')
+    .map((item) =>
+      item.replace(/(^|-)(\d+)/g, (_all, lead: string, day: string) => {
+        return `${lead}${Number(day) - 1}`;
+      }),
+    )
+    .join(',');
 }
 
 function parsesAsFiveFields(expression: string): boolean {

@@ -548,6 +548,14 @@ const REJECTED: PhraseCase[] = [
   ),
   schedule('0 0 12 ? * MON-FRI', rejected('schedule_invalid', 'has 6', 'cron "0 12 * * MON-FRI"')),
   schedule('0 0 3 ? * * 2027', rejected('schedule_invalid', 'has 7', 'cron "0 3 * * *"')),
+  // Quartz counts the days of the week from 1 (Sunday), cron from 0.
+  schedule(
+    '0 0 12 ? * 2-6',
+    rejected('schedule_invalid', 'Quartz numbers the days of the week', 'cron "0 12 * * 1-5"'),
+  ),
+  schedule('0 15 10 ? * 6L 2026', rejected('schedule_invalid', 'has 7', 'cron "15 10 * * 5L"')),
+  schedule('0 0 10 ? * 6#3', rejected('schedule_invalid', 'has 6', 'cron "0 10 * * 5#3"')),
+  schedule('0 0 12 ? * 1,7', rejected('schedule_invalid', 'has 6', 'cron "0 12 * * 0,6"')),
   schedule('0 3 * * ?', rejected('schedule_invalid', 'Quartz', 'cron "0 3 * * *"')),
   schedule('0 3 * * * 2027', rejected('schedule_invalid', 'or for a year', 'cron "0 3 * * *"')),
   schedule(
