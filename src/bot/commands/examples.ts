@@ -3,7 +3,7 @@
 // such as `every day at 2am`, `tz UTC` or `for 2 hours`.
 
 import { DrumbeatError } from '../../domain/errors.js';
-import { isMonitorSpec, withOptionReplaced } from '../language/index.js';
+import { isMonitorSpec, parseMonitorSpec, withOptionReplaced } from '../language/index.js';
 import type { LanguageContext } from '../language/types.js';
 
 // A text the user typed that is longer than this is not repeated in an example, which uses a
@@ -66,11 +66,40 @@ function withOptionFixed(
   rest: string,
   example: string,
   context: LanguageContext,
+  depth = 0,
 ): string | null | undefined {
   const texts = withOptionReplaced(rest, example);
   if (texts === null) return undefined;
-  const fits = (text: string) => text.length <= MAX_EXAMPLE_TEXT_CHARS;
-  return texts.find((text) => fits(text) && isMonitorSpec(text, context)) ?? null;
+  // The replacements come shortest first, so the first that works keeps the most of the text.
+  for (const text of texts) {
+    if (text.length > MAX_EXAMPLE_TEXT_CHARS) continue;
+    const rejection = rejectionOf(text, context);
+    if (rejection === null) return text;
+    if (depth >= MAX_FIXES - 1) continue;
+    // Another part may be wrong too, as in `grace 10 minuts max runtime 2 horus`, and its own
+    // example fixes it: an option in place, or the whole text when that keeps this fix.
+    for (const next of rejection.examples) {
+      const fixed = withOptionFixed(text, next, context, depth + 1);
+      if (typeof fixed === 'string') return fixed;
+      const keepsFix = fixed === undefined && next.includes(example);
+      if (keepsFix && next.length <= MAX_EXAMPLE_TEXT_CHARS && isMonitorSpec(next, context)) {
+        return next;
+      }
+    }
+  }
+  return null;
+}
+
+// The maximum number of mistakes that one example fixes in the user's text.
+const MAX_FIXES = 3;
+
+function rejectionOf(text: string, context: LanguageContext): DrumbeatError | null {
+  try {
+    parseMonitorSpec(text, context);
+    return null;
+  } catch (error) {
+    return error instanceof DrumbeatError ? error : null;
+  }
 }
 
 /** Tells whether every example of `error` is the end of a silence, such as `for 2 hours`. */

@@ -4,6 +4,7 @@ import { assertQuotesClosed, readCronText } from './cron-text.js';
 import { checkDurationRange, DURATION_RANGE, type RangeRule, readDuration } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
+import { closestOf } from './suggest.js';
 import { otherZoneChanges, readZoneName, ZONE_EXAMPLES, type ZoneReading } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
 import type { Alternative, LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
@@ -60,6 +61,9 @@ const WORDS_AFTER_DURATION = new Set([
   ...['hourly', 'daily', 'weekly', 'monthly', 'yearly', 'weekdays', 'weekends'],
 ]);
 
+// The units of time whose misspellings get a correction, such as "minuts" for minutes.
+const UNIT_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks'];
+
 function isUnknownUnit(word: string): boolean {
   return /^[a-z]+$/i.test(word) && !WORDS_AFTER_DURATION.has(word.toLowerCase());
 }
@@ -77,18 +81,23 @@ function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameTex
   }
   const rest = cursor.rest();
   const number = /^\d+(\.\d+)?$/.exec(cursor.quote(cursor.index, cursor.index + 1));
+  const option = name === 'grace' ? 'grace' : 'max runtime';
   let message = `"${nameText}" needs a duration after it, and "${rest}" is not one.`;
+  // The option with a value, which the command's examples put in place of the user's.
+  let example = name === 'grace' ? 'grace 30m' : 'max runtime 2h';
   if (rest === '') message = `"${nameText}" needs a duration after it.`;
   else if (number !== null) {
     const value = number[0];
     const next = cursor.quote(cursor.index + 1, cursor.index + 2);
     // A word after the number that starts no option or schedule was meant as its unit.
-    message = isUnknownUnit(next)
+    const unknownUnit = isUnknownUnit(next);
+    message = unknownUnit
       ? `"${next}" in "${nameText} ${value} ${next}" is not a unit of time: write ${value}s, ${value}m or ${value}h.`
       : `"${nameText} ${value}" has no unit: write ${value}s, ${value}m or ${value}h.`;
+    // The example keeps the user's number, with the unit they misspelt, or else minutes.
+    const unit = unknownUnit ? closestOf(next.toLowerCase(), UNIT_WORDS) : null;
+    example = unit === null ? `${option} ${value}m` : `${option} ${value} ${unit}`;
   }
-  // The option with a value, which the command's examples put in place of the user's.
-  const example = name === 'grace' ? 'grace 30m' : 'max runtime 2h';
   throw new DrumbeatError('duration_invalid', message, example);
 }
 

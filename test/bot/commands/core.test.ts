@@ -190,6 +190,32 @@ describe('new', () => {
     expect(tryLine(reply)).toBe('Try: /drumbeat new backup every hour');
   });
 
+  it.each([
+    ['every day at 3am grace 10 minuts', 'every day at 3am grace 10 minutes'],
+    ['hourly max runtime 45 minuts', 'hourly max runtime 45 minutes'],
+    ['every day at 3am grace 10 foo', 'every day at 3am grace 10m'],
+    [
+      'every day at 3am grace 10 minuts max runtime 2 horus',
+      'every day at 3am grace 10 minutes max runtime 2 hours',
+    ],
+    ['evry day at 3am tz Europe/Berln', 'every day at 3am tz Europe/Berlin'],
+    [
+      'every day at 3am tz Europe/Berln grace 10 minuts',
+      'every day at 3am tz Europe/Berlin grace 10 minutes',
+    ],
+  ])('fixes every mistake of "%s" in place', async (text, fixed) => {
+    const reply = await core.run(`new fix-me ${text}`, owner);
+    expect(reply.isError).toBe(true);
+    const command = `/drumbeat new fix-me ${fixed}`;
+    const lines = replyToText(reply).split('\n');
+    expect(
+      lines.some((line) => line === command || line === `Try: ${command}`),
+      lines.join('\n'),
+    ).toBe(true);
+    const created = await core.run(`new fix-me-${text.length} ${fixed}`, owner);
+    expect(created.isError).toBe(false);
+  });
+
   it('reports a missing name before a schedule', async () => {
     const reply = await core.run('new every day at 2am', owner);
     expect(reply.isError).toBe(true);
@@ -363,7 +389,15 @@ describe('new', () => {
       'new spelled every day at 9am time zone Berlinn',
       ['/drumbeat new spelled every day at 9am tz Europe/Berlin'],
     ],
-    ['new also-typo every dya tz Berlinn', ['/drumbeat new also-typo every day tz Europe/Berlin']],
+    // The zone's examples each get the schedule's spelling fix as well.
+    [
+      'new also-typo every dya tz Berlinn',
+      [
+        '/drumbeat new also-typo every day tz Europe/Berlin',
+        '/drumbeat new also-typo every day tz America/New_York',
+        '/drumbeat new also-typo every day tz UTC',
+      ],
+    ],
     [
       'new long-grace every day grace 400 days tz UTC',
       ['/drumbeat new long-grace every day grace 10 minutes tz UTC'],
