@@ -283,6 +283,10 @@ export class MonitorCommands {
   async create(text: string, ctx: CommandContext): Promise<ReplyView> {
     const teamZone = await this.timezoneFor(ctx);
     const context = { timezone: teamZone, now: ctx.now };
+    // `new cron "0 3 * * *"` is a schedule in the README's form with the name left out.
+    if (/^cron\s+["'“‘`]/i.test(text.trim()) && isMonitorSpec(text, context)) {
+      throw withWholeCommand(missingNameError(text.trim()), '', '', context);
+    }
     let name: string;
     let rest: string;
     try {

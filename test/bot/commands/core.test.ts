@@ -226,6 +226,16 @@ describe('new', () => {
     expect(await store.idForName(owner.teamId, 'every-day')).toBeNull();
   });
 
+  it('reports a missing name before cron and its quotes', async () => {
+    const reply = await core.run('new cron "0 3 * * *"', owner);
+    expect(reply.isError).toBe(true);
+    expect(reply.summary).toBe(
+      'The monitor name is missing: "cron "0 3 * * *"" is a schedule. Put a name before it.',
+    );
+    expect(tryLine(reply)).toBe('Try: /drumbeat new nightly-invoices cron "0 3 * * *"');
+    expect(await store.idForName(owner.teamId, 'cron')).toBeNull();
+  });
+
   it('reports a missing name before a quoted cron', async () => {
     const reply = await core.run('new "0 3 * * *" grace 5m', owner);
     expect(reply.isError).toBe(true);
