@@ -64,14 +64,23 @@ interface FieldInput {
   text: string;
 }
 
-function fieldError(input: FieldInput, reason: string, replacement?: string): never {
+function fieldError(
+  input: FieldInput,
+  reason: string,
+  replacement?: string,
+  before: readonly string[] = [],
+): never {
   const fixed = input.fields.map((field, i) => (i === input.index ? replacement : field));
+  const example = replacement === undefined ? 'cron "0 3 * * 1-5"' : `cron "${fixed.join(' ')}"`;
   throw new DrumbeatError(
     'schedule_invalid',
     `The ${input.range.name} field "${input.text}" is invalid: ${reason}.`,
-    replacement === undefined ? 'cron "0 3 * * 1-5"' : `cron "${fixed.join(' ')}"`,
+    [...before, example],
   );
 }
+
+// Units of the fields whose steps a schedule of Drumbeat's own can take as an interval.
+const INTERVAL_UNITS = ['minutes', 'hours'];
 
 function parseNumber(input: FieldInput, token: string): number {
   const range = input.range;
@@ -83,7 +92,9 @@ function parseNumber(input: FieldInput, token: string): number {
   const value = Number(token);
   if (value < range.min || value > range.max) {
     // The example brings the value, wherever the field gives it, to the nearest end of the range.
-    const nearest = String(Math.min(Math.max(value, range.min), range.max));
+    // Hour 24 is midnight, the start of the next day, so it becomes 0.
+    const wraps = value === 24 && range.name === 'hour';
+    const nearest = String(wraps ? range.min : Math.min(Math.max(value, range.min), range.max));
     const fixed = input.text.replace(new RegExp(`(?<![0-9])${token}(?![0-9])`, 'g'), nearest);
     const items = [...new Set(fixed.split(','))].join(',');
     fieldError(input, `${value} is outside ${range.min}-${range.max}`, items);
@@ -122,6 +133,10 @@ function parseRange(input: FieldInput, item: string, into: ParsedField): void {
         input,
         `a step of ${step} is larger than the field (${range.min}-${range.max}), so only the first value would ever match`,
         replaceItem(input.text, item, `${span}/${EXAMPLE_STEPS[input.index]}`),
+        // `*/90` in minutes is most likely a job that runs every 90 minutes, an interval.
+        span === '*' && INTERVAL_UNITS[input.index] !== undefined
+          ? [`every ${step} ${INTERVAL_UNITS[input.index]}`]
+          : [],
       );
     }
   }

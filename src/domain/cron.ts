@@ -51,6 +51,14 @@ function splitFields(expression: string): string[] {
   const trimmed = expression.trim();
   const macro = CRON_MACROS[trimmed.toLowerCase()];
   if (macro !== undefined) return macro.split(' ');
+  if (trimmed.toLowerCase() === '@reboot') {
+    // A job that runs once at boot has no next run to expect, so no macro fits it.
+    throw new DrumbeatError(
+      'schedule_invalid',
+      '"@reboot" runs a job once when the machine starts, so there is no next run to expect. ' +
+        'Drumbeat watches jobs that run on a schedule or at an interval.',
+    );
+  }
   if (trimmed.startsWith('@')) {
     throw new DrumbeatError(
       'schedule_invalid',
@@ -83,7 +91,10 @@ function splitFields(expression: string): string[] {
         examples.length > 0 ? examples : EXAMPLE,
       );
     }
-    throw new DrumbeatError('schedule_invalid', count, EXAMPLE);
+    // Fewer fields most likely leave out the last ones, which `*` fills.
+    const padded = `${trimmed}${' *'.repeat(Math.max(0, 5 - fields.length))}`;
+    const fits = fields.length < 5 && parsesAsFiveFields(padded);
+    throw new DrumbeatError('schedule_invalid', count, fits ? `cron "${padded}"` : EXAMPLE);
   }
   return fields;
 }

@@ -333,7 +333,9 @@ describe('explain error wording', () => {
 
   it('gives a related example for a step too large', async () => {
     const result = await explain('*/90 * * * *');
-    expect(result.stderr).toContain(`For example: npx drumbeat explain 'cron "*/30 * * * *"'\n`);
+    expect(result.stderr).toContain(
+      "For example:\n  npx drumbeat explain 'every 90 minutes'\n  npx drumbeat explain 'cron \"*/30 * * * *\"'\n",
+    );
   });
 
   it('cuts a very long text in the message', async () => {

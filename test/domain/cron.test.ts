@@ -234,9 +234,9 @@ describe('cron rejections', () => {
   });
 
   it.each([
-    ['*/90 * * * *', 'cron "*/30 * * * *"'],
+    ['5 0-23/30 * * *', 'cron "5 0-23/12 * * *"'],
     ['5-50/75 * * * 1-5', 'cron "5-50/30 * * * 1-5"'],
-    ['0 */24 * * *', 'cron "0 */12 * * *"'],
+    ['0 9-17/24 * * *', 'cron "0 9-17/12 * * *"'],
     ['0 0 */40 * *', 'cron "0 0 */15 * *"'],
     ['0 0 1 */13 *', 'cron "0 0 1 */6 *"'],
     ['0 0 * * */8', 'cron "0 0 * * */3"'],
@@ -244,6 +244,30 @@ describe('cron rejections', () => {
     const error = rejection(expression);
     expect(error.examples).toEqual([example]);
     expect(() => parseCronExpression(example.slice(6, -1))).not.toThrow();
+  });
+
+  // A step over a whole field of minutes or hours is most likely an interval.
+  it.each([
+    ['*/90 * * * *', ['every 90 minutes', 'cron "*/30 * * * *"']],
+    ['0 */24 * * *', ['every 24 hours', 'cron "0 */12 * * *"']],
+    ['0 */36 * * 1-5', ['every 36 hours', 'cron "0 */12 * * 1-5"']],
+  ])('offers %s as an interval first', (expression, examples) => {
+    expect(rejection(expression).examples).toEqual(examples);
+  });
+
+  it('reads hour 24 as midnight', () => {
+    expect(rejection('0 24 * * *').examples).toEqual(['cron "0 0 * * *"']);
+  });
+
+  it('fills the fields left out with *', () => {
+    expect(rejection('0 3 * *').examples).toEqual(['cron "0 3 * * *"']);
+    expect(rejection('*/5 * *').examples).toEqual(['cron "*/5 * * * *"']);
+  });
+
+  it('gives no macro for @reboot', () => {
+    const error = rejection('@reboot');
+    expect(error.message).toContain('there is no next run to expect');
+    expect(error.examples).toEqual([]);
   });
 
   it('differs from cron-parser, which runs */90 hourly', () => {
@@ -279,7 +303,7 @@ describe('cron rejections', () => {
     expect(rejection('0 0 * * 1#6').message).toContain('#1 to #5');
     expect(rejection('*/0 * * * *').message).toContain('above 0');
     expect(rejection('1,,2 * * * *').message).toContain('empty item');
-    expect(rejection('@reboot').message).toContain('not a cron macro');
+    expect(rejection('@hourlyish').message).toContain('not a cron macro');
   });
 
   it.each([
