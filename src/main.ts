@@ -41,7 +41,20 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   logger.info(describePlatforms(config));
 
-  let redis: Awaited<ReturnType<typeof ensureRedis>>;
+  // A signal before the start has finished, as while Redis loads its dataset, ends the start.
+  // Nothing is running yet but a private Redis, which is stopped with the process.
+  let redis: Awaited<ReturnType<typeof ensureRedis>> | undefined;
+  const stopStarting = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'stopping before the start finished');
+    const stopped = redis?.stop() ?? Promise.resolve();
+    stopped.then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stopStarting);
+  process.once('SIGINT', stopStarting);
+
   try {
     redis = await ensureRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, logger });
   } catch (error) {
@@ -50,16 +63,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const handle = redis;
   let app: Awaited<ReturnType<typeof startApp>>;
   try {
-    app = await startApp({ config, redisUrl: redis.url, logger });
+    app = await startApp({ config, redisUrl: handle.url, logger });
   } catch (error) {
     const known = describeStartFailure(error, config);
     if (known !== null) logger.fatal(known);
     else logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
-    await redis.stop();
+    await handle.stop();
     process.exit(1);
   }
+  process.off('SIGTERM', stopStarting);
+  process.off('SIGINT', stopStarting);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'stopping');
@@ -72,7 +88,7 @@ async function main(): Promise<void> {
     }, config.stopTimeoutMs);
     app
       .stop()
-      .then(() => redis.stop())
+      .then(() => handle.stop())
       .then(
         () => process.exit(0),
         (error) => {

@@ -1,6 +1,7 @@
 // A service that starts while Redis loads its dataset logs why it waits. These tests use a real
 // redis-server made slow to load with its key-load-delay setting.
 
+import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,41 @@ describe('the service on a Redis that loads its dataset', () => {
     service = undefined;
     await redis?.destroy();
     redis = undefined;
+  });
+
+  it('stops on SIGTERM while it waits', { timeout: 60_000 }, async () => {
+    redis = await startLoadingRedis(20_000, 1000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        DRUMBEAT_ROLES: 'worker',
+        DRUMBEAT_KEY_PREFIX: 'test-loading-sigterm',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!output.includes('is loading its dataset') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(output).toContain('is loading its dataset');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const messages = output
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages.at(-1)).toBe('stopping before the start finished');
+      expect(messages).not.toContain('drumbeat started');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('waits for the load, then starts', { timeout: 60_000 }, async () => {
