@@ -1,5 +1,6 @@
 // When a team's digest is posted: weekly on a weekday, daily, or never, at a local time.
 
+import { closestOf } from '../bot/language/suggest.js';
 import { DrumbeatError } from '../domain/errors.js';
 
 export type DigestSchedule =
@@ -24,6 +25,9 @@ export const WEEKDAY_NAMES = [
   'Friday',
   'Saturday',
 ];
+
+/** The days of the week as a misspelt one is corrected to, lowercase. */
+const DAY_WORDS = WEEKDAY_NAMES.map((name) => name.toLowerCase());
 
 /** The times of day that `parseTimeOfDay` reads as words. */
 const TIME_WORDS = new Set(['noon', 'midnight']);
@@ -126,14 +130,25 @@ export function parseDigestSchedule(text: string): DigestSchedule {
   // In a weekly digest, a first word that is no time of day was meant as its day.
   const isWord = first !== undefined && /^[a-z]+$/.test(first) && !TIME_WORDS.has(first);
   if (cadence === 'weekly' && weekday === null && isWord) {
+    // A misspelt day, such as mondya, gets the user's text with the day spelt right.
+    const day = closestOf(first, DAY_WORDS);
+    const fixed = day === null ? null : ['weekly', ...rest].join(' ').replace(first, day);
     throw new DrumbeatError(
       'command_invalid',
       `"${first}" is not a day of the week; write it like monday or fri.`,
-      EXAMPLES,
+      fixed === null ? EXAMPLES : [`/drumbeat digest ${fixed}`],
     );
   }
-  const time =
-    timeWords.length === 0 ? { hour: 9, minute: 0 } : parseTimeOfDay(timeWords.join(' '));
+  let time = { hour: 9, minute: 0 };
+  try {
+    if (timeWords.length > 0) time = parseTimeOfDay(timeWords.join(' '));
+  } catch (error) {
+    // The examples keep the user's cadence and day, with a time that reads.
+    if (!(error instanceof DrumbeatError)) throw error;
+    const day = weekday === null ? '' : ` ${WEEKDAY_NAMES[weekday]!.toLowerCase()}`;
+    const times = ['9am', '4pm'].map((at) => `/drumbeat digest ${cadence}${day} ${at}`);
+    throw new DrumbeatError(error.code, error.message, times);
+  }
   if (cadence === 'daily') return { cadence, ...time };
   return { cadence, weekday: weekday ?? 1, ...time };
 }

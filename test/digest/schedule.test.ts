@@ -24,19 +24,21 @@ describe('digest schedule text', () => {
     expect(parseDigestSchedule(text)).toEqual(expected);
   });
 
-  it.each(['sometimes', 'weekly at 25:00', 'daily 13pm', 'off now'])(
-    'rejects "%s" with an example',
-    (text) => {
-      let caught: unknown;
-      try {
-        parseDigestSchedule(text);
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught).toBeInstanceOf(DrumbeatError);
-      expect((caught as DrumbeatError).examples).toContain('/drumbeat digest weekly friday 4pm');
-    },
-  );
+  it.each([
+    ['sometimes', '/drumbeat digest weekly friday 4pm'],
+    ['weekly at 25:00', '/drumbeat digest weekly 9am'],
+    ['daily 13pm', '/drumbeat digest daily 9am'],
+    ['off now', '/drumbeat digest weekly friday 4pm'],
+  ])('rejects "%s" with an example', (text, example) => {
+    let caught: unknown;
+    try {
+      parseDigestSchedule(text);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DrumbeatError);
+    expect((caught as DrumbeatError).examples).toContain(example);
+  });
 
   it('rejects a day in a daily digest', () => {
     let caught: unknown;
@@ -52,15 +54,30 @@ describe('digest schedule text', () => {
     expect((caught as DrumbeatError).examples).toEqual(['/drumbeat digest weekly monday 9am']);
   });
 
-  it('lists its examples as the other commands do', () => {
+  it('keeps the cadence and day in the examples of a bad time', () => {
     expect(() => parseDigestSchedule('weekly at 25:00')).toThrow(
       expect.objectContaining({
         message: '"25:00" is not a time of day Drumbeat can read: write it like 9am, 4pm or 16:30.',
-        examples: [
-          '/drumbeat digest weekly friday 4pm',
-          '/drumbeat digest daily 9am',
-          '/drumbeat digest off',
-        ],
+        examples: ['/drumbeat digest weekly 9am', '/drumbeat digest weekly 4pm'],
+      }),
+    );
+    expect(() => parseDigestSchedule('weekly friday 25:00')).toThrow(
+      expect.objectContaining({
+        examples: ['/drumbeat digest weekly friday 9am', '/drumbeat digest weekly friday 4pm'],
+      }),
+    );
+    expect(() => parseDigestSchedule('daily 25:00')).toThrow(
+      expect.objectContaining({
+        examples: ['/drumbeat digest daily 9am', '/drumbeat digest daily 4pm'],
+      }),
+    );
+  });
+
+  it('spells a misspelt weekday right in the example', () => {
+    expect(() => parseDigestSchedule('weekly mondya 10am')).toThrow(
+      expect.objectContaining({
+        message: '"mondya" is not a day of the week; write it like monday or fri.',
+        examples: ['/drumbeat digest weekly monday 10am'],
       }),
     );
   });

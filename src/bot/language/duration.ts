@@ -128,3 +128,6 @@ export function parseDuration(text: string): number {
   });
   return ms;
 }
+
+/** The units of time that a misspelt one is corrected to, such as "minuts" to minutes. */
+export const TIME_UNIT_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks'];

@@ -1,7 +1,13 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { applyChange, keepParsing, type WordChange } from './alternatives.js';
 import { assertQuotesClosed, readCronText } from './cron-text.js';
-import { checkDurationRange, DURATION_RANGE, type RangeRule, readDuration } from './duration.js';
+import {
+  checkDurationRange,
+  DURATION_RANGE,
+  type RangeRule,
+  readDuration,
+  TIME_UNIT_WORDS,
+} from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
 import { closestOf } from './suggest.js';
@@ -61,9 +67,6 @@ const WORDS_AFTER_DURATION = new Set([
   ...['hourly', 'daily', 'weekly', 'monthly', 'yearly', 'weekdays', 'weekends'],
 ]);
 
-// The units of time whose misspellings get a correction, such as "minuts" for minutes.
-const UNIT_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks'];
-
 function isUnknownUnit(word: string): boolean {
   return /^[a-z]+$/i.test(word) && !WORDS_AFTER_DURATION.has(word.toLowerCase());
 }
@@ -95,7 +98,7 @@ function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameTex
       ? `"${next}" in "${nameText} ${value} ${next}" is not a unit of time: write ${value}s, ${value}m or ${value}h.`
       : `"${nameText} ${value}" has no unit: write ${value}s, ${value}m or ${value}h.`;
     // The example keeps the user's number, with the unit they misspelt, or else minutes.
-    const unit = unknownUnit ? closestOf(next.toLowerCase(), UNIT_WORDS) : null;
+    const unit = unknownUnit ? closestOf(next.toLowerCase(), TIME_UNIT_WORDS) : null;
     example = unit === null ? `${option} ${value}m` : `${option} ${value} ${unit}`;
   }
   throw new DrumbeatError('duration_invalid', message, example);

@@ -1,8 +1,9 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { applyChange, keepParsing } from './alternatives.js';
-import { checkDurationRange, type RangeRule, readDuration } from './duration.js';
+import { checkDurationRange, type RangeRule, readDuration, TIME_UNIT_WORDS } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { formatLocalTime } from './format.js';
+import { closestOf } from './suggest.js';
 import { assertTimezone } from './timezone.js';
 import { straightenQuotes } from './tokens.js';
 import type { LanguageContext, ParsedUntil } from './types.js';
@@ -20,6 +21,15 @@ const SILENCE_RULE: RangeRule = {
   example: 'for 2 hours',
 };
 
+/** Returns `text` with its misspelt units spelt right, when that reads as a duration. */
+function withUnitsSpelt(text: string): string | null {
+  const words = text
+    .split(/\s+/)
+    .map((word) => closestOf(word.toLowerCase(), TIME_UNIT_WORDS) ?? word);
+  const fixed = words.join(' ');
+  return fixed !== text && readDuration(fixed) !== null ? fixed : null;
+}
+
 /** Reads `for <duration>`, a bare duration, or `until <time>`, without the 90-day check. */
 function readEnd(source: string, now: number, timezone: string): TimeReading {
   const forMatch = /^for\s+(.+)$/i.exec(source);
@@ -29,10 +39,12 @@ function readEnd(source: string, now: number, timezone: string): TimeReading {
     const text = forMatch?.[1] ?? source;
     const ms = bareDuration ?? readDuration(text);
     if (ms === null) {
-      throw new DrumbeatError('time_invalid', `"${text}" is not a duration Drumbeat understands.`, [
-        'for 2 hours',
-        'for 90m',
-      ]);
+      const fixed = withUnitsSpelt(text);
+      throw new DrumbeatError(
+        'time_invalid',
+        `"${text}" is not a duration Drumbeat understands.`,
+        fixed === null ? ['for 2 hours', 'for 90m'] : [`for ${fixed}`],
+      );
     }
     checkDurationRange(ms, text, SILENCE_RULE);
     return { instant: now + ms, warnings: [], changes: [] };

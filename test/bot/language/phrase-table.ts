@@ -876,6 +876,8 @@ const SILENCES: PhraseCase[] = [
     rejected('time_invalid', 'is in the past: it reads as Tue 10 Jun 2025 10:00 +00:00'),
   ),
   silence('for 100 days', rejected('time_invalid', 'at most 90 days')),
+  silence('for 3 horus', rejected('time_invalid', '"3 horus" is not a duration', 'for 3 hours')),
+  silence('for 45 minuts', rejected('time_invalid', 'not a duration', 'for 45 minutes')),
   silence('until blah', rejected('time_invalid', '"blah" is not a time')),
   silence('until noon', { until: '2025-06-12T12:00:00Z' }),
   silence('until friday 17:30', { until: '2025-06-13T17:30:00Z' }),
