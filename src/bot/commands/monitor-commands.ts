@@ -29,8 +29,9 @@ interface NamedCommand {
   verb: string;
   /**
    * The name in an example for a user who gave none that can be made valid. Null points to the
-   * list instead, for commands that change a monitor: a copied example could pause, silence or
-   * delete a real monitor of that name.
+   * list instead: for commands that change a monitor, because a copied example could pause,
+   * silence or delete a real monitor of that name, and for status, where a made-up name would
+   * name no monitor.
    */
   exampleName: string | null;
   /** The text after the name in an example for a user who typed nothing after it. */
@@ -427,7 +428,7 @@ export class MonitorCommands {
   async status(text: string, ctx: CommandContext): Promise<ReplyView> {
     const [name, rest] = splitName(text, {
       verb: 'status',
-      exampleName: NAME_EXAMPLE,
+      exampleName: null,
       exampleRest: '',
     });
     const monitor = await this.find(name, ctx, (closest) => `/drumbeat status ${closest}`).catch(

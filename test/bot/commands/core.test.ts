@@ -856,7 +856,7 @@ describe('examples of commands on a monitor', () => {
     ],
     ['silence DB.Main! for 2h', ['/drumbeat silence db.main for 2h']],
     ['silence !!! for 2h', ['/drumbeat list']],
-    ['status', ['/drumbeat status nightly-invoices']],
+    ['status', ['/drumbeat list']],
     ['status <backup>', ['/drumbeat status backup']],
     ['pause', ['/drumbeat list']],
     ['resume #backup', ['/drumbeat resume backup']],
