@@ -377,8 +377,16 @@ function parseSpec(source: string, ctx: LanguageContext): MonitorSpec {
   const zoneNote = options.zoneNote;
   const warnings =
     zoneNote === undefined || schedule.warnings.includes(zoneNote)
-      ? schedule.warnings
+      ? [...schedule.warnings]
       : [zoneNote, ...schedule.warnings];
+  if (timezone !== null && schedule.schedule.kind === 'interval') {
+    // An interval counts from each ping, so a zone changes nothing, and saying so avoids a
+    // user who thinks the runs are at fixed times of day there.
+    warnings.push(
+      `An interval counts from each ping, so "tz ${timezone}" changes nothing here. For runs at ` +
+        'fixed times in a zone, give times: every day at 2am tz Europe/Berlin.',
+    );
+  }
   return {
     schedule: { ...schedule, warnings },
     graceMs: options.graceMs ?? null,

@@ -699,6 +699,11 @@ const OPTIONS: PhraseCase[] = [
     warning: ['Read EST as US Eastern time (America/New_York), which changes with daylight'],
   }),
   spec('@every 2h grace 10m', { interval: 7200, graceMs: 600_000 }),
+  spec(
+    'every 2 hours tz Europe/Berlin',
+    { interval: 7200 },
+    { warning: ['An interval counts from each ping, so "tz Europe/Berlin" changes nothing here.'] },
+  ),
   spec('every day at 2am max_runtime 2h', cron('0 2 * * *', { maxRuntimeMs: 7_200_000 })),
   // healthchecks.io's timeout is the time between runs, other tools' the longest run.
   spec(
