@@ -13,7 +13,7 @@ import {
   parseUntil,
 } from '../language/index.js';
 import { distance } from '../language/suggest.js';
-import { assertTimezone } from '../language/timezone.js';
+import { assertTimezone, readZoneName } from '../language/timezone.js';
 import type { Alternative, LanguageContext, MonitorSpec, ParsedUntil } from '../language/types.js';
 import type { ReplyLine, ReplyView } from '../views.js';
 import type { CommandContext } from './context.js';
@@ -558,8 +558,9 @@ export class MonitorCommands {
       throw new DrumbeatError(error.code, error.message, commands);
     }
     await this.options.teams.setTimezone(ctx.teamId, zone);
-    return reply(
-      `This team's zone is now ${zone}. Times are shown in it, and new schedules use it.`,
-    );
+    const summary = `This team's zone is now ${zone}. Times are shown in it, and new schedules use it.`;
+    // An abbreviation such as EST gets the note it gets after tz, on how it was read.
+    const note = readZoneName(text.trim())?.note ?? null;
+    return reply(summary, note === null ? [] : [section([note])]);
   }
 }

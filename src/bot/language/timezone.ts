@@ -62,6 +62,7 @@ const ABBREVIATIONS: Record<string, Abbreviation> = {
   est: {
     zone: 'America/New_York',
     note: standardTimeNote('EST', 'US Eastern', 'America/New_York'),
+    others: [{ meaning: 'a fixed UTC-5 all year', zone: 'Etc/GMT+5' }],
   },
   edt: {
     zone: 'America/New_York',
@@ -201,11 +202,32 @@ export function readZoneName(name: string): ZoneReading | null {
     const { zone, note, others = [] } = abbreviation;
     return { zone, note, others };
   }
+  const offset = fixedOffsetZone(name.trim());
+  if (offset !== null) return offset;
   if (lower.includes('/') && isIanaZone(name.trim())) {
     return { zone: spellZone(name.trim()), note: null, others: [] };
   }
   const place = PLACE_NAMES[lower] ?? zonesByCity().get(lower);
   return place === undefined ? null : { zone: place, note: null, others: [] };
+}
+
+/**
+ * Reads a whole-hour offset such as `GMT+2` or `UTC-5` as the IANA zone of that fixed offset.
+ * IANA's Etc zones carry the sign the other way round: UTC+2 is Etc/GMT-2. Null for any other
+ * text, and for offsets that no Etc zone has, such as UTC+5:30.
+ */
+function fixedOffsetZone(name: string): ZoneReading | null {
+  const match = /^(?:gmt|utc)\s*([+-])\s*(\d{1,2})(?::?00)?$/i.exec(name);
+  if (match === null) return null;
+  const [, sign, digits] = match;
+  const hours = Number(digits);
+  if (hours === 0) return { zone: 'UTC', note: null, others: [] };
+  const zone = `Etc/GMT${sign === '+' ? '-' : '+'}${hours}`;
+  if (!isIanaZone(zone)) return null;
+  const note =
+    `Read ${name} as the fixed offset UTC${sign}${hours} (${zone}, which IANA names with the ` +
+    'sign the other way round). It has no summer time.';
+  return { zone, note, others: [] };
 }
 
 /** Tells whether a word is a zone abbreviation such as `PT` or `UTC`. */

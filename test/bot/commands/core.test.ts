@@ -723,6 +723,17 @@ describe('other commands', () => {
     expect(await store.idForName(owner.teamId, 'guarded')).not.toBeNull();
   });
 
+  it('notes how a zone abbreviation was read', async () => {
+    const ctx = { ...owner, teamId: 'slack:TZONE3' };
+    const est = replyToText(await core.run('timezone EST', ctx));
+    expect(est).toContain("This team's zone is now America/New_York.");
+    expect(est).toContain(
+      'Read EST as US Eastern time (America/New_York), which changes with daylight saving time.',
+    );
+    const berlin = replyToText(await core.run('timezone Europe/Berlin', ctx));
+    expect(berlin).not.toContain('Read ');
+  });
+
   it('sets the team zone and rejects an unknown one', async () => {
     const ctx = { ...owner, teamId: 'slack:TZONE2' };
     expect((await core.run('timezone America/New_York', ctx)).summary).toContain(

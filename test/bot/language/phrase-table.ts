@@ -320,6 +320,7 @@ const ZONES: PhraseCase[] = [
     warning: [
       'Read EST as US Eastern time (America/New_York), which changes with daylight saving time.',
     ],
+    alternative: ['every day at 9am Etc/GMT+5'],
   }),
   schedule(
     'daily at 9am in Berlin time',
@@ -697,6 +698,13 @@ const OPTIONS: PhraseCase[] = [
   ),
   spec('cron "0 9 * * *" tz EST', cron('0 9 * * *', { timezone: 'America/New_York' }), {
     warning: ['Read EST as US Eastern time (America/New_York), which changes with daylight'],
+    alternative: ['cron "0 9 * * *" tz Etc/GMT+5'],
+  }),
+  spec('cron "0 9 * * *" tz GMT+2', cron('0 9 * * *', { timezone: 'Etc/GMT-2' }), {
+    warning: ['Read GMT+2 as the fixed offset UTC+2 (Etc/GMT-2, which IANA names with the sign'],
+  }),
+  spec('cron "0 9 * * *" tz UTC-5', cron('0 9 * * *', { timezone: 'Etc/GMT+5' }), {
+    warning: ['Read UTC-5 as the fixed offset UTC-5 (Etc/GMT+5'],
   }),
   spec('@every 2h grace 10m', { interval: 7200, graceMs: 600_000 }),
   spec(
