@@ -225,9 +225,9 @@ function printReading(options: ExplainOptions, ctx: LanguageContext, io: Explain
 
 function report(error: DrumbeatError, json: boolean, io: ExplainIo): void {
   if (json) {
-    io.stdout.write(
-      `${JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2)}\n`,
-    );
+    // The examples are the same whole commands that the text output shows.
+    const { code, message, examples } = error;
+    io.stdout.write(`${JSON.stringify({ error: { code, message, examples } }, null, 2)}\n`);
     return;
   }
   io.stderr.write(`drumbeat explain: ${error.message}\n`);

@@ -169,6 +169,7 @@ describe('explain rejections', () => {
         code: 'schedule_invalid',
         message:
           'The hour field "22-2" is invalid: the range 22-2 runs backwards; cron ranges do not wrap around, write 22-23,0-2 instead.',
+        examples: [`npx drumbeat explain 'cron "0 22-23,0-2 * * *"'`],
       },
     });
   });
