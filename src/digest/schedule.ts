@@ -132,7 +132,10 @@ export function parseDigestSchedule(text: string): DigestSchedule {
   if (cadence === 'weekly' && weekday === null && isWord) {
     // A misspelt day, such as mondya, gets the user's text with the day spelt right.
     const day = closestOf(first, DAY_WORDS);
-    const fixed = day === null ? null : ['weekly', ...rest].join(' ').replace(first, day);
+    const fixed =
+      day === null
+        ? null
+        : ['weekly', ...rest.map((word) => (word === first ? day : word))].join(' ');
     throw new DrumbeatError(
       'command_invalid',
       `"${first}" is not a day of the week; write it like monday or fri.`,

@@ -160,6 +160,17 @@ describe('explain --json for silences', () => {
   });
 });
 
+/** Runs each suggested `npx drumbeat explain` command and expects it to succeed. */
+async function expectEachRuns(commands: readonly string[]): Promise<void> {
+  for (const command of commands) {
+    const [npx, drumbeat, verb, ...rest] = shellWords(command);
+    expect([npx, drumbeat, verb]).toEqual(['npx', 'drumbeat', 'explain']);
+    const tried = await explain(...rest);
+    expect(tried.stderr).toBe('');
+    expect(tried.status).toBe(0);
+  }
+}
+
 describe('explain rejections', () => {
   it('prints the error object and exits with 2', async () => {
     const result = await explain('--json', '0 22-2 * * *');
@@ -255,13 +266,7 @@ describe('explain examples', () => {
     expect(result.status).toBe(2);
     const commands = suggestedCommands(result.stderr);
     expect(commands.length).toBeGreaterThan(0);
-    for (const command of commands) {
-      const [npx, drumbeat, verb, ...rest] = shellWords(command);
-      expect([npx, drumbeat, verb]).toEqual(['npx', 'drumbeat', 'explain']);
-      const tried = await explain(...rest);
-      expect(tried.stderr).toBe('');
-      expect(tried.status).toBe(0);
-    }
+    await expectEachRuns(commands);
   });
 });
 
@@ -405,13 +410,7 @@ describe('explain text output', () => {
       .filter((line) => line.startsWith('For '))
       .map((line) => line.slice(line.indexOf(': npx ') + 2));
     expect(commands.some((command) => command.includes(part))).toBe(true);
-    for (const command of commands) {
-      const [npx, drumbeat, verb, ...rest] = shellWords(command);
-      expect([npx, drumbeat, verb]).toEqual(['npx', 'drumbeat', 'explain']);
-      const tried = await explain(...rest);
-      expect(tried.stderr).toBe('');
-      expect(tried.status).toBe(0);
-    }
+    await expectEachRuns(commands);
   });
 
   it('says an interval counts from the previous ping', async () => {

@@ -284,26 +284,16 @@ export class MonitorCommands {
   async create(text: string, ctx: CommandContext): Promise<ReplyView> {
     const teamZone = await this.timezoneFor(ctx);
     const context = { timezone: teamZone, now: ctx.now };
-    // `new cron "0 3 * * *"` is a schedule in the README's form with the name left out.
-    if (/^cron\s+["'“‘`]/i.test(text.trim()) && isMonitorSpec(text, context)) {
+    // A schedule where the name goes, as in `new "0 3 * * *"` or the README's form without the
+    // name, `new cron "0 3 * * *"`, leaves the monitor without a name.
+    if (/^(?:cron\s+)?["'“‘`]/i.test(text.trim()) && isMonitorSpec(text, context)) {
       throw withWholeCommand(missingNameError(text.trim()), '', '', context);
     }
-    let name: string;
-    let rest: string;
-    try {
-      [name, rest] = splitName(text, {
-        verb: 'new',
-        exampleName: NAME_EXAMPLE,
-        exampleRest: 'every 1 hour grace 10 minutes',
-      });
-    } catch (error) {
-      // A quoted cron where the name goes, as in `new "0 3 * * *"`, is no name at all.
-      const badName = error instanceof DrumbeatError && error.code === 'name_invalid';
-      if (badName && /^["'“‘`]/.test(text.trim()) && isMonitorSpec(text, context)) {
-        throw withWholeCommand(missingNameError(text.trim()), '', '', context);
-      }
-      throw error;
-    }
+    const [name, rest] = splitName(text, {
+      verb: 'new',
+      exampleName: NAME_EXAMPLE,
+      exampleRest: 'every 1 hour grace 10 minutes',
+    });
     let spec: MonitorSpec;
     try {
       spec = parseAfterName(name, rest, context);

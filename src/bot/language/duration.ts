@@ -1,6 +1,7 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { MAX_GRACE_MS, MIN_GRACE_MS } from '../../domain/monitor.js';
 import { clip } from './echo.js';
+import { closestOf } from './suggest.js';
 
 const DAY_MS = 86_400_000;
 
@@ -129,5 +130,14 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** The units of time that a misspelt one is corrected to, such as "minuts" to minutes. */
-export const TIME_UNIT_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks'];
+// The units of time that a misspelt one is corrected to, such as "minuts" to minutes.
+const TIME_UNIT_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks'];
+
+/** Returns `text` with its misspelt units spelt right, when that reads as a duration. */
+export function withUnitsSpelt(text: string): string | null {
+  const words = text
+    .split(/\s+/)
+    .map((word) => closestOf(word.toLowerCase(), TIME_UNIT_WORDS) ?? word);
+  const fixed = words.join(' ');
+  return fixed !== text && readDuration(fixed) !== null ? fixed : null;
+}

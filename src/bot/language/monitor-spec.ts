@@ -6,11 +6,10 @@ import {
   DURATION_RANGE,
   type RangeRule,
   readDuration,
-  TIME_UNIT_WORDS,
+  withUnitsSpelt,
 } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { parseSchedule } from './schedule.js';
-import { closestOf } from './suggest.js';
 import { otherZoneChanges, readZoneName, ZONE_EXAMPLES, type ZoneReading } from './timezone.js';
 import { Cursor, straightenQuotes, tokenize } from './tokens.js';
 import type { Alternative, LanguageContext, MonitorSpec, ParsedSchedule } from './types.js';
@@ -98,8 +97,8 @@ function readDurationWords(cursor: Cursor, name: 'grace' | 'maxRuntime', nameTex
       ? `"${next}" in "${nameText} ${value} ${next}" is not a unit of time: write ${value}s, ${value}m or ${value}h.`
       : `"${nameText} ${value}" has no unit: write ${value}s, ${value}m or ${value}h.`;
     // The example keeps the user's number, with the unit they misspelt, or else minutes.
-    const unit = unknownUnit ? closestOf(next.toLowerCase(), TIME_UNIT_WORDS) : null;
-    example = unit === null ? `${option} ${value}m` : `${option} ${value} ${unit}`;
+    const spelt = unknownUnit ? withUnitsSpelt(`${value} ${next}`) : null;
+    example = spelt === null ? `${option} ${value}m` : `${option} ${spelt}`;
   }
   throw new DrumbeatError('duration_invalid', message, example);
 }

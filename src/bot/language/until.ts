@@ -1,9 +1,8 @@
 import { DrumbeatError } from '../../domain/errors.js';
 import { applyChange, keepParsing } from './alternatives.js';
-import { checkDurationRange, type RangeRule, readDuration, TIME_UNIT_WORDS } from './duration.js';
+import { checkDurationRange, type RangeRule, readDuration, withUnitsSpelt } from './duration.js';
 import { withClippedErrors } from './echo.js';
 import { formatLocalTime } from './format.js';
-import { closestOf } from './suggest.js';
 import { assertTimezone } from './timezone.js';
 import { straightenQuotes } from './tokens.js';
 import type { LanguageContext, ParsedUntil } from './types.js';
@@ -20,15 +19,6 @@ const SILENCE_RULE: RangeRule = {
   code: 'time_invalid',
   example: 'for 2 hours',
 };
-
-/** Returns `text` with its misspelt units spelt right, when that reads as a duration. */
-function withUnitsSpelt(text: string): string | null {
-  const words = text
-    .split(/\s+/)
-    .map((word) => closestOf(word.toLowerCase(), TIME_UNIT_WORDS) ?? word);
-  const fixed = words.join(' ');
-  return fixed !== text && readDuration(fixed) !== null ? fixed : null;
-}
 
 /** Reads `for <duration>`, a bare duration, or `until <time>`, without the 90-day check. */
 function readEnd(source: string, now: number, timezone: string): TimeReading {
