@@ -31,7 +31,7 @@ export interface EnsureRedisOptions {
   /** Directories to search for redis-server, in PATH format. Default `process.env.PATH`. */
   searchPath?: string;
   /**
-   * Time a started redis-server has to answer PING, with PONG or with LOADING while it replays
+   * Time a started redis-server has to reply to PING, with PONG or with LOADING while it replays
    * its AOF. Default 30 s.
    */
   startTimeoutMs?: number;
@@ -255,8 +255,8 @@ async function waitForAnswer(port: number, timeoutMs: number, child: ChildProces
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exitReason !== null) throw new Error(exitReason);
-    // A server that replays a long AOF answers LOADING until it is done. It runs, and the
-    // connect waits for the load and logs its progress, so the start time limit is not spent.
+    // A server that replays a long AOF replies LOADING until it is done. It is running, so the
+    // connect waits for the load and logs its progress, and the start time limit is not spent.
     const found = await probeRedis(port);
     if (found === 'redis' || found === 'loading') return;
     await sleep(POLL_INTERVAL_MS);

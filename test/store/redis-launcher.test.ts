@@ -107,7 +107,7 @@ describe('ensureRedis without REDIS_URL', () => {
     expect(handle.started).toBe(false);
   });
 
-  it('uses a Redis on the port that is loading its dataset, without waiting for the load', {
+  it('uses a loading Redis at once', {
     timeout: 60_000,
   }, async () => {
     // About 20 s of loading, far longer than the start time limit given here.
@@ -126,7 +126,7 @@ describe('ensureRedis without REDIS_URL', () => {
       expect(lines.map((line) => line.msg)).toEqual([
         `Using the Redis on 127.0.0.1:${loading.port}`,
       ]);
-      // The connect of the service waits for the load instead, and says so.
+      // The service's connect waits for the load instead, and logs it.
       expect(await probeRedis(loading.port)).toBe('loading');
     } finally {
       await loading.destroy();

@@ -513,7 +513,7 @@ describe('new', () => {
   });
 
   // Each reading is tried in a team of its own: the monitor is created, deleted as the reply
-  // says, and created again with the other reading.
+  // suggests, and created again with the other reading.
   it.each([
     ['every day at 9 tz IST grace 5m', 'Europe/Dublin'],
     ['every day at 9am IST', 'Asia/Jerusalem'],
