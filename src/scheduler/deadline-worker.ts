@@ -11,6 +11,7 @@ import {
 } from './deadlines.js';
 import type { IngestHeartbeat } from './ingest-heartbeat.js';
 import type { MonitorEvents } from './monitor-events.js';
+import { RearmLane } from './rearm-lane.js';
 import { JobTracker, WORKER_RETRY_DELAY_MS } from './redis-retry.js';
 
 // While no web process can take pings, deadlines are checked again after this many heartbeat
@@ -33,6 +34,11 @@ export interface DeadlineWorkerOptions {
   concurrency?: number;
   /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
   lockMs?: number;
+  /**
+   * The maximum time a job's re-arm waits for the alerts of other jobs, in ms. Default 5,000.
+   * With 0, each re-arm runs as soon as its job hands it over.
+   */
+  rearmMaxWaitMs?: number;
 }
 
 /**
@@ -43,15 +49,22 @@ export interface DeadlineWorkerOptions {
 export class DeadlineWorker {
   readonly worker: Worker<DeadlineJobData>;
   private readonly jobs = new JobTracker();
+  private readonly lane: RearmLane;
 
   constructor(private readonly options: DeadlineWorkerOptions) {
+    const concurrency = options.concurrency ?? 100;
+    this.lane = new RearmLane({
+      concurrency,
+      maxWaitMs: options.rearmMaxWaitMs,
+      clock: options.clock,
+    });
     this.worker = new Worker<DeadlineJobData>(
       DEADLINE_QUEUE,
-      (job, token) => this.jobs.track(this.process(job, token)),
+      (job, token) => this.jobs.track(this.run(job, token)),
       {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
-        concurrency: options.concurrency ?? 100,
+        concurrency,
         lockDuration: options.lockMs ?? 30_000,
         runRetryDelay: WORKER_RETRY_DELAY_MS,
         stalledInterval: options.lockMs ?? 30_000,
@@ -67,7 +80,25 @@ export class DeadlineWorker {
     this.worker.on('error', workerErrorLog(options.logger, 'deadline worker error'));
   }
 
-  async process(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {
+  /** Runs a job as busy in the lane until it hands its re-arm over, or ends. */
+  private async run(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {
+    const leave = this.lane.enter();
+    try {
+      return await this.process(job, token, leave);
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * Checks one deadline. Once the job's alert, if any, is out, the job calls `leave` and hands
+   * its re-arm to the lane instead of waiting for it.
+   */
+  async process(
+    job: Job<DeadlineJobData>,
+    token?: string,
+    leave: () => void = () => {},
+  ): Promise<'stale' | 'checked'> {
     const target = deadlineTarget(job.id, job.data);
     if (target === null) {
       throw new Error(
@@ -114,7 +145,8 @@ export class DeadlineWorker {
       { stored, fromDeadlineJob: true },
     );
     if (result.status === 'not_found') return 'stale';
-    await deadlines.rearm(monitorId, fireAt, result.monitor.dueAt, clock());
+    this.lane.add(() => this.rearmLater(monitorId, fireAt));
+    leave();
     if (result.transition.changed) {
       // One line per alert, because a first message that this job posted is not logged again.
       const { state, incident } = result.monitor;
@@ -124,7 +156,25 @@ export class DeadlineWorker {
     return 'checked';
   }
 
+  /**
+   * Re-arms the monitor of the job that fired at `fireAt` for its deadline as it is now, which
+   * a write since the job may have moved. Does nothing when that write armed the monitor itself.
+   */
+  private async rearmLater(monitorId: string, fireAt: number): Promise<void> {
+    const { store, deadlines, clock, logger } = this.options;
+    try {
+      const stored = await store.get(monitorId);
+      if (!stored || stored.armedAt !== fireAt) return;
+      await deadlines.rearm(monitorId, fireAt, stored.monitor.dueAt, clock());
+    } catch (error) {
+      // The armed fire time stays in the past with no job behind it, which the sweep repairs.
+      logger.warn({ monitorId, err: error }, 'deadline not re-armed; the sweep re-arms it');
+    }
+  }
+
+  /** Stops taking jobs, waits for the running ones, then runs the re-arms they handed over. */
   async close(): Promise<void> {
     await this.jobs.stopWorker(this.worker);
+    await this.lane.drain();
   }
 }

@@ -126,10 +126,14 @@ export class Deadlines {
     return { monitorId, fireAt };
   }
 
-  /** Tells whether a job armed for `armedAt` fires no later than the deadline `dueAt`. */
-  static armedInTime(armedAt: number | null, dueAt: number | null): boolean {
+  /**
+   * Tells whether a job armed for `armedAt` fires no later than the deadline `dueAt`, and after
+   * `now`. A job whose fire time has passed has run or is running, and its re-arm may have read
+   * the monitor before the write that the caller is arming for.
+   */
+  static armedInTime(armedAt: number | null, dueAt: number | null, now: number): boolean {
     const fireAt = fireTimeFor(dueAt);
-    return fireAt === null || (armedAt !== null && armedAt <= fireAt);
+    return fireAt === null || (armedAt !== null && armedAt <= fireAt && armedAt > now);
   }
 
   /**
@@ -145,7 +149,7 @@ export class Deadlines {
     const fireAt = fireTimeFor(dueAt);
     let armedAt = knownArmedAt;
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (fireAt === null || Deadlines.armedInTime(armedAt, dueAt)) return;
+      if (fireAt === null || Deadlines.armedInTime(armedAt, dueAt, now)) return;
       if (await this.store.setArmed(monitorId, armedAt, fireAt)) {
         await this.addJob(monitorId, fireAt, now);
         if (armedAt !== null) await this.removeJob(monitorId, armedAt);

@@ -238,7 +238,7 @@ export class MonitorEvents {
       }
       // Most pings move the deadline later, which needs no call at all.
       const { dueAt } = result.monitor;
-      if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt)) {
+      if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt, now)) {
         await this.deadlines.ensureArmed(monitorId, write.armedAt, dueAt, now);
       }
       if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);

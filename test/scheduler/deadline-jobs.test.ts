@@ -91,6 +91,20 @@ describe('deadline jobs', () => {
     expect(stored?.armedAt).toBe(now + 30_001);
   });
 
+  it('arms again after a passed fire time', async () => {
+    // The job of a fire time that has passed has run, or is running and may re-arm from the
+    // monitor as it was before this write.
+    const id = await createMonitor();
+    const now = Date.now();
+    await deadlines.ensureArmed(id, null, now - 5000, now - 10_000);
+    await deadlines.ensureArmed(id, now - 4999, now + 60_000, now);
+    const stored = await store.get(id);
+    expect(stored?.armedAt).toBe(now + 60_001);
+    const job = await deadlines.queue.getJob(Deadlines.jobId(id, now + 60_001));
+    expect(await job?.getState()).toBe('delayed');
+    expect(await deadlines.queue.getJob(Deadlines.jobId(id, now - 4999))).toBeUndefined();
+  });
+
   it('holds a 31-day deadline in Redis, not in a timer', async () => {
     const id = await createMonitor();
     const now = Date.now();

@@ -6,7 +6,12 @@ import type { AlertView } from '../../src/bot/views.js';
 import { buildMonitor } from '../../src/domain/monitor.js';
 import type { Monitor } from '../../src/domain/types.js';
 import { DeadlineWorker } from '../../src/scheduler/deadline-worker.js';
-import { type DeadlineJobData, Deadlines, deadlineTarget } from '../../src/scheduler/deadlines.js';
+import {
+  type DeadlineJobData,
+  Deadlines,
+  deadlineTarget,
+  fireTimeFor,
+} from '../../src/scheduler/deadlines.js';
 import { IngestHeartbeat } from '../../src/scheduler/ingest-heartbeat.js';
 import { MonitorEvents } from '../../src/scheduler/monitor-events.js';
 import { NotificationQueue, NotificationWorker } from '../../src/scheduler/notifications.js';
@@ -40,6 +45,8 @@ class RecordingNotifier implements Notifier {
   readonly postedAt = new Map<string, number>();
   /** How long the next posts take, as a slow Slack would. */
   postDelayMs = 0;
+  /** Runs as each post arrives, before it is recorded. */
+  onPost: (() => Promise<void>) | null = null;
   readonly updates: { ref: MessageRef; view: AlertView }[] = [];
   readonly replies: { ref: MessageRef; text: string; output: string | null }[] = [];
 
@@ -53,6 +60,7 @@ class RecordingNotifier implements Notifier {
       throw new DeliveryError('the stand-in failed this post', false, code, retryAfter);
     }
     if (this.postDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.postDelayMs));
+    if (this.onPost) await this.onPost();
     this.postedAt.set(view.incidentId, Date.now());
     const ref = { platform: this.platform, channelId, messageId: `m${this.posts.length + 1}` };
     this.posts.push({ channelId, view, ref });
@@ -531,6 +539,49 @@ describe('first post from the deadline job', () => {
       expect(posts).toHaveLength(1);
     } finally {
       notifier.postDelayMs = 0;
+    }
+  });
+
+  it('holds re-arms until a burst is out', async () => {
+    const burst = await Promise.all(Array.from({ length: 20 }, () => createMonitor(2, 0)));
+    // Deadlines 20 ms apart, and posts that take longer than all of them: each job is still
+    // before its post when the first job's post is done.
+    for (const monitor of burst) {
+      await ping(monitor);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const ids = burst.map((monitor) => monitor.id);
+    const firstFires = new Map<string, number | null>();
+    for (const [i, stored] of (await store.getMany(ids)).entries()) {
+      firstFires.set(ids[i]!, stored?.armedAt ?? null);
+    }
+    // What each post saw: how many of the burst's monitors were armed past their first deadline.
+    const rearmedAtPost: number[] = [];
+    notifier.postDelayMs = 1000;
+    notifier.onPost = async () => {
+      const records = await store.getMany(ids);
+      rearmedAtPost.push(records.filter((r, i) => r?.armedAt !== firstFires.get(ids[i]!)).length);
+    };
+    try {
+      for (const monitor of burst) await lateAlertOf(monitor);
+    } finally {
+      notifier.postDelayMs = 0;
+      notifier.onPost = null;
+    }
+    expect(rearmedAtPost).toHaveLength(burst.length);
+    expect(rearmedAtPost).toEqual(burst.map(() => 0));
+    // Then every monitor is armed for its next deadline.
+    const rearmed = await waitFor(
+      async () => {
+        const records = await store.getMany(ids);
+        const done = records.every((r, i) => r !== null && r.armedAt! > firstFires.get(ids[i]!)!);
+        return done ? records : undefined;
+      },
+      8000,
+      'the burst re-armed',
+    );
+    for (const stored of rearmed) {
+      expect(stored?.armedAt).toBe(fireTimeFor(stored?.monitor.dueAt ?? null));
     }
   });
 });

@@ -1,0 +1,116 @@
+// Deadline jobs hand their re-arming to this lane once their alert is out. When many deadlines
+// pass at once (every monitor of one cron schedule at 02:00), the re-arms of the first jobs
+// would otherwise take processor time from the alerts of the later ones. Holding them back
+// until no job is before its chat call sends every alert of the burst first.
+//
+// A re-arm that never runs (a crash, Redis gone) leaves the monitor's armed fire time in the
+// past with no job behind it. The sweep finds such a fire time once it is overdue and adds its
+// job again, which re-arms as any deadline job does.
+
+/** A re-arm handed over by a deadline job. It logs its own failure instead of rejecting. */
+export type RearmTask = () => Promise<void>;
+
+export interface RearmLaneOptions {
+  /** The maximum number of re-arms that run at once. Default 100. */
+  concurrency?: number;
+  /** The maximum time a re-arm waits for busy jobs, in ms. Default 5,000. */
+  maxWaitMs?: number | undefined;
+  clock?: () => number;
+}
+
+interface PendingRearm {
+  task: RearmTask;
+  since: number;
+}
+
+/**
+ * Holds re-arms while any deadline job is before its chat call, then runs them. A job calls
+ * `enter` when it starts and the function it returns once the urgent part is done.
+ */
+export class RearmLane {
+  private readonly concurrency: number;
+  private readonly maxWaitMs: number;
+  private readonly clock: () => number;
+  /** Re-arms in the order they came. Those before `head` have started. */
+  private pending: (PendingRearm | undefined)[] = [];
+  private head = 0;
+  private busy = 0;
+  private running = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private idle: (() => void)[] = [];
+
+  constructor(options: RearmLaneOptions = {}) {
+    this.concurrency = options.concurrency ?? 100;
+    this.maxWaitMs = options.maxWaitMs ?? 5000;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Re-arms held and not yet started. */
+  get waiting(): number {
+    return this.pending.length - this.head;
+  }
+
+  /** Marks a job as before its chat call. The returned function ends that; extra calls do nothing. */
+  enter(): () => void {
+    this.busy++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.busy--;
+      if (this.busy === 0) this.pump();
+    };
+  }
+
+  add(task: RearmTask): void {
+    this.pending.push({ task, since: this.clock() });
+    this.pump();
+  }
+
+  /** Runs every held re-arm, busy jobs or not, and resolves once none is held or running. */
+  async drain(): Promise<void> {
+    while (this.waiting > 0 || this.running > 0) {
+      const done = new Promise<void>((resolve) => this.idle.push(resolve));
+      this.pump(true);
+      await done;
+    }
+  }
+
+  private pump(force = false): void {
+    while (this.running < this.concurrency && this.waiting > 0) {
+      const next = this.pending[this.head]!;
+      if (!force && this.busy > 0 && this.clock() - next.since < this.maxWaitMs) break;
+      this.pending[this.head++] = undefined;
+      this.start(next.task);
+    }
+    if (this.waiting === 0 && this.head > 0) {
+      this.pending = [];
+      this.head = 0;
+    }
+    this.schedule(force);
+  }
+
+  private start(task: RearmTask): void {
+    this.running++;
+    const finished = () => {
+      this.running--;
+      if (this.running === 0 && this.waiting === 0) {
+        for (const resolve of this.idle.splice(0)) resolve();
+      }
+      this.pump(this.idle.length > 0);
+    };
+    task().then(finished, finished);
+  }
+
+  /** Sets a timer for the end of the oldest held re-arm's max wait, while busy jobs hold it. */
+  private schedule(force: boolean): void {
+    if (this.timer !== null || force || this.waiting === 0 || this.busy === 0) return;
+    if (this.running >= this.concurrency) return;
+    const waitMs = Math.max(0, this.pending[this.head]!.since + this.maxWaitMs - this.clock());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, waitMs);
+    this.timer.unref();
+  }
+}
