@@ -13,6 +13,8 @@ export interface BenchOptions {
   pingedMonitors: number;
   /** Monitors in the store for the flat-cost runs. */
   monitors: number;
+  /** Ping rounds of each store, the small and the large store taking turns. */
+  rounds: number;
   /** Monitors in the store during alert lateness. */
   latenessMonitors: number;
   /** Deadlines due at the same instant, one lateness round each. */
@@ -38,6 +40,8 @@ against a bare node:http server, the cost of a large store, alert lateness and m
   --duration <seconds>    length of each measured ping run (default 10; smoke 2)
   --warmup <seconds>      unmeasured load before each ping run (default 2; smoke 1)
   --monitors <n>          monitors in the store for the flat-cost runs (default 1000000)
+  --rounds <n>            ping runs of each store, the two stores taking turns (default 3;
+                          smoke 1)
   --lateness-monitors <n> monitors in the store during alert lateness (default 100000)
   --due <n,n,...>         deadlines due at one instant, one round each (default 1000,10000)
   --workers <n>           worker processes during alert lateness (default 1)
@@ -77,6 +81,7 @@ function parseCommandLine(argv: string[]) {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       monitors: { type: 'string' },
+      rounds: { type: 'string' },
       'lateness-monitors': { type: 'string' },
       due: { type: 'string' },
       workers: { type: 'string' },
@@ -104,6 +109,7 @@ function toOptions({ values }: ReturnType<typeof parseCommandLine>): BenchOption
     warmupSeconds: whole('--warmup', values.warmup, smoke ? 1 : 2, 0),
     pingedMonitors,
     monitors: whole('--monitors', values.monitors, smoke ? 5000 : 1_000_000, pingedMonitors + 1),
+    rounds: whole('--rounds', values.rounds, smoke ? 1 : 3, 1),
     latenessMonitors: whole('--lateness-monitors', values['lateness-monitors'], 100_000, 1),
     due: (values.due ?? (smoke ? '50,200' : '1000,10000'))
       .split(',')

@@ -5,12 +5,18 @@ import { writeFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { DEFAULT_STORE_LIMITS } from '../src/store/monitors.js';
 import { BulkLoader, idleMonitorTemplate, type LoadedMonitor } from './bulk-load.js';
-import { type LoadSettings, measureHello, measureService, pingPaths } from './ingest.js';
+import {
+  type LoadSettings,
+  measureHello,
+  measureService,
+  type PingRun,
+  pingPaths,
+} from './ingest.js';
 import { measureLateness } from './lateness.js';
 import { wrkInstalled } from './load.js';
 import { currentLoad, describeMachine, wrkVersion } from './machine.js';
 import { type BenchOptions, OptionError, parseOptions, SetupError, USAGE } from './options.js';
-import { sleep, startService } from './processes.js';
+import { type NodeChild, sleep, startService } from './processes.js';
 import { BenchRedis } from './redis-server.js';
 import {
   type BenchResults,
@@ -63,7 +69,12 @@ async function runAll(redis: BenchRedis, options: BenchOptions): Promise<BenchRe
     durationSeconds: options.durationSeconds,
     warmupSeconds: options.warmupSeconds,
   };
+  // The small store has a Redis and a web process of its own, so that its rounds can take turns
+  // with the large store's. A change in the machine's speed during the run then affects both
+  // stores alike, instead of the whole difference between two runs minutes apart.
+  const smallRedis = await BenchRedis.start();
   const loader = new BulkLoader(redis.client, KEY_PREFIX, redis.url);
+  const smallLoader = new BulkLoader(smallRedis.client, KEY_PREFIX, smallRedis.url);
   const template = idleMonitorTemplate({
     platform: 'slack',
     channelId: 'C0BENCH0001',
@@ -71,16 +82,20 @@ async function runAll(redis: BenchRedis, options: BenchOptions): Promise<BenchRe
     graceMs: 300_000,
     lastPingAt: Date.now(),
   });
-  const pinged = await loader.load(template, options.pingedMonitors, Date.now());
-  const web = await startService('web', { redisUrl: redis.url, keyPrefix: KEY_PREFIX });
-  const webProcess = { port: web.port, pid: web.child.pid };
+  const processes: NodeChild[] = [];
   let ping: Omit<BenchResults, 'lateness'>;
   try {
+    const pinged = await loader.load(template, options.pingedMonitors, Date.now());
+    const smallPinged = await smallLoader.load(template, options.pingedMonitors, Date.now());
+    const web = await startService('web', { redisUrl: redis.url, keyPrefix: KEY_PREFIX });
+    processes.push(web.child);
+    const smallWeb = await startService('web', { redisUrl: smallRedis.url, keyPrefix: KEY_PREFIX });
+    processes.push(smallWeb.child);
+    const largeProcess = { port: web.port, pid: web.child.pid };
+    const smallProcess = { port: smallWeb.port, pid: smallWeb.child.pid };
+
     log(`hello-world reference, ${options.durationSeconds} s`);
-    const hello = await measureHello(pingPaths(pinged), settings);
-    log(`service, ${pinged.length} monitors`);
-    const small = await measureService(redis.client, KEY_PREFIX, webProcess, pinged, settings);
-    const perPing = await historyBytesPerPing(redis.client, pinged);
+    const hello = await measureHello(pingPaths(smallPinged), settings);
 
     const extra = options.monitors - pinged.length;
     log(`loading ${extra} more monitors`);
@@ -88,25 +103,37 @@ async function runAll(redis: BenchRedis, options: BenchOptions): Promise<BenchRe
     const before = await redis.usedMemory();
     const rest = await loader.load(template, extra, Date.now());
     await sleep(MEMORY_SETTLE_MS);
+    const memoryGrowth = (await redis.usedMemory()) - before;
+
+    const small: PingRun[] = [];
+    const large: PingRun[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      const roundLabel = `round ${round} of ${options.rounds}`;
+      log(`service, ${pinged.length} monitors, ${roundLabel}`);
+      small.push(
+        await measureService(smallRedis.client, KEY_PREFIX, smallProcess, smallPinged, settings),
+      );
+      log(`service, ${options.monitors} monitors, the same ${pinged.length} pinged, ${roundLabel}`);
+      large.push(await measureService(redis.client, KEY_PREFIX, largeProcess, pinged, settings));
+    }
     const memory: MemoryResult = {
       monitors: extra,
-      bytesPerMonitor: ((await redis.usedMemory()) - before) / extra,
-      bytesPerStoredPing: perPing,
+      bytesPerMonitor: memoryGrowth / extra,
+      bytesPerStoredPing: await historyBytesPerPing(smallRedis.client, smallPinged),
       historyCap: DEFAULT_STORE_LIMITS.pingHistory,
     };
 
-    log(`service, ${options.monitors} monitors, the same ${pinged.length} pinged`);
-    const large = await measureService(redis.client, KEY_PREFIX, webProcess, pinged, settings);
     log(`service, ${options.monitors} monitors, each ping to another monitor`);
     const everyone = shuffled([...pinged, ...rest]);
-    const spread = await measureService(redis.client, KEY_PREFIX, webProcess, everyone, settings);
+    const spread = await measureService(redis.client, KEY_PREFIX, largeProcess, everyone, settings);
     // A second reference run at the end evens out a change in the machine's load meanwhile.
     log('hello-world reference again');
-    const helloAgain = await measureHello(pingPaths(pinged), settings);
+    const helloAgain = await measureHello(pingPaths(smallPinged), settings);
     ping = { hello: [hello, helloAgain], small, large, spread, memory };
   } finally {
-    await web.child.stop();
-    await loader.close();
+    await Promise.all(processes.map((child) => child.stop()));
+    await Promise.all([loader.close(), smallLoader.close()]);
+    await smallRedis.stop();
   }
 
   log(`alert lateness, ${options.latenessMonitors} monitors, due ${options.due.join(', ')}`);

@@ -14,8 +14,8 @@ function results(largeRate: number): BenchResults {
   const lateness = { monitors: 100_000, workers: 1, received: 1000, p50Ms: 100, maxMs: 200 };
   return {
     hello: [load(60_000, 2), load(60_000, 2)],
-    small: { load: load(20_000, 4), stored: 1000 },
-    large: { load: load(largeRate, 4), stored: 1000 },
+    small: [{ load: load(20_000, 4), stored: 1000 }],
+    large: [{ load: load(largeRate, 4), stored: 1000 }],
     spread: { load: load(10_000, 9), stored: 1000 },
     memory: { monitors: 999_000, bytesPerMonitor: 1200, bytesPerStoredPing: 65, historyCap: 50 },
     lateness: [
@@ -55,6 +55,26 @@ describe('bench targets', () => {
     expect(row(slower, 'ping rate, 1,000,000 monitors, the same').met).toBe(false);
     expect(row(faster, 'ping rate, 1,000,000 monitors, the same').met).toBe(false);
     expect(row(faster, 'ping rate, 1,000,000 monitors, the same').target).toContain('either way');
+  });
+
+  it('judges the medians of several rounds', () => {
+    const round = (rate: number, p99Ms: number) => ({ load: load(rate, p99Ms), stored: 1000 });
+    const rounds = {
+      ...results(19_000),
+      small: [round(20_000, 4), round(26_000, 6), round(21_000, 3)],
+      large: [round(16_000, 4), round(19_500, 4), round(22_000, 5)],
+    };
+    const rows = buildRows(options([]), rounds);
+    const rate = row(rows, 'ping rate, 1,000 monitors');
+    const flat = row(rows, 'ping rate, 1,000,000 monitors, the same');
+
+    expect(rate.result).toBe(
+      '21,000 pings/s, 0.350 × hello-world, median of 3 rounds: 20,000, 26,000 and 21,000 pings/s',
+    );
+    // 19,500 / 21,000: the slowest round alone would be 0.76 ×.
+    expect(flat.result).toContain('19,500 pings/s, 0.929 × 1,000 monitors, p99 4.00 ms');
+    expect(flat.met).toBe(true);
+    expect(row(rows, 'ping latency').result).toBe('p50 1.00 ms, p99 4.00 ms');
   });
 
   it('leaves speed and size unjudged in a smoke run', () => {
