@@ -1,6 +1,6 @@
 import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { workerErrorLog } from '../logger.js';
+import { repeatedFailureLog, workerErrorLog } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
 import {
@@ -50,8 +50,15 @@ export class DeadlineWorker {
   readonly worker: Worker<DeadlineJobData>;
   private readonly jobs = new JobTracker();
   private readonly lane: RearmLane;
+  // Without Redis every held re-arm fails alike. The sweep's line for each repair names its monitor.
+  private readonly rearmFailed: (error: unknown) => void;
 
   constructor(private readonly options: DeadlineWorkerOptions) {
+    this.rearmFailed = repeatedFailureLog(
+      options.logger,
+      'warn',
+      'deadline not re-armed; the sweep re-arms it',
+    );
     const concurrency = options.concurrency ?? 100;
     this.lane = new RearmLane({
       concurrency,
@@ -161,14 +168,14 @@ export class DeadlineWorker {
    * a write since the job may have moved. Does nothing when that write armed the monitor itself.
    */
   private async rearmLater(monitorId: string, fireAt: number): Promise<void> {
-    const { store, deadlines, clock, logger } = this.options;
+    const { store, deadlines, clock } = this.options;
     try {
       const stored = await store.get(monitorId);
       if (!stored || stored.armedAt !== fireAt) return;
       await deadlines.rearm(monitorId, fireAt, stored.monitor.dueAt, clock());
     } catch (error) {
       // The armed fire time stays in the past with no job behind it, which the sweep repairs.
-      logger.warn({ monitorId, err: error }, 'deadline not re-armed; the sweep re-arms it');
+      this.rearmFailed(error);
     }
   }
 
