@@ -69,6 +69,14 @@ describe('the re-arm lane', () => {
     expect(started).toEqual(['early', 'late']);
   });
 
+  it('holds nothing with no max wait', () => {
+    const lane = new RearmLane({ maxWaitMs: 0 });
+    const started: string[] = [];
+    lane.enter();
+    lane.add(task(started, 'a').run);
+    expect(started).toEqual(['a']);
+  });
+
   it('caps re-arms at its concurrency', async () => {
     const lane = new RearmLane({ concurrency: 2 });
     const started: string[] = [];
