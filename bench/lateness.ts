@@ -35,6 +35,8 @@ export interface LatenessResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The lateness of each alert that arrived, in ms, ascending. */
+  latenessMs: number[];
 }
 
 const PERIOD_SECONDS = 3600;
@@ -143,5 +145,6 @@ function summarize(
     p50Ms: percentile(latenessMs, 0.5),
     p99Ms: percentile(latenessMs, 0.99),
     maxMs: latenessMs.length === 0 ? Number.NaN : latenessMs[latenessMs.length - 1]!,
+    latenessMs,
   };
 }

@@ -43,7 +43,8 @@ against a bare node:http server, the cost of a large store, alert lateness and m
   --rounds <n>            ping runs of each store, the two stores taking turns (default 3;
                           smoke 1)
   --lateness-monitors <n> monitors in the store during alert lateness (default 100000)
-  --due <n,n,...>         deadlines due at one instant, one round each (default 1000,10000)
+  --due <n,n,...>         deadlines due at one instant, one round each; rounds of one size share
+                          a row (default 1000,1000,1000,10000)
   --workers <n>           worker processes during alert lateness (default 1)
   --out <file>            results page to write (default BENCHMARKS.md; smoke: none)
   --no-write              print the results without writing the page
@@ -111,7 +112,7 @@ function toOptions({ values }: ReturnType<typeof parseCommandLine>): BenchOption
     monitors: whole('--monitors', values.monitors, smoke ? 5000 : 1_000_000, pingedMonitors + 1),
     rounds: whole('--rounds', values.rounds, smoke ? 1 : 3, 1),
     latenessMonitors: whole('--lateness-monitors', values['lateness-monitors'], 100_000, 1),
-    due: (values.due ?? (smoke ? '50,200' : '1000,10000'))
+    due: (values.due ?? (smoke ? '50,200' : '1000,1000,1000,10000'))
       .split(',')
       .map((n) => whole('--due', n, 0, 1)),
     warmupDue: smoke ? 50 : 10_000,
