@@ -11,6 +11,9 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(attempt * 250, 2000);
 }
 
+/** How long a stopping worker waits for jobs that BullMQ fetched before the pause, in ms. */
+const STOP_SETTLE_MS = 50;
+
 /** The parts of a BullMQ Worker that `JobTracker.stopWorker` uses. */
 interface StoppableWorker {
   pause(doNotWaitActive?: boolean): Promise<void>;
@@ -39,7 +42,14 @@ export class JobTracker {
   /** Stops fetching jobs, waits for the running ones and closes the worker's connections. */
   async stopWorker(worker: StoppableWorker): Promise<void> {
     await worker.pause(true);
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    // A job that BullMQ fetched just before the pause reaches the processor after it, so the
+    // set of running jobs must stay empty for a while before the forced close.
+    // NOTE: a fetch that takes longer than that still leaves its job active in Redis until
+    // BullMQ's stalled check moves it back, one to two lock durations later.
+    do {
+      while (this.running.size > 0) await Promise.allSettled([...this.running]);
+      await new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS));
+    } while (this.running.size > 0);
     await worker.close(true);
   }
 }

@@ -29,9 +29,12 @@ export class Sweep {
     const { store, deadlines, logger, clock } = this.options;
     const now = clock();
     let repaired = 0;
-    for (const monitorId of await store.armedBefore(now - this.overdueMs, 500)) {
+    const overdueBefore = now - this.overdueMs;
+    for (const monitorId of await store.armedBefore(overdueBefore, 500)) {
       const stored = await store.get(monitorId);
-      if (!stored || stored.armedAt === null) continue;
+      // A re-arm since the armed set was read (one that the worker held during a burst, say)
+      // moved the fire time, and the job of the new one is not overdue.
+      if (!stored || stored.armedAt === null || stored.armedAt > overdueBefore) continue;
       const fireAt = stored.armedAt;
       const job = await deadlines.queue.getJob(Deadlines.jobId(monitorId, fireAt));
       const state = job ? await job.getState() : 'missing';

@@ -324,6 +324,19 @@ describe('heartbeat loop on Redis and BullMQ', () => {
       'late alert after sweep',
     );
   });
+
+  it('leaves a deadline re-armed since its read', async () => {
+    const monitor = await createMonitor(3600, 60_000);
+    await ping(monitor);
+    const { armedAt } = (await store.get(monitor.id))!;
+    // The armed set as the sweep read it, before a re-arm moved the fire time to `armedAt`.
+    await redis.zadd(new Keys(prefix).armed(), Date.now() - 60_000, monitor.id);
+    const sweep = new Sweep({ store, deadlines, events, logger, clock: Date.now, overdueMs: 100 });
+
+    expect(await sweep.repairOverdue()).toBe(0);
+    const job = await deadlines.queue.getJob(Deadlines.jobId(monitor.id, armedAt!));
+    expect(await job?.getState()).toBe('delayed');
+  });
 });
 
 describe('deadline job data', () => {
