@@ -39,12 +39,14 @@ against a bare node:http server, the cost of a large store, alert lateness and m
   --connections <n>       concurrent connections of the load generator (default 50)
   --duration <seconds>    length of each measured ping run (default 10; smoke 2)
   --warmup <seconds>      unmeasured load before each ping run (default 2; smoke 1)
-  --monitors <n>          monitors in the store for the flat-cost runs (default 1000000)
+  --monitors <n>          monitors in the store for the flat-cost runs (default 1000000;
+                          smoke 5000)
   --rounds <n>            ping runs of each store, the two stores taking turns (default 3;
                           smoke 1)
-  --lateness-monitors <n> monitors in the store during alert lateness (default 100000)
+  --lateness-monitors <n> monitors in the store at the first measured lateness round, its due
+                          ones and the unmeasured round's included (default 100000; smoke 2000)
   --due <n,n,...>         deadlines due at one instant, one round each; rounds of one size share
-                          a row (default 1000,1000,1000,10000)
+                          a row (default 1000,1000,1000,10000; smoke 50,200)
   --workers <n>           worker processes during alert lateness (default 1)
   --out <file>            results page to write (default BENCHMARKS.md; smoke: none)
   --no-write              print the results without writing the page
@@ -67,9 +69,22 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    throw new OptionError(error instanceof Error ? error.message : String(error));
+    throw new OptionError(oneLine(error instanceof Error ? error.message : String(error)));
   }
   return toOptions(parsed);
+}
+
+/**
+ * Shortens node:util's parse errors to one line. A value that starts with a dash (`--rounds -1`)
+ * reads to parseArgs as another option, so that error says how to pass it instead.
+ */
+function oneLine(message: string): string {
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const option = ambiguous[1];
+    return `${option} takes a value. Write a value that starts with a dash as ${option}=<value>`;
+  }
+  return message.split('\n')[0]!;
 }
 
 function parseCommandLine(argv: string[]) {
@@ -112,21 +127,38 @@ function toOptions({ values }: ReturnType<typeof parseCommandLine>): BenchOption
     monitors: whole('--monitors', values.monitors, smoke ? 5000 : 1_000_000, pingedMonitors + 1),
     rounds: whole('--rounds', values.rounds, smoke ? 1 : 3, 1),
     latenessMonitors: whole('--lateness-monitors', values['lateness-monitors'], 100_000, 1),
-    due: (values.due ?? (smoke ? '50,200' : '1000,1000,1000,10000'))
-      .split(',')
-      .map((n) => whole('--due', n, 0, 1)),
+    due: dueList(values.due ?? (smoke ? '50,200' : '1000,1000,1000,10000')),
     warmupDue: smoke ? 50 : 10_000,
     workers: whole('--workers', values.workers, 1, 1),
     out: values['no-write'] ? null : (values.out ?? (smoke ? null : 'BENCHMARKS.md')),
     json: values.json ?? null,
   };
   if (smoke && values['lateness-monitors'] === undefined) options.latenessMonitors = 2000;
+  const needed = options.warmupDue + options.due[0]!;
+  if (options.latenessMonitors < needed) {
+    throw new OptionError(
+      `--lateness-monitors must be at least ${needed}, the ${options.warmupDue} due monitors of ` +
+        `the unmeasured round and the ${options.due[0]} of the first measured one, not ` +
+        `${options.latenessMonitors}`,
+    );
+  }
   return options;
 }
 
+function dueList(text: string): number[] {
+  const parts = text.split(',');
+  if (parts.some((part) => !/^\d+(_\d+)*$/.test(part) || Number(part.replace(/_/g, '')) < 1)) {
+    throw new OptionError(
+      `--due must be whole numbers of at least 1 separated by commas, such as 1000,10000, not "${text}"`,
+    );
+  }
+  return parts.map((part) => Number(part.replace(/_/g, '')));
+}
+
+/** Reads a whole number written in decimal digits, with `_` allowed between them (1_000_000). */
 function whole(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text.replace(/_/g, ''));
+  const value = /^\d+(_\d+)*$/.test(text) ? Number(text.replace(/_/g, '')) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min) {
     throw new OptionError(`${name} must be a whole number of at least ${min}, not "${text}"`);
   }

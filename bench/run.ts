@@ -193,7 +193,7 @@ function report(
 
 main().catch((error: unknown) => {
   if (error instanceof OptionError) {
-    process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+    process.stderr.write(`bench: ${error.message}. See npm run bench -- --help.\n`);
   } else if (error instanceof SetupError) {
     process.stderr.write(`bench: ${error.message}\n`);
   } else {

@@ -171,3 +171,41 @@ describe('bench targets', () => {
     expect(section(['--smoke'])).toContain('follow a first round of 50 due at once');
   });
 });
+
+describe('bench options', () => {
+  const rejected = (argv: string[]) => {
+    try {
+      parseOptions(argv);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`parseOptions accepted ${argv.join(' ')}`);
+  };
+
+  it('reads whole numbers only', () => {
+    expect(options(['--rounds', '1_0']).rounds).toBe(10);
+    expect(rejected(['--rounds', '0x2'])).toBe(
+      '--rounds must be a whole number of at least 1, not "0x2"',
+    );
+    expect(rejected(['--duration', '1e3'])).toBe(
+      '--duration must be a whole number of at least 1, not "1e3"',
+    );
+    expect(rejected(['--due', '10,,20'])).toContain('not "10,,20"');
+  });
+
+  it('explains a value that starts with a dash', () => {
+    expect(rejected(['--rounds', '-1'])).toBe(
+      '--rounds takes a value. Write a value that starts with a dash as --rounds=<value>',
+    );
+    expect(rejected(['--rounds=-1'])).toBe(
+      '--rounds must be a whole number of at least 1, not "-1"',
+    );
+  });
+
+  it('rejects too few lateness monitors', () => {
+    expect(rejected(['--smoke', '--lateness-monitors', '10'])).toMatch(
+      /^--lateness-monitors must be at least 100, /,
+    );
+    expect(options(['--smoke', '--lateness-monitors', '100']).latenessMonitors).toBe(100);
+  });
+});
