@@ -76,7 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
 
 /**
  * Shortens node:util's parse errors to one line. A value that starts with a dash (`--rounds -1`)
- * reads to parseArgs as another option, so that error says how to pass it instead.
+ * reads to parseArgs as another option, so that error is replaced with how to pass it.
  */
 function oneLine(message: string): string {
   const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
