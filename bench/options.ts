@@ -69,7 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    throw new OptionError(oneLine(error instanceof Error ? error.message : String(error)));
+    throw new OptionError(oneLine(error instanceof Error ? error.message : String(error), argv));
   }
   return toOptions(parsed);
 }
@@ -78,11 +78,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
  * Shortens node:util's parse errors to one line. A value that starts with a dash (`--rounds -1`)
  * reads to parseArgs as another option, so that error is replaced with how to pass it.
  */
-function oneLine(message: string): string {
+function oneLine(message: string, argv: readonly string[]): string {
   const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
   if (ambiguous) {
-    const option = ambiguous[1];
-    return `${option} takes a value. Write a value that starts with a dash as ${option}=<value>`;
+    const option = ambiguous[1]!;
+    const value = argv[argv.indexOf(option) + 1] ?? '';
+    return `${option} takes a value, and "${value}" reads as an option. Write ${option}=${value}`;
   }
   return message.split('\n')[0]!;
 }

@@ -195,7 +195,7 @@ describe('bench options', () => {
 
   it('explains a value that starts with a dash', () => {
     expect(rejected(['--rounds', '-1'])).toBe(
-      '--rounds takes a value. Write a value that starts with a dash as --rounds=<value>',
+      '--rounds takes a value, and "-1" reads as an option. Write --rounds=-1',
     );
     expect(rejected(['--rounds=-1'])).toBe(
       '--rounds must be a whole number of at least 1, not "-1"',
