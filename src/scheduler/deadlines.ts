@@ -127,9 +127,9 @@ export class Deadlines {
   }
 
   /**
-   * Tells whether a job armed for `armedAt` fires no later than the deadline `dueAt`, and after
-   * `now`. A job whose fire time has passed has run or is running, and its re-arm may have read
-   * the monitor before the write that the caller is arming for.
+   * Returns whether a job armed for `armedAt` fires no later than the deadline `dueAt`, and
+   * after `now`. A job whose fire time has passed has run or is running, and its re-arm may have
+   * read the monitor before the write that the caller is arming for.
    */
   static armedInTime(armedAt: number | null, dueAt: number | null, now: number): boolean {
     const fireAt = fireTimeFor(dueAt);
