@@ -221,11 +221,11 @@ function latenessRow(rounds: readonly LatenessResult[], many: boolean | null): R
   const met = many ? allArrived && maxMs <= 3000 : allArrived && p99Ms <= 250 && maxMs <= 1000;
   const due = count(first.due);
   const workers = first.workers === 1 ? '1 worker process' : `${first.workers} worker processes`;
-  const each = rounds.map((round) => `${count(round.p99Ms)}`);
+  const roundP99s = rounds.map((round) => count(round.p99Ms));
   const perRound =
     rounds.length < 2
       ? ''
-      : `; p99 of each round ${each.slice(0, -1).join(', ')} and ${each.at(-1)} ms`;
+      : `; p99 of each round ${roundP99s.slice(0, -1).join(', ')} and ${roundP99s.at(-1)} ms`;
   return {
     measurement:
       `alert lateness, ${count(first.monitors)} monitors, ${due} due at once, ` +

@@ -563,11 +563,13 @@ describe('first post from the deadline job', () => {
       await ping(monitor);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+
     const ids = burst.map((monitor) => monitor.id);
     const firstFires = new Map<string, number | null>();
     for (const [i, stored] of (await store.getMany(ids)).entries()) {
       firstFires.set(ids[i]!, stored?.armedAt ?? null);
     }
+
     // What each post saw: how many of the burst's monitors were armed past their first deadline.
     const rearmedAtPost: number[] = [];
     notifier.postDelayMs = 1000;
@@ -583,6 +585,7 @@ describe('first post from the deadline job', () => {
     }
     expect(rearmedAtPost).toHaveLength(burst.length);
     expect(rearmedAtPost).toEqual(burst.map(() => 0));
+
     // Then every monitor is armed for its next deadline.
     const rearmed = await waitFor(
       async () => {

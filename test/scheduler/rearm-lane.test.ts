@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RearmLane } from '../../src/scheduler/rearm-lane.js';
 
-/** A re-arm that records when it starts and finishes when the test says so. */
+/** Builds a re-arm that records its start and finishes when the test calls `finish`. */
 function task(started: string[], name: string) {
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => {
