@@ -1,12 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { repeatedFailureLog, workerErrorLog } from '../logger.js';
-import type { StoredMonitor } from '../store/codec.js';
 import type { Keys } from '../store/keys.js';
 import type { MonitorStore } from '../store/monitors.js';
 import {
-  DEADLINE_LEAD_MS,
   DEADLINE_QUEUE,
   type DeadlineJobData,
   type Deadlines,
@@ -31,16 +28,15 @@ export interface DeadlineWorkerOptions {
   logger: Logger;
   clock: () => number;
   /**
-   * Jobs run at once. Default 2,000: a job spends its lead waiting for its fire time and, in a
-   * burst (every job of a daily cron at 02:00), its end waiting for the burst's other alerts.
-   * Each running job mostly waits, on a timer, Redis or the chat API.
+   * Jobs run at once. Default 100: each mostly waits on Redis, and deadlines that pass together
+   * (every job of a daily cron at 02:00) should not wait in line for long.
    */
   concurrency?: number;
   /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
   lockMs?: number;
   /**
-   * The maximum time a job's re-arm and its end wait for the alerts of other jobs, in ms.
-   * Default 5,000. With 0, neither waits.
+   * The maximum time a job's re-arm waits for the alerts of other jobs, in ms. Default 5,000.
+   * With 0, each re-arm runs as soon as its job hands it over.
    */
   rearmMaxWaitMs?: number;
 }
@@ -54,11 +50,6 @@ export class DeadlineWorker {
   readonly worker: Worker<DeadlineJobData>;
   private readonly jobs = new JobTracker();
   private readonly lane: RearmLane;
-  /**
-   * Jobs that wait for the end of a burst keep their places among the running jobs. With this
-   * many running, the waits end, so that they never keep a due job from starting.
-   */
-  private readonly crowdedAt: number;
   // Without Redis every held re-arm fails alike. The sweep's line for each repair names its monitor.
   private readonly rearmFailed: (error: unknown) => void;
 
@@ -68,19 +59,15 @@ export class DeadlineWorker {
       'warn',
       'deadline not re-armed; the sweep re-arms it',
     );
-    const concurrency = options.concurrency ?? 2000;
-    this.crowdedAt = concurrency - Math.ceil(concurrency / 10);
+    const concurrency = options.concurrency ?? 100;
     this.lane = new RearmLane({
+      concurrency,
       maxWaitMs: options.rearmMaxWaitMs,
       clock: options.clock,
     });
     this.worker = new Worker<DeadlineJobData>(
       DEADLINE_QUEUE,
-      (job, token) => {
-        // The job that starts here is not in the tracker yet.
-        if (this.jobs.size + 1 >= this.crowdedAt) this.lane.endBurst();
-        return this.jobs.track(this.process(job, token));
-      },
+      (job, token) => this.jobs.track(this.run(job, token)),
       {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
@@ -100,12 +87,25 @@ export class DeadlineWorker {
     this.worker.on('error', workerErrorLog(options.logger, 'deadline worker error'));
   }
 
+  /** Runs a job as busy in the lane until it hands its re-arm over, or ends. */
+  private async run(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {
+    const leave = this.lane.enter();
+    try {
+      return await this.process(job, token, leave);
+    } finally {
+      leave();
+    }
+  }
+
   /**
-   * Checks one deadline. The job starts `DEADLINE_LEAD_MS` before its fire time, reads its
-   * monitor, and waits for the fire time. Once the job's alert, if any, is out, it hands its
-   * re-arm to the lane and waits until no other job is before its chat call.
+   * Checks one deadline. Once the job's alert, if any, is out, the job calls `leave` and hands
+   * its re-arm to the lane instead of waiting for it.
    */
-  async process(job: Job<DeadlineJobData>, token?: string): Promise<'stale' | 'checked'> {
+  async process(
+    job: Job<DeadlineJobData>,
+    token?: string,
+    leave: () => void = () => {},
+  ): Promise<'stale' | 'checked'> {
     const target = deadlineTarget(job.id, job.data);
     if (target === null) {
       throw new Error(
@@ -114,56 +114,22 @@ export class DeadlineWorker {
       );
     }
     const { monitorId, fireAt } = target;
-    const { store, events, clock } = this.options;
+    const { store, events, deadlines, heartbeat, clock } = this.options;
     if (target.silenceEnd) {
       await events.apply(monitorId, { type: 'silence_expired' });
       return 'checked';
     }
 
-    // A job that starts before its lead (added by a producer whose clock is behind) waits under
-    // its own id: re-adding that id while the job runs would be ignored by BullMQ.
-    const startAt = fireAt - DEADLINE_LEAD_MS;
-    if (clock() < startAt && token !== undefined) {
-      await job.moveToDelayed(startAt, token);
+    // A job that runs before its fire time (added by a producer whose clock is behind) waits
+    // under its own id: re-adding that id while the job runs would be ignored by BullMQ.
+    const now = clock();
+    if (now < fireAt && token !== undefined) {
+      await job.moveToDelayed(fireAt, token);
       throw new DelayedError();
     }
     const stored = await store.get(monitorId);
     if (!stored || stored.armedAt !== fireAt) return 'stale';
-    await this.untilFireTime(fireAt);
-    const leave = this.lane.enter();
-    try {
-      return await this.check(monitorId, fireAt, stored, job.id, leave);
-    } finally {
-      leave();
-    }
-  }
 
-  /**
-   * Waits until the clock reaches `fireAt`, for at most the lead and a second more of real time,
-   * so that a frozen clock (in a test) cannot keep the job waiting.
-   */
-  private async untilFireTime(fireAt: number): Promise<void> {
-    const giveUpAt = performance.now() + DEADLINE_LEAD_MS + 1000;
-    let waitMs = fireAt - this.options.clock();
-    while (waitMs > 0 && performance.now() < giveUpAt) {
-      await sleep(Math.min(waitMs, DEADLINE_LEAD_MS));
-      waitMs = fireAt - this.options.clock();
-    }
-  }
-
-  /**
-   * Applies the deadline to the monitor as the job read it before its fire time. A ping since
-   * then fails the compare-and-set, and the event applies again to the monitor as it is now.
-   */
-  private async check(
-    monitorId: string,
-    fireAt: number,
-    stored: StoredMonitor,
-    jobId: string | undefined,
-    leave: () => void,
-  ): Promise<'stale' | 'checked'> {
-    const { events, deadlines, heartbeat, clock } = this.options;
-    const now = clock();
     const ingest = await heartbeat.status();
     if (heartbeat.inGap(ingest, now)) {
       // No web process may take pings, so a missing ping is no sign of a failed job yet. With no
@@ -183,7 +149,7 @@ export class DeadlineWorker {
     const result = await events.apply(
       monitorId,
       { type: 'deadline', ingestUpSince: ingest.upSince },
-      { stored, fromDeadlineJob: true, armedAt: fireAt },
+      { stored, fromDeadlineJob: true },
     );
     if (result.status === 'not_found') return 'stale';
     this.lane.add(() => this.rearmLater(monitorId, fireAt));
@@ -191,12 +157,9 @@ export class DeadlineWorker {
     if (result.transition.changed) {
       // One line per alert, because a first message that this job posted is not logged again.
       const { state, incident } = result.monitor;
-      const fields = { monitorId, state, incidentId: incident?.id, jobId };
+      const fields = { monitorId, state, incidentId: incident?.id, jobId: job.id };
       this.options.logger.info({ ...fields, alertPosted: result.alertPosted }, 'deadline passed');
     }
-    // BullMQ's script that ends the job (about 60 µs of Redis time, measured with SLOWLOG) waits
-    // until the burst's alerts are out, as the re-arm does.
-    if (this.jobs.size < this.crowdedAt) await this.lane.burstOver();
     return 'checked';
   }
 

@@ -29,11 +29,6 @@ interface StoppableWorker {
 export class JobTracker {
   private readonly running = new Set<Promise<unknown>>();
 
-  /** The number of jobs running now. */
-  get size(): number {
-    return this.running.size;
-  }
-
   /** Returns `work`, and keeps it until it settles. */
   track<T>(work: Promise<T>): Promise<T> {
     this.running.add(work);
