@@ -18,6 +18,9 @@ export interface RearmLaneOptions {
   clock?: () => number;
 }
 
+/** Started re-arms at the front of the queue after which it is compacted while others are held. */
+const COMPACT_AFTER = 1024;
+
 interface PendingRearm {
   task: RearmTask;
   since: number;
@@ -83,8 +86,13 @@ export class RearmLane {
       this.pending[this.head++] = undefined;
       this.start(next.task);
     }
-    if (this.waiting === 0 && this.head > 0) {
-      this.pending = [];
+    // Under steady load some re-arm is always held, so the queue is also compacted once its
+    // started re-arms are at least half of it, not only when it empties.
+    if (
+      this.head > 0 &&
+      (this.waiting === 0 || this.head >= Math.max(COMPACT_AFTER, this.waiting))
+    ) {
+      this.pending = this.pending.slice(this.head);
       this.head = 0;
     }
     this.schedule(force);

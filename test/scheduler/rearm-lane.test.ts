@@ -77,6 +77,25 @@ describe('the re-arm lane', () => {
     expect(started).toEqual(['a']);
   });
 
+  it('keeps order under steady load', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const lane = new RearmLane({ maxWaitMs: 10, clock: Date.now });
+    // A job stays busy throughout, so held re-arms remain while the first ones start, and the
+    // queue is compacted several times.
+    lane.enter();
+    const started: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      lane.add(async () => {
+        started.push(i);
+      });
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(lane.waiting).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(lane.waiting).toBe(0);
+    expect(started).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
   it('caps re-arms at its concurrency', async () => {
     const lane = new RearmLane({ concurrency: 2 });
     const started: string[] = [];
