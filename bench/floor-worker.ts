@@ -1,15 +1,18 @@
 // The worker of the lateness floor (bench/floor.ts): a BullMQ worker on the deadline queue with
-// the service's settings, whose jobs do only what no alert can skip. Each job re-arms its
-// monitor with a new delayed job, as the service's deadline job does, and with FLOOR_POST set it
-// first posts one small message through the service's Slack client.
+// the service's settings, whose jobs do only what no alert can skip. Each job starts its lead
+// before its fire time and waits for it, as the service's deadline jobs do. Then it re-arms its
+// monitor with a new delayed job. With FLOOR_POST set, it first posts one small message through
+// the service's Slack client.
 //
 // Environment: REDIS_URL, FLOOR_PREFIX (the queue prefix), FLOOR_POST (the Slack stand-in's API
 // URL, or empty for no post). Without a post, it reports when each job started, in batches over
 // the IPC channel.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import { MessageClient } from '../src/bot/slack/message-client.js';
 import { DEADLINE_QUEUE, DeadlineQueue, Deadlines } from '../src/scheduler/deadlines.js';
+import { workerLockOptions } from '../src/scheduler/redis-retry.js';
 import { SINK_BOT_TOKEN } from './slack-sink.js';
 
 const HOUR_MS = 3_600_000;
@@ -42,7 +45,9 @@ const worker = new Worker(
   async (job) => {
     const target = job.id === undefined ? null : Deadlines.parseJobId(job.id);
     if (target === null) throw new Error(`floor worker: invalid deadline job id ${job.id}`);
-    const { monitorId } = target;
+    const { monitorId, fireAt } = target;
+    const waitMs = fireAt - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
     if (client === null) {
       started.push([monitorId, Date.now()]);
     } else {
@@ -60,9 +65,8 @@ const worker = new Worker(
     connection,
     prefix,
     // The deadline worker's settings.
-    concurrency: 100,
-    lockDuration: 30_000,
-    stalledInterval: 30_000,
+    concurrency: 2000,
+    ...workerLockOptions(),
     removeOnComplete: { count: 0 },
     removeOnFail: { age: 86_400 },
   },

@@ -3,8 +3,8 @@
 // turns, each with its own Redis data, 100,000 idle deadline jobs and the same rounds as the
 // benchmark's alert lateness:
 //
-// - bullmq: a BullMQ worker with the deadline worker's settings whose jobs re-arm themselves.
-//   Lateness runs to the start of each job.
+// - bullmq: a BullMQ worker with the deadline worker's settings whose jobs wait for their fire
+//   time and re-arm themselves. Lateness runs to the end of each job's wait.
 // - bullmq + post: the same, but each job first posts one short message to the Slack stand-in
 //   through the service's Slack client. Lateness runs to the post's arrival.
 // - service: the web and worker processes, as `npm run bench` measures them.

@@ -235,6 +235,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       logger,
       clock,
       lockMs: config.jobLockMs,
+      redis,
     });
     readiness.workers = {
       deadlines: deadlineWorker.worker,

@@ -45,6 +45,13 @@ export function deadlineTarget(
   return parsed === null ? null : { ...parsed, silenceEnd: false };
 }
 
+/**
+ * How long before its fire time a deadline job starts, in ms. In this time the worker takes the
+ * job from BullMQ, reads its monitor and waits. So when a burst of deadlines passes (every job of
+ * a daily cron at 02:00), only the state changes and the chat calls are left to do.
+ */
+export const DEADLINE_LEAD_MS = 1000;
+
 /** The job fires 1 ms after the deadline, because a ping at the deadline itself is on time. */
 export function fireTimeFor(dueAt: number | null): number | null {
   return dueAt === null ? null : dueAt + 1;
@@ -184,8 +191,9 @@ export class Deadlines {
    * The name, data and options of a deadline job, as `addJob` adds it and bulk loads copy it.
    * The data is empty, since the id contains the monitor id and the fire time.
    *
-   * BullMQ fires a delayed job at its timestamp plus its delay. The timestamp is `now`, not the
-   * clock when the job is made, so a job added late (after a round trip) still fires at `fireAt`.
+   * BullMQ starts a delayed job at its timestamp plus its delay: `DEADLINE_LEAD_MS` before
+   * `fireAt`, and the worker waits out the rest. The timestamp is `now`, not the clock when the
+   * job is made, so a job added late (after a round trip) still starts on time.
    */
   static jobFor(monitorId: string, fireAt: number, now: number) {
     const data: DeadlineJobData = {};
@@ -194,7 +202,7 @@ export class Deadlines {
       data,
       opts: {
         jobId: Deadlines.jobId(monitorId, fireAt),
-        delay: Math.max(0, fireAt - now),
+        delay: Math.max(0, fireAt - DEADLINE_LEAD_MS - now),
         timestamp: now,
       },
     };

@@ -21,7 +21,7 @@ import { workerErrorLog } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { TeamStore } from '../store/teams.js';
 import { DeliveryError, type DigestNotifier } from './notifier.js';
-import { JobTracker, WORKER_RETRY_DELAY_MS } from './redis-retry.js';
+import { JobTracker, WORKER_RETRY_DELAY_MS, workerLockOptions } from './redis-retry.js';
 
 export const DIGEST_QUEUE = 'digests';
 
@@ -175,7 +175,7 @@ export interface DigestWorkerOptions {
   fallback: DigestNotifier;
   logger: Logger;
   clock: () => number;
-  /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
+  /** BullMQ lock duration, in ms (`workerLockOptions`). Default 5,000. */
   lockMs?: number;
 }
 
@@ -197,9 +197,8 @@ export class DigestWorker {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
         concurrency: 2,
-        lockDuration: options.lockMs ?? 30_000,
+        ...workerLockOptions(options.lockMs),
         runRetryDelay: WORKER_RETRY_DELAY_MS,
-        stalledInterval: options.lockMs ?? 30_000,
         settings: { repeatStrategy: digestRepeatStrategy(options.clock) },
       },
     );

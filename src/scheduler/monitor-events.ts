@@ -38,6 +38,11 @@ export interface ApplyOptions {
   pingAt?: number;
   /** Set when a deadline job applies the event: that job re-arms itself. */
   fromDeadlineJob?: boolean;
+  /**
+   * With `fromDeadlineJob`: the job's fire time. When a compare-and-set fails and the monitor
+   * that won is armed for another time, the job is stale and `apply` returns `not_found`.
+   */
+  armedAt?: number;
 }
 
 /** A change that `apply` stored: the monitor before and after it, and what caused it. */
@@ -230,6 +235,9 @@ export class MonitorEvents {
           'monitor changed meanwhile; retrying',
         );
         stored = write.current;
+        if (options.armedAt !== undefined && stored?.armedAt !== options.armedAt) {
+          return { status: 'not_found' };
+        }
         continue;
       }
       if (change && this.listener) {

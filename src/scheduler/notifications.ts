@@ -23,7 +23,7 @@ import {
 } from './delivery-order.js';
 import type { FirstPostResult } from './monitor-events.js';
 import { DeliveryError, type MessageRef, type Notifier } from './notifier.js';
-import { JobTracker, WORKER_RETRY_DELAY_MS } from './redis-retry.js';
+import { JobTracker, WORKER_RETRY_DELAY_MS, workerLockOptions } from './redis-retry.js';
 
 export const NOTIFICATION_QUEUE = 'notifications';
 
@@ -102,7 +102,7 @@ export interface NotificationWorkerOptions {
    * that limits the rate responds with 429 and Retry-After, which the queue honours.
    */
   concurrency?: number;
-  /** BullMQ lock duration and stalled-check interval, in ms. Default 30,000. */
+  /** BullMQ lock duration, in ms (`workerLockOptions`). Default 5,000. */
   lockMs?: number;
 }
 
@@ -119,9 +119,8 @@ export class NotificationWorker {
         connection: options.connection,
         prefix: options.keys.queuePrefix(),
         concurrency: options.concurrency ?? 50,
-        lockDuration: options.lockMs ?? 30_000,
+        ...workerLockOptions(options.lockMs),
         runRetryDelay: WORKER_RETRY_DELAY_MS,
-        stalledInterval: options.lockMs ?? 30_000,
         removeOnComplete: { count: 0 },
         removeOnFail: { age: 7 * 86_400 },
         settings: { backoffStrategy: backoffMs },

@@ -1,7 +1,8 @@
-// Deadline jobs hand their re-arming to this lane once their alert is out. When many deadlines
-// pass at once (every monitor of one cron schedule at 02:00), the re-arms of the first jobs
-// would otherwise take processor time from the alerts of the later ones. Holding them back
-// until no job is before its chat call sends every alert of the burst first.
+// Deadline jobs hand their re-arming to this lane once their alert is out, and wait for the
+// burst to end before they return to BullMQ. When many deadlines pass at once (every monitor of
+// one cron schedule at 02:00), the re-arms of the first jobs, and BullMQ's script that closes
+// each job, would otherwise take processor time from the alerts of the later ones. Holding them
+// back until no job is before its chat call sends every alert of the burst first.
 //
 // A re-arm that never runs (a crash, Redis gone) leaves the monitor's armed fire time in the
 // past with no job behind it. The sweep finds such a fire time once it is overdue and adds its
@@ -13,7 +14,7 @@ export type RearmTask = () => Promise<void>;
 export interface RearmLaneOptions {
   /** The maximum number of re-arms that run at once. Default 100. */
   concurrency?: number;
-  /** The maximum time a re-arm waits for busy jobs, in ms. Default 5,000. */
+  /** The maximum time a re-arm, or a wait for the burst's end, waits for busy jobs, in ms. */
   maxWaitMs?: number | undefined;
   clock?: () => number;
 }
@@ -41,6 +42,9 @@ export class RearmLane {
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
+  /** Waits for the end of the burst, oldest first, and the timer for the oldest one's max wait. */
+  private burstWaits: { since: number; resolve: () => void }[] = [];
+  private burstTimer: NodeJS.Timeout | null = null;
 
   constructor(options: RearmLaneOptions = {}) {
     this.concurrency = options.concurrency ?? 100;
@@ -61,8 +65,20 @@ export class RearmLane {
       if (left) return;
       left = true;
       this.busy--;
-      if (this.busy === 0) this.pump();
+      if (this.busy === 0) {
+        this.endBurst();
+        this.pump();
+      }
     };
+  }
+
+  /** Resolves once no job is before its chat call, or after the max wait. Never rejects. */
+  burstOver(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.burstWaits.push({ since: this.clock(), resolve });
+      this.scheduleBurstEnd();
+    });
   }
 
   add(task: RearmTask): void {
@@ -108,6 +124,40 @@ export class RearmLane {
       this.pump(this.idle.length > 0);
     };
     task().then(finished, finished);
+  }
+
+  /** Ends every wait for the end of the burst now, busy jobs or not. */
+  endBurst(): void {
+    this.endBurstWaits(true);
+  }
+
+  /** Ends every wait for the burst, or with `all` false those whose max wait is over. */
+  private endBurstWaits(all: boolean): void {
+    if (this.burstTimer !== null) {
+      clearTimeout(this.burstTimer);
+      this.burstTimer = null;
+    }
+    const now = this.clock();
+    let ended = 0;
+    while (ended < this.burstWaits.length) {
+      const wait = this.burstWaits[ended]!;
+      if (!all && now - wait.since < this.maxWaitMs) break;
+      wait.resolve();
+      ended++;
+    }
+    this.burstWaits.splice(0, ended);
+    this.scheduleBurstEnd();
+  }
+
+  /** Sets a timer for the end of the oldest wait for the burst. */
+  private scheduleBurstEnd(): void {
+    if (this.burstTimer !== null || this.burstWaits.length === 0) return;
+    const waitMs = Math.max(0, this.burstWaits[0]!.since + this.maxWaitMs - this.clock());
+    this.burstTimer = setTimeout(() => {
+      this.burstTimer = null;
+      this.endBurstWaits(false);
+    }, waitMs);
+    this.burstTimer.unref();
   }
 
   /** Sets a timer for the end of the oldest held re-arm's max wait, while busy jobs hold it. */

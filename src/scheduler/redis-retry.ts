@@ -3,8 +3,24 @@
 // With them, deadline jobs and deliveries started up to that much later than Redis came back
 // after an outage.
 
+import { DEFAULT_JOB_LOCK_MS } from '../config-variables.js';
+
 /** Wait before a worker fetches jobs again after a Redis error, in ms (`runRetryDelay`). */
 export const WORKER_RETRY_DELAY_MS = 1000;
+
+/**
+ * The lock settings of a BullMQ worker whose locks last `lockMs` (default 5,000). BullMQ renews
+ * a running job's lock every half of that, and its stalled check runs as often. A check moves a
+ * job back to wait when an earlier check saw it active and its lock is gone now. So a killed
+ * worker's jobs run again one to one and a half `lockMs` after their last renewal. With
+ * BullMQ's defaults (30 s each), that took up to a minute.
+ */
+export function workerLockOptions(lockMs = DEFAULT_JOB_LOCK_MS): {
+  lockDuration: number;
+  stalledInterval: number;
+} {
+  return { lockDuration: lockMs, stalledInterval: Math.ceil(lockMs / 2) };
+}
 
 /** Returns the wait before a BullMQ connection's next reconnection attempt, in ms. */
 export function reconnectDelayMs(attempt: number): number {
@@ -28,6 +44,11 @@ interface StoppableWorker {
  */
 export class JobTracker {
   private readonly running = new Set<Promise<unknown>>();
+
+  /** The number of jobs running now. */
+  get size(): number {
+    return this.running.size;
+  }
 
   /** Returns `work`, and keeps it until it settles. */
   track<T>(work: Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitor } from '../../src/domain/monitor.js';
-import { Deadlines, fireTimeFor } from '../../src/scheduler/deadlines.js';
+import { DEADLINE_LEAD_MS, Deadlines, fireTimeFor } from '../../src/scheduler/deadlines.js';
 import { newMonitorId, newPingToken } from '../../src/store/ids.js';
 import { Keys } from '../../src/store/keys.js';
 import { MonitorStore } from '../../src/store/monitors.js';
@@ -112,12 +112,12 @@ describe('deadline jobs', () => {
     await deadlines.ensureArmed(id, null, dueAt, now);
     const job = await deadlines.queue.getJob(Deadlines.jobId(id, dueAt + 1));
     expect(await job?.getState()).toBe('delayed');
-    // The delay counts from the add, so the job's own timestamp plus delay is the fire time.
-    expect(job!.timestamp + job!.opts.delay!).toBeGreaterThanOrEqual(dueAt);
-    expect(job!.timestamp + job!.opts.delay!).toBeLessThanOrEqual(dueAt + 1000);
+    // The delay counts from the add, so the job's own timestamp plus delay is its start, the
+    // lead before its fire time.
+    expect(job!.timestamp + job!.opts.delay!).toBe(dueAt + 1 - DEADLINE_LEAD_MS);
   });
 
-  it('fires at fireAt after a late add', async () => {
+  it('starts the lead before fireAt after a late add', async () => {
     const id = await createMonitor();
     // A caller that read the clock 5 s before the add, as a re-arm does before a slow round trip.
     const now = Date.now() - 5000;
@@ -125,13 +125,14 @@ describe('deadline jobs', () => {
     await deadlines.ensureArmed(id, null, dueAt, now);
     const jobId = Deadlines.jobId(id, dueAt + 1);
     const job = await deadlines.queue.getJob(jobId);
-    expect(job!.timestamp + job!.opts.delay!).toBe(dueAt + 1);
-    // BullMQ orders delayed jobs by fire time × 4096, plus a counter for jobs of the same ms.
+    const startAt = dueAt + 1 - DEADLINE_LEAD_MS;
+    expect(job!.timestamp + job!.opts.delay!).toBe(startAt);
+    // BullMQ orders delayed jobs by start time × 4096, plus a counter for jobs of the same ms.
     const score = Number(await redis.zscore(deadlines.queue.toKey('delayed'), jobId));
-    expect(Math.floor(score / 4096)).toBe(dueAt + 1);
+    expect(Math.floor(score / 4096)).toBe(startAt);
     // The job keeps its timestamp in a field of its own, not in its stored options.
     expect(JSON.parse((await redis.hget(deadlines.queue.toKey(jobId), 'opts')) ?? '{}')).toEqual({
-      delay: 60_001,
+      delay: 60_001 - DEADLINE_LEAD_MS,
       attempts: 0,
     });
   });

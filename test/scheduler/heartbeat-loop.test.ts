@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { buildMonitor } from '../../src/domain/monitor.js';
 import type { Monitor } from '../../src/domain/types.js';
 import { DeadlineWorker } from '../../src/scheduler/deadline-worker.js';
 import {
+  DEADLINE_LEAD_MS,
   type DeadlineJobData,
   Deadlines,
   deadlineTarget,
@@ -102,6 +104,7 @@ let events: MonitorEvents;
 let notifier: RecordingNotifier;
 let lateLocks: LateLockDeliveries;
 let workers: { close(): Promise<void> }[];
+let deadlineWorker: DeadlineWorker;
 /** Ids of the notification jobs that ran, in order. */
 const ranJobs: string[] = [];
 
@@ -127,15 +130,13 @@ beforeAll(async () => {
   notificationWorker.worker.on('active', (job) => ranJobs.push(job.id ?? ''));
   // As in the service: deadline jobs post the first message of the incidents they open.
   events.setFirstPoster(notificationWorker);
-  workers = [
-    new DeadlineWorker({
-      ...shared,
-      deadlines,
-      events,
-      heartbeat: new IngestHeartbeat(redis, keys, Date.now),
-    }),
-    notificationWorker,
-  ];
+  deadlineWorker = new DeadlineWorker({
+    ...shared,
+    deadlines,
+    events,
+    heartbeat: new IngestHeartbeat(redis, keys, Date.now),
+  });
+  workers = [deadlineWorker, notificationWorker];
 });
 
 afterAll(async () => {
@@ -195,6 +196,24 @@ function missedEditOf(post: { ref: MessageRef }) {
     8000,
     'missed edit',
   );
+}
+
+/** When the alert of `monitor` was posted. */
+function postedAtOf(monitor: Monitor): number {
+  const post = notifier.posts.find((p) => p.view.monitorId === monitor.id);
+  return post ? (notifier.postedAt.get(post.view.incidentId) ?? Number.NaN) : Number.NaN;
+}
+
+/** Resolves with the time the deadline worker starts the job `jobId`. */
+function startOf(jobId: string): Promise<number> {
+  return new Promise((resolve) => {
+    const onActive = (job: Job) => {
+      if (job.id !== jobId) return;
+      deadlineWorker.worker.off('active', onActive);
+      resolve(Date.now());
+    };
+    deadlineWorker.worker.on('active', onActive);
+  });
 }
 
 async function ping(monitor: Monitor, kind: 'success' | 'fail' | 'start' = 'success') {
@@ -300,6 +319,79 @@ describe('heartbeat loop on Redis and BullMQ', () => {
     const after = await store.get(monitor.id);
     expect(after?.monitor.generation).toBe(before?.monitor.generation);
     expect(after?.monitor.state).toBe('up');
+  });
+
+  it('starts a deadline job its lead early and alerts at the fire time', async () => {
+    const monitor = await createMonitor(2, 0);
+    await ping(monitor);
+    const armedAt = (await store.get(monitor.id))!.armedAt!;
+    const started = startOf(Deadlines.jobId(monitor.id, armedAt));
+    const post = await lateAlertOf(monitor);
+    const startedAt = await started;
+    expect(startedAt).toBeLessThan(armedAt - DEADLINE_LEAD_MS / 2);
+    expect(notifier.postedAt.get(post.view.incidentId)).toBeGreaterThanOrEqual(armedAt);
+  });
+
+  it('alerts nothing for a ping during the lead', async () => {
+    const monitor = await createMonitor(2, 0);
+    await ping(monitor);
+    const armedAt = (await store.get(monitor.id))!.armedAt!;
+    await startOf(Deadlines.jobId(monitor.id, armedAt));
+    // The job has read the monitor by now, and waits for its fire time.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(Date.now()).toBeLessThan(armedAt);
+    await ping(monitor);
+    const dueAt = (await store.get(monitor.id))!.monitor.dueAt;
+
+    // The job finds the ping at its fire time and arms the monitor for the new deadline.
+    const rearmed = await waitFor(
+      async () => {
+        const stored = await store.get(monitor.id);
+        return stored?.armedAt !== armedAt ? stored : undefined;
+      },
+      8000,
+      're-armed after the ping',
+    );
+    expect(rearmed?.armedAt).toBe(fireTimeFor(dueAt));
+    expect(rearmed?.monitor.state).toBe('up');
+    expect(Date.now()).toBeGreaterThanOrEqual(armedAt);
+    expect(notifier.posts.filter((p) => p.view.monitorId === monitor.id)).toHaveLength(0);
+  });
+
+  it('leaves a deadline to the job armed for it after a conflict', async () => {
+    const monitor = await createMonitor(3600, 60_000);
+    await ping(monitor);
+    const read = (await store.get(monitor.id))!;
+    const jobFireAt = read.armedAt!;
+    // A write since the job's read, and a fire time moved with it, as a start with a short run
+    // time moves it; the job of the new time is armed.
+    await ping(monitor);
+    expect(await store.setArmed(monitor.id, jobFireAt, jobFireAt - 1000)).toBe(true);
+    // Two hours on, the deadline has passed.
+    const later = new MonitorEvents(
+      store,
+      deadlines,
+      notifications,
+      logger,
+      () => Date.now() + 7_200_000,
+    );
+    const deadline = { type: 'deadline' as const, ingestUpSince: null };
+
+    const stale = await later.apply(monitor.id, deadline, {
+      stored: read,
+      fromDeadlineJob: true,
+      armedAt: jobFireAt,
+    });
+    expect(stale.status).toBe('not_found');
+    expect((await store.get(monitor.id))?.monitor.state).toBe('up');
+
+    const armed = await later.apply(monitor.id, deadline, {
+      stored: read,
+      fromDeadlineJob: true,
+      armedAt: jobFireAt - 1000,
+    });
+    expect(armed.status === 'applied' && armed.transition.changed).toBe(true);
+    expect((await store.get(monitor.id))?.monitor.state).not.toBe('up');
   });
 
   it('re-adds a lost deadline job in the sweep', async () => {
@@ -565,6 +657,12 @@ describe('first post from the deadline job', () => {
     }
 
     const ids = burst.map((monitor) => monitor.id);
+    // When each of the burst's deadline jobs ended.
+    const endedAt: number[] = [];
+    const onCompleted = (job: Job) => {
+      if (ids.includes(targetOf(job)?.monitorId ?? '')) endedAt.push(Date.now());
+    };
+    deadlineWorker.worker.on('completed', onCompleted);
     const firstFires = new Map<string, number | null>();
     for (const [i, stored] of (await store.getMany(ids)).entries()) {
       firstFires.set(ids[i]!, stored?.armedAt ?? null);
@@ -579,12 +677,17 @@ describe('first post from the deadline job', () => {
     };
     try {
       for (const monitor of burst) await lateAlertOf(monitor);
+      await waitFor(() => endedAt.length >= burst.length || undefined, 8000, 'the jobs ended');
     } finally {
       notifier.postDelayMs = 0;
       notifier.onPost = null;
+      deadlineWorker.worker.off('completed', onCompleted);
     }
     expect(rearmedAtPost).toHaveLength(burst.length);
     expect(rearmedAtPost).toEqual(burst.map(() => 0));
+    // No job ended before the last post: BullMQ's closing script waited for the burst too.
+    const lastPostAt = Math.max(...burst.map((m) => postedAtOf(m)));
+    expect(Math.min(...endedAt)).toBeGreaterThanOrEqual(lastPostAt);
 
     // Then every monitor is armed for its next deadline.
     const rearmed = await waitFor(

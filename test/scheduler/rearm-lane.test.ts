@@ -143,3 +143,57 @@ describe('the re-arm lane', () => {
     expect(started).toEqual(['next']);
   });
 });
+
+describe('the end of a burst', () => {
+  it('comes at once when no job is busy', async () => {
+    const lane = new RearmLane();
+    let over = false;
+    void lane.burstOver().then(() => {
+      over = true;
+    });
+    await settle();
+    expect(over).toBe(true);
+  });
+
+  it('comes when the last busy job leaves', async () => {
+    const lane = new RearmLane();
+    const leaveFirst = lane.enter();
+    const leaveSecond = lane.enter();
+    const over: string[] = [];
+    void lane.burstOver().then(() => over.push('a'));
+    void lane.burstOver().then(() => over.push('b'));
+    leaveFirst();
+    await settle();
+    expect(over).toEqual([]);
+    leaveSecond();
+    await settle();
+    expect(over).toEqual(['a', 'b']);
+  });
+
+  it('comes after the max wait while jobs stay busy', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const lane = new RearmLane({ maxWaitMs: 2000, clock: Date.now });
+    lane.enter();
+    let over = false;
+    void lane.burstOver().then(() => {
+      over = true;
+    });
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(over).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(over).toBe(true);
+    // The waits that ended are forgotten: no timer is left behind.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('clears the timers of the waits that a leaving job ends', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const lane = new RearmLane({ maxWaitMs: 2000, clock: Date.now });
+    const leave = lane.enter();
+    const waits = [lane.burstOver(), lane.burstOver()];
+    expect(vi.getTimerCount()).toBe(1);
+    leave();
+    await Promise.all(waits);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
