@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAlertRenderer } from '../../src/bot/renderer.js';
 import type { AlertView } from '../../src/bot/views.js';
 import { buildMonitor } from '../../src/domain/monitor.js';
@@ -356,6 +356,36 @@ describe('heartbeat loop on Redis and BullMQ', () => {
     expect(rearmed?.monitor.state).toBe('up');
     expect(Date.now()).toBeGreaterThanOrEqual(armedAt);
     expect(notifier.posts.filter((p) => p.view.monitorId === monitor.id)).toHaveLength(0);
+  });
+
+  it('retries a check that failed without Redis', async () => {
+    const monitor = await createMonitor(2, 0);
+    await ping(monitor);
+    const armedAt = (await store.get(monitor.id))!.armedAt!;
+    const started = startOf(Deadlines.jobId(monitor.id, armedAt));
+
+    // The job's first two reads of the monitor fail as ioredis fails a command while its
+    // connection is down. This worker has no connection to watch, so it tries again each 1 s.
+    let failed = 0;
+    const get = store.get.bind(store);
+    const spy = vi.spyOn(store, 'get').mockImplementation(async (id) => {
+      if (id === monitor.id && failed < 2) {
+        failed++;
+        throw new Error('Connection is closed.');
+      }
+      return get(id);
+    });
+    try {
+      const post = await lateAlertOf(monitor);
+      const startedAt = await started;
+      expect(failed).toBe(2);
+      const postedAt = notifier.postedAt.get(post.view.incidentId)!;
+      expect(postedAt).toBeGreaterThanOrEqual(startedAt + 2000);
+      expect(postedAt).toBeGreaterThanOrEqual(armedAt);
+      expect(notifier.posts.filter((p) => p.view.monitorId === monitor.id)).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('leaves a deadline to the job armed for it after a conflict', async () => {
