@@ -18,8 +18,8 @@ export const DEFAULT_PING_RATE_PER_MINUTE = 120;
 const MAX_PING_RATE_PER_MINUTE = 100_000;
 export const DEFAULT_DOWNTIME_THRESHOLD_MS = 30_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 15_000;
-// BullMQ's default is 30 s, after which a killed worker's deadline jobs raised their alerts up to
-// a minute late. A running job's lock is renewed every half of this.
+// BullMQ's default is 30 s, with which a killed worker's jobs ran again up to a minute later.
+// A running job's lock is renewed every half of this.
 export const DEFAULT_JOB_LOCK_MS = 5000;
 export const DEFAULT_STOP_TIMEOUT_MS = 25_000;
 const MAX_TIMING_MS = 3_600_000;

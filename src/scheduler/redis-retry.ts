@@ -66,7 +66,7 @@ export class JobTracker {
     // A job that BullMQ fetched just before the pause reaches the processor after it, so the
     // set of running jobs must stay empty for a while before the forced close.
     // NOTE: a fetch that takes longer than that still leaves its job active in Redis until
-    // BullMQ's stalled check moves it back, one to two lock durations later.
+    // BullMQ's stalled check moves it back, one to one and a half lock durations later.
     do {
       while (this.running.size > 0) await Promise.allSettled([...this.running]);
       await new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS));
