@@ -25,7 +25,10 @@ export interface MessageClientOptions {
   /** The Web API base URL, ending in a slash, such as `https://slack.com/api/`. */
   apiUrl: string;
   token: string;
-  /** Time allowed for one call, from sending the request to the end of the response, in ms. */
+  /**
+   * Time allowed for one call, from the moment it has a socket to the end of the response, in
+   * ms. A call that waits for a free socket waits without a limit.
+   */
   timeoutMs: number;
 }
 
@@ -79,10 +82,16 @@ export class MessageClient {
           'content-length': Buffer.byteLength(body),
         },
       });
-      const timer = setTimeout(
-        () => req.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)),
-        this.options.timeoutMs,
-      );
+      // The time allowed starts once the request has a socket. A request that waited for one of
+      // the busy sockets and timed out right after it was sent would count as failed although
+      // Slack posts it, and its retry would post the message again.
+      let timer: NodeJS.Timeout | undefined;
+      req.once('socket', () => {
+        timer = setTimeout(
+          () => req.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)),
+          this.options.timeoutMs,
+        );
+      });
       const fail = (reason: string) => {
         clearTimeout(timer);
         reject(

@@ -155,6 +155,22 @@ describe('MessageClient', () => {
     expect(error.message).toContain('timed out after 300 ms');
   });
 
+  it('timeout starts once a socket is free', async () => {
+    // Each answer takes 250 ms, so the call after the 64 that fill the sockets waits about
+    // 250 ms for one and is answered about 500 ms after it was made, more than its 400 ms.
+    const answerNow = json(200, { ok: true, ts: '1' });
+    answer = (res) => setTimeout(() => answerNow(res), 250);
+    const messages = client(400);
+    const startedAt = Date.now();
+    const calls = Array.from({ length: 65 }, () =>
+      messages.call('chat.postMessage', { channel: 'C1' }).then(() => Date.now() - startedAt),
+    );
+    const took = await Promise.all(calls);
+    messages.close();
+    expect(received).toHaveLength(65);
+    expect(Math.max(...took)).toBeGreaterThan(400);
+  });
+
   it('closed port is a failed request', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
