@@ -202,7 +202,8 @@ export function connectionErrorLog(
 
 /**
  * Returns a handler for a BullMQ worker's `error` events. They may be bugs as well as lost
- * connections, so each keeps its stack. Each message is logged at most once per 10 s.
+ * connections, so each keeps its stack. Each message is logged at most once per 10 s, and
+ * messages that differ only in the id after the word "job" count as one.
  */
 export function workerErrorLog(
   logger: Logger,
@@ -225,7 +226,10 @@ export function repeatedFailureLog(
 ): (error: unknown) => void {
   const limits = new Map<string, RepeatLimitedLog>();
   return (error) => {
-    const key = error instanceof Error ? error.message : String(error);
+    // BullMQ names the job in its lock errors, and a Redis outage or a stalled process longer
+    // than the lock gives one for every running job. They are counted under one key.
+    const text = error instanceof Error ? error.message : String(error);
+    const key = text.replace(/\bjob [^\s.]+/g, 'job');
     let limit = limits.get(key);
     if (limit === undefined) {
       if (limits.size >= 100) limits.clear();

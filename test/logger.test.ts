@@ -136,6 +136,25 @@ describe('repeated errors', () => {
     expect(JSON.stringify(lines[0]?.err)).toContain('    at ');
   });
 
+  it('counts lock errors of many jobs as one', () => {
+    const { logger, lines } = capture();
+    let now = 0;
+    const log = workerErrorLog(logger, 'deadline worker error', () => now);
+    for (const id of ['a1b2-lq3x', 'c3d4-lq3y', 'e5f6-lq3z']) {
+      log(new Error(`could not renew lock for job ${id}`));
+      log(new Error(`Missing lock for job ${id}. moveToFinished`));
+    }
+    now = 10_000;
+    log(new Error('could not renew lock for job g7h8-lq40'));
+    const messages = lines.map((line) => (line.err as { message: string }).message);
+    expect(messages).toEqual([
+      'could not renew lock for job a1b2-lq3x',
+      'Missing lock for job a1b2-lq3x. moveToFinished',
+      'could not renew lock for job g7h8-lq40',
+    ]);
+    expect(lines[2]?.suppressed).toBe(2);
+  });
+
   it('limits a repeated task failure at its level', () => {
     const { logger, lines } = capture();
     let now = 0;
