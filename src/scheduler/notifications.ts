@@ -268,7 +268,10 @@ export class NotificationWorker {
       locked = true;
       const mayExist = start === 'again';
       const notifier = this.notifierFor(monitor.platform);
-      const posted = await notifier.postAlert(monitor.channelId, view, { mayExist });
+      const posted = await notifier.postAlert(monitor.channelId, view, {
+        mayExist,
+        openedAt: incident.openedAt,
+      });
       await deliveries.finishFirstPost(monitor.id, incident.id, posted, encodeOutboxItem(item));
       locked = false;
       // The deadline job that called this logs the alert, so the line here is for debugging.
@@ -313,7 +316,10 @@ export class NotificationWorker {
       // was lost, so the notifier looks for it before posting.
       const mayExist = await deliveries.markPostAttempt(monitorId, incident.id);
       const notifier = this.notifierFor(team.platform);
-      const posted = await notifier.postAlert(team.channelId, view, { mayExist });
+      const posted = await notifier.postAlert(team.channelId, view, {
+        mayExist,
+        openedAt: incident.openedAt,
+      });
       await deliveries.save(monitorId, incident.id, posted);
       logger.info(
         { monitorId, incidentId: incident.id, channelId: team.channelId, mayExist },

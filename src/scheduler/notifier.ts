@@ -34,6 +34,11 @@ export interface PostOptions {
    * instead, where the platform lets it.
    */
   mayExist?: boolean;
+  /**
+   * The time the incident opened, epoch ms. No attempt to post its alert came earlier, so a
+   * lookup of an earlier attempt can start there instead of at a fixed number of messages.
+   */
+  openedAt?: number;
 }
 
 /** Sends alerts to one chat platform. Each method throws `DeliveryError` on failure. */

@@ -359,19 +359,29 @@ export class SlackApiStandIn {
     const channel = stringOrNull(args.channel) ?? '';
     const withMetadata = args.include_all_metadata === 'true' || args.include_all_metadata === true;
     const limit = Number(args.limit ?? 100);
-    const messages = [...this.messagesIn(channel)]
+    // Newest first, after `oldest` when given, and from the offset that `cursor` carries.
+    const oldest = Number(args.oldest ?? 0);
+    const start = Number(stringOrNull(args.cursor)?.replace(/^offset:/, '') ?? 0);
+    const newer = [...this.messagesIn(channel)]
       .reverse()
-      .slice(0, limit)
-      .map((message) => ({
-        type: 'message',
-        ts: message.ts,
-        text: message.text,
-        ...(withMetadata && message.metadata !== null ? { metadata: message.metadata } : {}),
-        ...(message.files.length > 0
-          ? { files: message.files.map(({ id, name, title }) => ({ id, name, title })) }
-          : {}),
-      }));
-    return { ok: true, messages, has_more: false };
+      .filter((message) => Number(message.ts) > oldest);
+    const page = newer.slice(start, start + limit);
+    const hasMore = start + limit < newer.length;
+    const messages = page.map((message) => ({
+      type: 'message',
+      ts: message.ts,
+      text: message.text,
+      ...(withMetadata && message.metadata !== null ? { metadata: message.metadata } : {}),
+      ...(message.files.length > 0
+        ? { files: message.files.map(({ id, name, title }) => ({ id, name, title })) }
+        : {}),
+    }));
+    return {
+      ok: true,
+      messages,
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? `offset:${start + limit}` : '' },
+    };
   }
 
   /** Files uploaded to a channel, in the order their messages were posted. */

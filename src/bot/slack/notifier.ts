@@ -28,8 +28,18 @@ export const ALERT_METADATA_TYPE = 'drumbeat_alert';
 /** Maximum number of uncertain posts remembered. The oldest is forgotten first. */
 const MAX_UNCERTAIN_POSTS = 1000;
 
-/** How far back in a channel's history an alert from an uncertain attempt is looked for. */
+/** How far back in a channel's history a digest from an uncertain attempt is looked for. */
 const HISTORY_LOOKUP_LIMIT = 100;
+
+/** Messages per page, and at most how many pages, of the lookup of an alert. */
+const ALERT_LOOKUP_PAGE = 200;
+const ALERT_LOOKUP_PAGES = 10;
+
+/**
+ * How much earlier than the incident's opening, by Drumbeat's clock, the lookup of an alert
+ * starts, for a Slack clock that is behind.
+ */
+const ALERT_LOOKUP_CLOCK_MARGIN_MS = 5 * 60_000;
 
 interface AlertMetadata {
   event_type: string;
@@ -87,7 +97,7 @@ export class SlackNotifier implements Notifier, DigestNotifier {
   ): Promise<MessageRef> {
     const key = `${channelId}:${view.incidentId}`;
     if (this.uncertainPosts.has(key) || options.mayExist === true) {
-      const found = await this.findPostedAlert(channelId, view.incidentId);
+      const found = await this.findPostedAlert(channelId, view.incidentId, options.openedAt);
       if (found !== null) {
         await this.updateAlert(found, view);
         this.uncertainPosts.delete(key);
@@ -201,23 +211,43 @@ export class SlackNotifier implements Notifier, DigestNotifier {
     return { platform: 'slack', channelId: result.channel ?? channelId, messageId: result.ts };
   }
 
-  /** Looks for the alert of an incident among the latest messages. Returns null if not found. */
-  private async findPostedAlert(channelId: string, incidentId: string): Promise<MessageRef | null> {
+  /**
+   * Looks for the alert of an incident among the messages since it opened, page by page, or
+   * without `openedAt` among the latest. Returns null if not found.
+   */
+  private async findPostedAlert(
+    channelId: string,
+    incidentId: string,
+    openedAt: number | undefined,
+  ): Promise<MessageRef | null> {
+    // A burst of alerts into one channel can put hundreds of messages after the one looked for,
+    // and the retries of a burst look for their posts in the order they made them.
+    const oldest =
+      openedAt === undefined
+        ? undefined
+        : String(Math.max(0, Math.floor((openedAt - ALERT_LOOKUP_CLOCK_MARGIN_MS) / 1000)));
     try {
-      const history = await this.client.conversations.history({
-        channel: channelId,
-        limit: HISTORY_LOOKUP_LIMIT,
-        include_all_metadata: true,
-      });
-      const match = (history.messages ?? []).find((message) => {
-        const metadata = message.metadata as AlertMetadata | undefined;
-        return (
-          metadata?.event_type === ALERT_METADATA_TYPE &&
-          metadata.event_payload.incident_id === incidentId
-        );
-      });
-      if (match?.ts === undefined) return null;
-      return { platform: 'slack', channelId, messageId: match.ts };
+      let cursor: string | undefined;
+      for (let page = 0; page < ALERT_LOOKUP_PAGES; page++) {
+        const history = await this.client.conversations.history({
+          channel: channelId,
+          limit: ALERT_LOOKUP_PAGE,
+          include_all_metadata: true,
+          ...(oldest === undefined ? {} : { oldest }),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        const match = (history.messages ?? []).find((message) => {
+          const metadata = message.metadata as AlertMetadata | undefined;
+          return (
+            metadata?.event_type === ALERT_METADATA_TYPE &&
+            metadata.event_payload.incident_id === incidentId
+          );
+        });
+        if (match?.ts !== undefined) return { platform: 'slack', channelId, messageId: match.ts };
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || cursor === undefined) return null;
+      }
+      return null;
     } catch (error) {
       // A lookup that may work later (a 5xx, a 429, a lost connection) fails the delivery, so
       // that it retries instead of posting a second message. Only a lookup that cannot work,

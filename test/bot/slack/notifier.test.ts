@@ -215,6 +215,30 @@ describe('Slack notifier', () => {
     expect(JSON.stringify(messages[0]!.blocks)).toContain('Second attempt');
   });
 
+  it('finds a lost post behind 300 newer ones', async () => {
+    const openedAt = Date.now();
+    slackApi.failNext('chat.postMessage', { kind: 'drop_response' });
+    const lost = alertView({ incidentId: 'inc-burst-0' });
+    await deliveryErrorOf(notifier.postAlert(channel, lost, { openedAt }));
+    // The rest of a burst into the same channel: more than a page of the lookup.
+    for (let i = 1; i <= 300; i++) {
+      await notifier.postAlert(channel, alertView({ incidentId: `inc-burst-${i}` }));
+    }
+    const before = slackApi.messagesIn(channel).length;
+
+    const ref = await notifier.postAlert(channel, lost, { openedAt });
+
+    const messages = slackApi.messagesIn(channel);
+    expect(messages).toHaveLength(before);
+    const first = messages.find((message) => message.ts === ref.messageId);
+    expect(JSON.stringify(first?.metadata)).toContain('inc-burst-0');
+    const lookups = slackApi
+      .callsTo('conversations.history')
+      .filter((call) => call.args.channel === channel);
+    expect(lookups).toHaveLength(2);
+    expect(Number(lookups[0]!.args.oldest)).toBeLessThanOrEqual(openedAt / 1000);
+  });
+
   it('posts again when no earlier attempt was uncertain', async () => {
     await notifier.postAlert(channel, alertView());
     await notifier.postAlert(channel, alertView({ incidentId: 'inc-2' }));
