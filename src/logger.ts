@@ -216,7 +216,8 @@ export function workerErrorLog(
 /**
  * Returns a handler for the failures of a task that runs again and again, such as a timer's,
  * which fails on every run while Redis is down. Each error message is logged with its stack at
- * most once per 10 s, with the number skipped.
+ * most once per 10 s, with the number skipped. A count that no later failure reports is
+ * logged on its own 10 s after the first skip, with the last error skipped.
  */
 export function repeatedFailureLog(
   logger: Logger,
@@ -225,6 +226,8 @@ export function repeatedFailureLog(
   now: () => number = Date.now,
 ): (error: unknown) => void {
   const limits = new Map<string, RepeatLimitedLog>();
+  // The last error each count with a flush due has skipped.
+  const flushes = new Map<RepeatLimitedLog, unknown>();
   return (error) => {
     // BullMQ names the job in its lock errors, and a Redis outage or a stalled process longer
     // than the lock gives one for every running job. They are counted under one key.
@@ -237,6 +240,16 @@ export function repeatedFailureLog(
       limits.set(key, limit);
     }
     limit.run((suppressed) => logger[level]({ err: error, suppressed }, message));
+    if (limit.pending === 0) return;
+    if (!flushes.has(limit)) {
+      const pending = limit;
+      setTimeout(() => {
+        const last = flushes.get(pending);
+        flushes.delete(pending);
+        pending.flush((suppressed) => logger[level]({ err: last, suppressed }, message));
+      }, REPEATED_ERROR_INTERVAL_MS).unref();
+    }
+    flushes.set(limit, error);
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   connectionErrorLog,
   createLogger,
@@ -153,6 +153,27 @@ describe('repeated errors', () => {
       'could not renew lock for job g7h8-lq40',
     ]);
     expect(lines[2]?.suppressed).toBe(2);
+  });
+
+  it('reports a count that no later error reports', () => {
+    vi.useFakeTimers();
+    try {
+      const { logger, lines } = capture();
+      const log = workerErrorLog(logger, 'deadline worker error', () => 0);
+      for (const id of ['a1', 'b2', 'c3']) log(new Error(`could not renew lock for job ${id}`));
+      expect(lines).toHaveLength(1);
+
+      vi.advanceTimersByTime(10_000);
+      expect(lines).toHaveLength(2);
+      expect(lines[1]?.suppressed).toBe(2);
+      expect(String((lines[1]?.err as { message?: string } | undefined)?.message)).toContain(
+        'job c3',
+      );
+      vi.advanceTimersByTime(10_000);
+      expect(lines).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('limits a repeated task failure at its level', () => {
