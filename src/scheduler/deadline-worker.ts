@@ -23,8 +23,8 @@ import { JobTracker, WORKER_RETRY_DELAY_MS, workerLockOptions } from './redis-re
 // intervals (10 s with the default threshold).
 const INGEST_DOWN_RECHECK_BEATS = 2;
 
-// A job that failed for want of Redis runs again once the store's connection is ready, or after
-// this many ms when no connection was given or it is ready already (a command that timed out).
+// A job that failed because Redis could not be reached runs again once the store's connection is
+// ready, or after this many ms when no connection was given or it is ready (a command timed out).
 const UNAVAILABLE_RETRY_MS = 1000;
 
 export interface DeadlineWorkerOptions {

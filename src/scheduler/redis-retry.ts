@@ -9,11 +9,11 @@ import { DEFAULT_JOB_LOCK_MS } from '../config-variables.js';
 export const WORKER_RETRY_DELAY_MS = 1000;
 
 /**
- * The lock settings of a BullMQ worker whose locks last `lockMs` (default 5,000). BullMQ renews
- * a running job's lock every half of that, and its stalled check runs as often. A check moves a
- * job back to wait when an earlier check saw it active and its lock is gone now. So a killed
- * worker's jobs run again one to one and a half `lockMs` after their last renewal. With
- * BullMQ's defaults (30 s each), that took up to a minute.
+ * Returns the lock settings of a BullMQ worker whose locks last `lockMs` (default 5,000).
+ * BullMQ renews a running job's lock every half of that, and its stalled check runs as often.
+ * A check moves a job back to wait when an earlier check saw it active and its lock is gone
+ * now. So a killed worker's jobs run again one to one and a half `lockMs` after their last
+ * renewal. With BullMQ's defaults (30 s each), that took up to a minute.
  */
 export function workerLockOptions(lockMs = DEFAULT_JOB_LOCK_MS): {
   lockDuration: number;

@@ -57,7 +57,7 @@ describe('a failure in the last second before a deadline', () => {
 
     // The job stays active and locked in BullMQ until its lock expires and the stalled check
     // moves it back: the restart, then one to one and a half locks (5 s). With BullMQ's default
-    // lock of 30 s, that took about a minute.
+    // lock of 30 s, that took 30 s to a minute.
     const alert = await stack.waitForAlert(monitor.id, 30_000);
     const lateMs = Date.now() - fireAt;
     expect(firstText(alert)).toContain('is late');
@@ -77,7 +77,7 @@ describe('a failure in the last second before a deadline', () => {
     const backAt = Date.now();
 
     // The job's check failed without Redis and runs again once the worker's connection is
-    // back. Before, the job failed, and the sweep raised the alert two sweep intervals late.
+    // back. Without that retry, the job fails and the sweep raises the alert two intervals late.
     const alert = await stack.waitForAlert(monitor.id, 30_000);
     expect(firstText(alert)).toContain('is late');
     expect(Date.now() - backAt).toBeLessThan(5000);

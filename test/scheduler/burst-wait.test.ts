@@ -62,7 +62,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-/** The workers of the service on a prefix of their own, with a deadline worker of `concurrency`. */
+/** Starts the service's workers on their own prefix, the deadline worker with `concurrency`. */
 function startWorkers(concurrency: number) {
   const prefix = uniquePrefix('burst');
   prefixes.push(prefix);

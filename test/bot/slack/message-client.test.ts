@@ -156,8 +156,8 @@ describe('MessageClient', () => {
   });
 
   it('timeout starts once a socket is free', async () => {
-    // Each answer takes 250 ms, so the call after the 64 that fill the sockets waits about
-    // 250 ms for one and is answered about 500 ms after it was made, more than its 400 ms.
+    // Each response takes 250 ms. The call after the 64 that fill the sockets waits about 250 ms
+    // for one, so its response comes about 500 ms after the call, more than its 400 ms.
     const answerNow = json(200, { ok: true, ts: '1' });
     answer = (res) => setTimeout(() => answerNow(res), 250);
     const messages = client(400);
