@@ -7,6 +7,7 @@ import { type ParsedPing, parsePingUrl } from './ping-parse.js';
 import {
   type PingRecorder,
   type PingTarget,
+  StoreContendedError,
   StoreStalledError,
   StoreUnavailableError,
 } from './recorder.js';
@@ -209,6 +210,9 @@ function notFoundReason(target: PingTarget, unknownPingKey: boolean | undefined)
 function unavailableReason(error: unknown): string {
   if (error instanceof StoreStalledError) {
     return 'ping may not be stored: storage did not answer in time, retry later';
+  }
+  if (error instanceof StoreContendedError) {
+    return 'ping not stored: too many concurrent writes to this monitor, retry later';
   }
   if (error instanceof StoreUnavailableError) {
     return 'ping not stored: storage unavailable, retry later';

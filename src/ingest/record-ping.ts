@@ -2,15 +2,16 @@ import type { Logger } from 'pino';
 import { DrumbeatError } from '../domain/errors.js';
 import { buildMonitor } from '../domain/monitor.js';
 import type { PingInput } from '../domain/types.js';
-import type { MonitorEvents } from '../scheduler/monitor-events.js';
+import { ConcurrentChangeError, type MonitorEvents } from '../scheduler/monitor-events.js';
 import { newMonitorId, newPingToken } from '../store/ids.js';
 import type { MonitorStore } from '../store/monitors.js';
 import { isConnectionLost } from '../store/redis-errors.js';
 import type { TeamStore } from '../store/teams.js';
 import { BoundedCache } from './bounded-cache.js';
+import { KeyedLock } from './keyed-lock.js';
 import { MonitorCache } from './monitor-cache.js';
 import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
-import { StoreUnavailableError } from './recorder.js';
+import { StoreContendedError, StoreUnavailableError } from './recorder.js';
 
 type NotCreated = Extract<RecordResult, { status: 'not_created' }>;
 type UnknownPingKey = { status: 'not_found'; unknownPingKey: true };
@@ -41,6 +42,7 @@ export const MONITOR_CACHE_SIZE = 10_000;
 export class RedisPingRecorder implements PingRecorder {
   private readonly tokenCache = new BoundedCache<string, string>(TOKEN_CACHE_SIZE);
   private readonly monitorCache = new MonitorCache(MONITOR_CACHE_SIZE);
+  private readonly monitorLocks = new KeyedLock();
 
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
@@ -49,16 +51,35 @@ export class RedisPingRecorder implements PingRecorder {
     // line here for every ping would flood the log while Redis is down.
     return this.recordOrThrow(target, input).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError) throw error;
+      if (error instanceof ConcurrentChangeError) {
+        throw new StoreContendedError(`the ping could not be stored: ${error.message}`, {
+          cause: error,
+        });
+      }
       const reason = isConnectionLost(error) ? ': the Redis connection is down' : '';
       throw new StoreUnavailableError(`the ping could not be stored${reason}`, { cause: error });
     });
   }
 
   private async recordOrThrow(target: PingTarget, input: PingInput): Promise<RecordResult> {
-    const { store, events, clock, rateLimit } = this.options;
     const id = await this.resolve(target);
     if (id === null) return { status: 'not_found' };
     if (typeof id !== 'string') return id;
+    // Concurrent pings to one monitor (a fleet of workers that share it) are written in turn.
+    // Each then writes from the value the one before it cached, so none loses a compare-and-set
+    // to the others, and their times keep the order in which they arrived.
+    const turn = this.monitorLocks.acquire(id);
+    if (turn !== null) await turn;
+    try {
+      return await this.apply(target, id, input);
+    } finally {
+      this.monitorLocks.release(id);
+    }
+  }
+
+  /** Applies a ping to the monitor `id`, from the value in memory when there is one. */
+  private async apply(target: PingTarget, id: string, input: PingInput): Promise<RecordResult> {
+    const { store, events, clock, rateLimit } = this.options;
     const now = clock();
 
     // Without the monitor in memory, one round trip reads it and counts the ping's rate.

@@ -28,6 +28,14 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
+ * Other writers changed the monitor before each attempt to write the ping, as when many web
+ * processes write one monitor at once.
+ */
+export class StoreContendedError extends StoreUnavailableError {
+  override readonly name = 'StoreContendedError';
+}
+
+/**
  * Redis stopped responding while a write was on its way. The write may still be applied once
  * Redis responds again, so the 503 does not claim that the ping was not stored.
  */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Effect } from '../domain/effects.js';
 import { type MonitorEvent, type Transition, transition } from '../domain/machine.js';
@@ -108,8 +109,19 @@ function storedPing(input: PingInput, at: number, durationMs: number | null): St
   };
 }
 
-// Compare-and-set attempts before giving up; each retry starts from the value that won.
-const MAX_ATTEMPTS = 10;
+// Compare-and-set attempts before giving up. Each retry starts from the value that won. Pings to
+// one monitor through several web processes can conflict many times in a row, because each
+// process writes its pings of that monitor one after another.
+const MAX_ATTEMPTS = 40;
+// The maximum wait before a retry, in ms. From the second conflict in a row, a retry waits a
+// random time below a bound that starts at 2 ms and doubles with each conflict, so that the other
+// writers can finish. The waits of all attempts add up to at most 2.3 s.
+const MAX_RETRY_WAIT_MS = 64;
+
+/** Another writer changed the monitor before each of `apply`'s compare-and-set attempts. */
+export class ConcurrentChangeError extends Error {
+  override readonly name = 'ConcurrentChangeError';
+}
 
 function snapshotOf(monitor: Monitor, incident: Incident): AlertSnapshot {
   const { id, name, graceMs, maxRuntimeMs, silencedUntil, silencedBy, lastPingAt } = monitor;
@@ -234,7 +246,15 @@ export class MonitorEvents {
           { monitorId, attempt, event: event.type },
           'monitor changed meanwhile; retrying',
         );
-        stored = write.current;
+        if (attempt === 0) {
+          stored = write.current;
+        } else {
+          // Another writer won again, as when web processes take turns writing a monitor that a
+          // fleet of jobs pings, and they can stay in step. A random wait breaks the step. The
+          // monitor is read again after it, because the value that won is older by then.
+          await sleep(Math.random() * Math.min(MAX_RETRY_WAIT_MS, 2 ** attempt));
+          stored = await this.store.get(monitorId);
+        }
         if (options.armedAt !== undefined && stored?.armedAt !== options.armedAt) {
           return { status: 'not_found' };
         }
@@ -269,7 +289,7 @@ export class MonitorEvents {
         alertPosted: direct?.posted === true,
       };
     }
-    throw new Error(
+    throw new ConcurrentChangeError(
       `monitor ${monitorId} changed ${MAX_ATTEMPTS} times while applying ${event.type}`,
     );
   }

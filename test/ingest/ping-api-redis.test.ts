@@ -1,33 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMonitor } from '../../src/domain/monitor.js';
 import type { Monitor } from '../../src/domain/types.js';
-import { newMonitorId, newPingToken } from '../../src/store/ids.js';
+import { newPingToken } from '../../src/store/ids.js';
 import { PrivateRedis } from '../support/private-redis.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
-import { type PingStack, startPingStack } from '../support/stack.js';
+import { createHourlyMonitor, type PingStack, startPingStack } from '../support/stack.js';
 
-async function createMonitor(
-  stack: PingStack,
-  name = `job-${Math.random().toString(36).slice(2, 8)}`,
-) {
-  const monitor = buildMonitor(
-    {
-      id: newMonitorId(),
-      token: newPingToken(),
-      teamId: 'cli:ping-api',
-      platform: 'cli',
-      channelId: 'C1',
-      name,
-      schedule: { kind: 'interval', periodSeconds: 3600 },
-      graceMs: 60_000,
-      maxRuntimeMs: null,
-      createdBy: 'U1',
-    },
-    Date.now(),
-  );
-  await stack.store.create(monitor);
-  return monitor;
-}
+const createMonitor = (stack: PingStack, name?: string) =>
+  createHourlyMonitor(stack, 'cli:ping-api', name);
 
 describe('ping API on Redis', () => {
   let stack: PingStack;

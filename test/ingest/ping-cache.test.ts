@@ -3,11 +3,9 @@
 // the ping is applied to the current value, as when the monitor is read first.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMonitor } from '../../src/domain/monitor.js';
 import type { Monitor } from '../../src/domain/types.js';
-import { newMonitorId, newPingToken } from '../../src/store/ids.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
-import { type PingStack, startPingStack } from '../support/stack.js';
+import { createHourlyMonitor, type PingStack, startPingStack } from '../support/stack.js';
 
 let stack: PingStack;
 
@@ -16,25 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function createMonitor(): Promise<Monitor> {
-  const monitor = buildMonitor(
-    {
-      id: newMonitorId(),
-      token: newPingToken(),
-      teamId: 'cli:ping-cache',
-      platform: 'cli',
-      channelId: 'C1',
-      name: `job-${Math.random().toString(36).slice(2, 8)}`,
-      schedule: { kind: 'interval', periodSeconds: 3600 },
-      graceMs: 60_000,
-      maxRuntimeMs: null,
-      createdBy: 'U1',
-    },
-    Date.now(),
-  );
-  await stack.store.create(monitor);
-  return monitor;
-}
+const createMonitor = () => createHourlyMonitor(stack, 'cli:ping-cache');
 
 const ping = (monitor: Monitor, suffix = '') =>
   fetch(`${stack.baseUrl}/ping/${monitor.token}${suffix}`);
