@@ -217,39 +217,57 @@ export function workerErrorLog(
  * Returns a handler for the failures of a task that runs again and again, such as a timer's,
  * which fails on every run while Redis is down. Each error message is logged with its stack at
  * most once per 10 s, with the number skipped. A count that no later failure reports is
- * logged on its own 10 s after the first skip, with the last error skipped.
+ * logged on its own 10 s after the first skip, with the last error skipped. `fields`, such as
+ * the ids of the failed job, go into the line of the error they came with.
  */
 export function repeatedFailureLog(
   logger: Logger,
   level: 'warn' | 'error',
   message: string,
   now: () => number = Date.now,
-): (error: unknown) => void {
-  const limits = new Map<string, RepeatLimitedLog>();
-  // The last error each count with a flush due has skipped.
-  const flushes = new Map<RepeatLimitedLog, unknown>();
-  return (error) => {
+): (error: unknown, fields?: Record<string, unknown>) => void {
+  const lines = repeatedLineLog(logger, level, now);
+  return (error, fields) => {
     // BullMQ names the job in its lock errors, and a Redis outage or a stalled process longer
     // than the lock gives one for every running job. They are counted under one key.
     const text = error instanceof Error ? error.message : String(error);
-    const key = text.replace(/\bjob [^\s.]+/g, 'job');
+    lines(text.replace(/\bjob [^\s.]+/g, 'job'), message, { ...fields, err: error });
+  };
+}
+
+/**
+ * Returns a function that logs a line at most once per 10 s for each `key`, with the number of
+ * lines of that key skipped since. A count that no later line reports is logged 10 s after its
+ * first skip, with the message and fields of the last line skipped. At most 100 keys are
+ * tracked, and all are forgotten when a new key would pass that.
+ */
+export function repeatedLineLog(
+  logger: Logger,
+  level: 'warn' | 'error',
+  now: () => number = Date.now,
+): (key: string, message: string, fields: Record<string, unknown>) => void {
+  const limits = new Map<string, RepeatLimitedLog>();
+  // The last line that each count with a flush due has skipped.
+  const flushes = new Map<RepeatLimitedLog, { message: string; fields: Record<string, unknown> }>();
+  return (key, message, fields) => {
     let limit = limits.get(key);
     if (limit === undefined) {
       if (limits.size >= 100) limits.clear();
       limit = new RepeatLimitedLog(REPEATED_ERROR_INTERVAL_MS, now);
       limits.set(key, limit);
     }
-    limit.run((suppressed) => logger[level]({ err: error, suppressed }, message));
+    limit.run((suppressed) => logger[level]({ ...fields, suppressed }, message));
     if (limit.pending === 0) return;
     if (!flushes.has(limit)) {
       const pending = limit;
       setTimeout(() => {
         const last = flushes.get(pending);
         flushes.delete(pending);
-        pending.flush((suppressed) => logger[level]({ err: last, suppressed }, message));
+        if (last === undefined) return;
+        pending.flush((suppressed) => logger[level]({ ...last.fields, suppressed }, last.message));
       }, REPEATED_ERROR_INTERVAL_MS).unref();
     }
-    flushes.set(limit, error);
+    flushes.set(limit, { message, fields });
   };
 }
 

@@ -5,6 +5,7 @@ import {
   createLogger,
   REDACTED,
   repeatedFailureLog,
+  repeatedLineLog,
   workerErrorLog,
 } from '../src/logger.js';
 
@@ -192,6 +193,64 @@ describe('repeated errors', () => {
     expect(lines.map((line) => line.level)).toEqual([40, 40, 40]);
     expect(lines.map((line) => line.suppressed)).toEqual([0, 0, 2]);
     expect(lines[1]?.err).toBe('not an error');
+  });
+
+  it('logs the fields of each failure', () => {
+    const { logger, lines } = capture();
+    let now = 0;
+    const log = repeatedFailureLog(logger, 'warn', 'alert delivery failed; retrying', () => now);
+    log(new Error('Slack returned HTTP 502.'), { monitorId: 'm1' });
+    log(new Error('Slack returned HTTP 502.'), { monitorId: 'm2' });
+    now = 10_000;
+    log(new Error('Slack returned HTTP 502.'), { monitorId: 'm3' });
+
+    expect(lines.map((line) => line.monitorId)).toEqual(['m1', 'm3']);
+    expect(lines[1]?.suppressed).toBe(1);
+    expect(lines[1]?.err).toMatchObject({ message: 'Slack returned HTTP 502.' });
+  });
+});
+
+describe('repeatedLineLog', () => {
+  it('limits each key on its own', () => {
+    const { logger, lines } = capture();
+    let now = 0;
+    const log = repeatedLineLog(logger, 'error', () => now);
+    for (let i = 0; i < 3; i += 1) {
+      log('a', 'first message', { attempt: i });
+      log('b', 'second message', { attempt: i });
+    }
+    now = 10_000;
+    log('a', 'first message', { attempt: 3 });
+
+    expect(lines.map((line) => line.msg)).toEqual([
+      'first message',
+      'second message',
+      'first message',
+    ]);
+    expect(lines.map((line) => line.attempt)).toEqual([0, 0, 3]);
+    expect(lines.map((line) => line.suppressed)).toEqual([0, 0, 2]);
+    expect(lines.map((line) => line.level)).toEqual([50, 50, 50]);
+  });
+
+  it('reports a count with the last skipped line', () => {
+    vi.useFakeTimers();
+    try {
+      const { logger, lines } = capture();
+      const log = repeatedLineLog(logger, 'warn', () => 0);
+      log('key', 'http request failed first', {});
+      log('key', 'http request failed second', { attempt: 2 });
+      log('key', 'http request failed third', { attempt: 3 });
+      expect(lines).toHaveLength(1);
+
+      vi.advanceTimersByTime(10_000);
+
+      expect(lines).toHaveLength(2);
+      expect(lines[1]?.msg).toBe('http request failed third');
+      expect(lines[1]?.attempt).toBe(3);
+      expect(lines[1]?.suppressed).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { type AlertMonitor, shownOutput } from '../bot/alert-view.js';
 import type { AlertView } from '../bot/views.js';
 import type { ThreadNote } from '../domain/effects.js';
 import type { Incident, Monitor, Platform } from '../domain/types.js';
-import { workerErrorLog } from '../logger.js';
+import { repeatedFailureLog, workerErrorLog } from '../logger.js';
 import type { DeliveryStore } from '../store/deliveries.js';
 import type { Keys } from '../store/keys.js';
 import { encodeOutboxItem, type MonitorStore, type OutboxItem } from '../store/monitors.js';
@@ -110,8 +110,18 @@ export interface NotificationWorkerOptions {
 export class NotificationWorker {
   readonly worker: Worker<NotificationJobData>;
   private readonly jobs = new JobTracker();
+  // A chat API that fails or limits the rate fails every delivery of a burst alike, so each
+  // error message is logged once per 10 s with a count. A delivery that gives up logs its own line.
+  private readonly retryLogged: (error: unknown, fields: Record<string, unknown>) => void;
+  private readonly rateLimitLogged: (error: unknown, fields: Record<string, unknown>) => void;
 
   constructor(private readonly options: NotificationWorkerOptions) {
+    this.retryLogged = repeatedFailureLog(
+      options.logger,
+      'warn',
+      'alert delivery failed; retrying',
+    );
+    this.rateLimitLogged = repeatedFailureLog(options.logger, 'warn', 'chat API rate limit');
     this.worker = new Worker<NotificationJobData>(
       NOTIFICATION_QUEUE,
       (job, token) => this.jobs.track(this.process(job, token)),
@@ -130,11 +140,12 @@ export class NotificationWorker {
       // A permanent error was logged once already, with its code, where it was caught.
       if (!job || error instanceof UnrecoverableError) return;
       const final = job.attemptsMade >= ATTEMPTS;
-      const fields = { jobId: job.id, monitorId: job.data.snapshot.monitor.id, err: error };
+      const ids = { jobId: job.id, monitorId: job.data.snapshot.monitor.id };
       if (!final) {
-        options.logger.warn(fields, 'alert delivery failed; retrying');
+        this.retryLogged(error, ids);
         return;
       }
+      const fields = { ...ids, err: error };
       options.logger.error(fields, 'alert delivery gave up');
       if (job.data.type === 'sync_alert') {
         options.deliveries
@@ -205,10 +216,7 @@ export class NotificationWorker {
     }
     if (error.retryAfterMs !== null && token !== undefined) {
       // Honour Retry-After exactly, without spending one of the job's attempts.
-      this.options.logger.warn(
-        { ...fields, retryAfterMs: error.retryAfterMs },
-        'chat API rate limit',
-      );
+      this.rateLimitLogged(error, { ...fields, retryAfterMs: error.retryAfterMs });
       await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
       throw new DelayedError();
     }
@@ -285,7 +293,7 @@ export class NotificationWorker {
           ? error.retryAfterMs
           : backoffMs(1);
       const code = error instanceof DeliveryError ? error.code : undefined;
-      logger.warn({ ...fields, err: error, code, retryInMs }, 'alert delivery failed; retrying');
+      this.retryLogged(error, { ...fields, code, retryInMs });
       if (locked) {
         await deliveries.unlockPosting(monitor.id, incident.id).catch(() => {});
       }

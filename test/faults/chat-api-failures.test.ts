@@ -112,6 +112,32 @@ describe('chat API outage', () => {
   });
 });
 
+describe('chat API failing a burst', () => {
+  it('logs the failed deliveries once, with a count', { timeout: 40_000 }, async () => {
+    const monitors = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => stack.createMonitor(`burst-${i}`, 'every 1 hour')),
+    );
+    // A status that no other test here uses, so that only this burst counts under its message.
+    stack.slack.failDuring('chat.postMessage', { kind: 'http_error', status: 502 }, 2500);
+    await Promise.all(monitors.map((monitor) => ping(`${monitor.pingUrl}/fail`)));
+    for (const monitor of monitors) await stack.waitForAlert(monitor.id, 20_000);
+    const failed = monitors
+      .flatMap((monitor) => stack.callsTo('chat.postMessage', monitor.id))
+      .filter((call) => call.failure !== null).length;
+    // A count that no later line reports is logged 10 s after the first failure it skipped.
+    await sleep(11_000);
+
+    const lines = stack
+      .logsMatching(/^alert delivery failed; retrying$/)
+      .filter((line) => JSON.stringify(line.err).includes('HTTP 502'));
+    expect(failed).toBeGreaterThanOrEqual(monitors.length);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]?.suppressed).toBe(0);
+    expect(lines[1]?.suppressed).toBe(failed - 1);
+    for (const monitor of monitors) expect(stack.alertsOf(monitor.id)).toHaveLength(1);
+  });
+});
+
 describe('chat API answer lost', () => {
   it('edits the posted alert instead of posting again', { timeout: 30_000 }, async () => {
     const monitor = await stack.createMonitor('answer-lost', 'every 1 hour');

@@ -2,6 +2,7 @@
 
 import { type Logger as BoltLogger, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { repeatedLineLog } from '../../logger.js';
 
 /** Per-call limit, so a Slack call that hangs cannot hold a queue worker or a command. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -27,9 +28,16 @@ export function createWebClient(token: string, options: webApi.WebClientOptions)
 
 /**
  * Adapts a pino logger to the logger interface of Bolt and @slack/web-api. The pino level
- * decides what is written, so Bolt's `setLevel` calls change nothing.
+ * decides what is written, so Bolt's `setLevel` calls change nothing. Each warning and error
+ * message is written at most once per 10 s, with the number skipped, because the WebClient
+ * warns once per failed request ("http request failed"). Without the limit, a burst of alerts
+ * while Slack drops connections logs a line for every call.
  */
 export function toBoltLogger(logger: Logger): BoltLogger {
+  const limited = {
+    warn: repeatedLineLog(logger, 'warn'),
+    error: repeatedLineLog(logger, 'error'),
+  };
   const write =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...parts: unknown[]) => {
@@ -38,8 +46,9 @@ export function toBoltLogger(logger: Logger): BoltLogger {
         .filter((part) => part !== err)
         .map(describePart)
         .join(' ');
-      if (err === undefined) logger[level](message);
-      else logger[level]({ err }, message);
+      const fields = err === undefined ? {} : { err };
+      if (level === 'warn' || level === 'error') limited[level](message, message, fields);
+      else logger[level](fields, message);
     };
   return {
     debug: write('debug'),
