@@ -76,7 +76,9 @@ export function createPingHandler(options: PingHandlerOptions): PingRequestHandl
     bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     failureLog: new RepeatLimitedLog(FAILURE_LOG_INTERVAL_MS, options.now ?? Date.now),
-    stall: new StallGuard(options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS),
+    stall: new StallGuard(options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS, Date.now, () =>
+      options.recorder.dropQueued?.(),
+    ),
     commonHeaders: commonHeaders(bodyLimitBytes),
     okHeaders: [...commonHeaders(bodyLimitBytes), ...textHeaders('OK')],
   };
@@ -209,7 +211,8 @@ function notFoundReason(target: PingTarget, unknownPingKey: boolean | undefined)
 /** Builds the body of a 503: whether the ping may still be stored, and what to do. */
 function unavailableReason(error: unknown): string {
   if (error instanceof StoreStalledError) {
-    return 'ping may not be stored: storage did not answer in time, retry later';
+    const stored = error.sent ? 'may not be stored' : 'not stored';
+    return `ping ${stored}: storage did not answer in time, retry later`;
   }
   if (error instanceof StoreContendedError) {
     return 'ping not stored: too many concurrent writes to this monitor, retry later';
@@ -234,7 +237,8 @@ function logStoreFailure(
 ): void {
   // The token is secret, so only the kind of target is logged. A write to a Redis that stopped
   // responding may still be applied, so its line does not claim that the ping was lost.
-  const message = error instanceof StoreStalledError ? 'ping may not be stored' : 'ping not stored';
+  const message =
+    error instanceof StoreStalledError && error.sent ? 'ping may not be stored' : 'ping not stored';
   context.failureLog.run((suppressed) => {
     const fields = { err: error, target: parsed.target.kind, pingKind: input.kind, suppressed };
     context.logger.error(fields, message);

@@ -11,7 +11,7 @@ import { BoundedCache } from './bounded-cache.js';
 import { KeyedLock } from './keyed-lock.js';
 import { MonitorCache } from './monitor-cache.js';
 import type { PingRecorder, PingTarget, RecordResult } from './recorder.js';
-import { StoreContendedError, StoreUnavailableError } from './recorder.js';
+import { StoreContendedError, StoreStalledError, StoreUnavailableError } from './recorder.js';
 
 type NotCreated = Extract<RecordResult, { status: 'not_created' }>;
 type UnknownPingKey = { status: 'not_found'; unknownPingKey: true };
@@ -37,12 +37,17 @@ const TOKEN_CACHE_SIZE = 100_000;
 // here is written with compare-and-set straight away, one round trip to Redis instead of two;
 // when another process changed the monitor since, the write fails and returns the new value.
 export const MONITOR_CACHE_SIZE = 10_000;
+// Monitors known to be past their rate in the current window. A window's count only grows, so
+// their pings get 429 without a round trip until the window ends.
+const LIMITED_CACHE_SIZE = 10_000;
 
 /** Records pings in Redis and applies them to their monitors. */
 export class RedisPingRecorder implements PingRecorder {
   private readonly tokenCache = new BoundedCache<string, string>(TOKEN_CACHE_SIZE);
   private readonly monitorCache = new MonitorCache(MONITOR_CACHE_SIZE);
   private readonly monitorLocks = new KeyedLock();
+  /** The end of the rate window past whose limit each monitor was found, in epoch ms. */
+  private readonly limitedUntil = new BoundedCache<string, number>(LIMITED_CACHE_SIZE);
 
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
@@ -62,25 +67,54 @@ export class RedisPingRecorder implements PingRecorder {
   }
 
   private async recordOrThrow(target: PingTarget, input: PingInput): Promise<RecordResult> {
+    // A ping's time is when it arrived, also when it waits for earlier pings of its monitor.
+    const now = this.options.clock();
     const id = await this.resolve(target);
     if (id === null) return { status: 'not_found' };
     if (typeof id !== 'string') return id;
+    if (this.knownLimited(id, now)) return this.rateLimited(now);
     // Concurrent pings to one monitor (a fleet of workers that share it) are written in turn.
     // Each then writes from the value the one before it cached, so none loses a compare-and-set
     // to the others, and their times keep the order in which they arrived.
     const turn = this.monitorLocks.acquire(id);
     if (turn !== null) await turn;
     try {
-      return await this.apply(target, id, input);
+      // The pings of a burst past the rate wait here until the first of them finds the limit.
+      if (this.knownLimited(id, now)) return this.rateLimited(now);
+      const result = await this.apply(target, id, input, now);
+      if (result.status === 'rate_limited') this.limitedUntil.set(id, this.windowEnd(now));
+      return result;
     } finally {
       this.monitorLocks.release(id);
     }
   }
 
-  /** Applies a ping to the monitor `id`, from the value in memory when there is one. */
-  private async apply(target: PingTarget, id: string, input: PingInput): Promise<RecordResult> {
-    const { store, events, clock, rateLimit } = this.options;
-    const now = clock();
+  /** Returns whether the monitor `id` was found past its rate in the window of `now`. */
+  private knownLimited(id: string, now: number): boolean {
+    const until = this.limitedUntil.get(id);
+    if (until === undefined) return false;
+    if (now < until) return true;
+    this.limitedUntil.delete(id);
+    return false;
+  }
+
+  /** Fails the pings that wait for an earlier ping of their monitor: none was sent to Redis. */
+  dropQueued(): void {
+    const error = new StoreStalledError(
+      'Redis did not respond, so this ping, queued behind an earlier ping of its monitor, was not sent',
+      { sent: false },
+    );
+    this.monitorLocks.failWaiting(error);
+  }
+
+  /** Applies a ping that arrived at `now` to the monitor `id`, from memory when it is there. */
+  private async apply(
+    target: PingTarget,
+    id: string,
+    input: PingInput,
+    now: number,
+  ): Promise<RecordResult> {
+    const { store, events, rateLimit } = this.options;
 
     // Without the monitor in memory, one round trip reads it and counts the ping's rate.
     let stored = this.monitorCache.get(id);
@@ -102,12 +136,17 @@ export class RedisPingRecorder implements PingRecorder {
     return { status: 'stored' };
   }
 
+  /** Returns when the rate window of `now` ends, in epoch ms. */
+  private windowEnd(now: number): number {
+    const windowMs = this.options.rateLimit.windowSeconds * 1000;
+    return now - (now % windowMs) + windowMs;
+  }
+
   private rateLimited(now: number): RecordResult {
     const { windowSeconds, maxPings } = this.options.rateLimit;
-    const windowMs = windowSeconds * 1000;
     return {
       status: 'rate_limited',
-      retryAfterSeconds: Math.ceil((windowMs - (now % windowMs)) / 1000),
+      retryAfterSeconds: Math.ceil((this.windowEnd(now) - now) / 1000),
       maxPings,
       windowSeconds,
     };

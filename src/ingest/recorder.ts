@@ -20,6 +20,12 @@ export type RecordResult =
  */
 export interface PingRecorder {
   record(target: PingTarget, input: PingInput): Promise<RecordResult>;
+  /**
+   * Rejects the pings that wait for an earlier ping of their monitor to be written, because
+   * Redis stopped responding. None of them was sent to Redis, so each rejects with a
+   * `StoreStalledError` whose `sent` is false.
+   */
+  dropQueued?(): void;
 }
 
 /** Redis did not take a write, so the ping API returns 503 with Retry-After. */
@@ -37,8 +43,15 @@ export class StoreContendedError extends StoreUnavailableError {
 
 /**
  * Redis stopped responding while a write was on its way. The write may still be applied once
- * Redis responds again, so the 503 does not claim that the ping was not stored.
+ * Redis responds again, so the 503 does not claim that the ping was not stored, unless `sent`
+ * is false: the ping was still waiting for an earlier ping of its monitor and is dropped.
  */
 export class StoreStalledError extends StoreUnavailableError {
   override readonly name = 'StoreStalledError';
+  readonly sent: boolean;
+
+  constructor(message: string, options: ErrorOptions & { sent?: boolean } = {}) {
+    super(message, options);
+    this.sent = options.sent ?? true;
+  }
 }

@@ -13,9 +13,15 @@ export class StallGuard {
   private lastSettledAt: number;
   private timer: NodeJS.Timeout | null = null;
 
+  /**
+   * `onStall` runs when the guard gives up on the waiting calls, before they reject. It lets
+   * the recorder drop the pings it has not sent to Redis yet, with an error that marks them as
+   * not sent.
+   */
   constructor(
     private readonly timeoutMs: number,
     private readonly clock: () => number = Date.now,
+    private readonly onStall: (() => void) | null = null,
   ) {
     this.lastSettledAt = clock();
   }
@@ -59,9 +65,20 @@ export class StallGuard {
     if (silentMs < this.timeoutMs) return;
     const error = new StoreStalledError(`Redis did not respond for ${silentMs} ms`);
     // Promise callbacks run as microtasks, so no call leaves the list during this walk.
+    const stalled: ((error: Error) => void)[] = [];
     this.waiting.forEach((reject) => {
-      reject(error);
+      stalled.push(reject);
     });
     this.waiting.clear();
+    if (this.onStall === null) {
+      for (const reject of stalled) reject(error);
+      return;
+    }
+    // The calls that `onStall` rejects settle within this turn's microtasks, so their own
+    // errors come first. The rest reject with the stall error in the next turn.
+    this.onStall();
+    setImmediate(() => {
+      for (const reject of stalled) reject(error);
+    });
   }
 }

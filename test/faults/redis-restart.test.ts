@@ -182,6 +182,35 @@ describe('Redis that stops answering', () => {
     );
   });
 
+  it('drops the pings queued behind a stalled write', { timeout: 40_000 }, async () => {
+    const monitor = await stack.createMonitor('frozen-burst', 'every 1 hour');
+    expect((await fetch(monitor.pingUrl)).status).toBe(200);
+    const before = (await stack.store.get(monitor.id))!.monitor.generation;
+
+    stack.redis.freeze();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });
+        return `${response.status} ${await response.text()}`;
+      }),
+    );
+    stack.redis.thaw();
+
+    // The first ping's write reached Redis and may land. The nine behind it were never sent.
+    const sent = '503 ping may not be stored: storage did not answer in time, retry later';
+    const dropped = '503 ping not stored: storage did not answer in time, retry later';
+    expect(answers.filter((answer) => answer === sent)).toHaveLength(1);
+    expect(answers.filter((answer) => answer === dropped)).toHaveLength(9);
+    await waitFor(
+      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
+      15_000,
+      'a stored ping after Redis answers again',
+    );
+    const after = (await stack.store.get(monitor.id))!.monitor.generation;
+    // The write that reached Redis, and the ping that found Redis back.
+    expect(after - before).toBe(2);
+  });
+
   it('reports unready within one check timeout', { timeout: 30_000 }, async () => {
     stack.redis.freeze();
     try {

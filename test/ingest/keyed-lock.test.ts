@@ -40,6 +40,24 @@ describe('KeyedLock', () => {
     expect(locks.size).toBe(2);
   });
 
+  it('fails waiters and keeps holders', async () => {
+    const locks = new KeyedLock();
+    expect(locks.acquire('a')).toBeNull();
+    const waiters = [locks.acquire('a'), locks.acquire('a')];
+    const error = new Error('store stalled');
+
+    locks.failWaiting(error);
+    const outcomes = await Promise.allSettled(waiters);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toBe(error);
+    expect(locks.size).toBe(1);
+    expect(locks.acquire('a')).not.toBeNull();
+    locks.release('a');
+    locks.release('a');
+    expect(locks.size).toBe(0);
+  });
+
   it('frees a key that waiters held in turn', async () => {
     const locks = new KeyedLock();
     expect(locks.acquire('a')).toBeNull();

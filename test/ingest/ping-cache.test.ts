@@ -53,6 +53,28 @@ describe('ping after another writer', () => {
     expect(await stack.store.pings(monitor.id, 10)).toHaveLength(3);
   });
 
+  it('answers a burst past the rate without counting each', async () => {
+    const monitor = await createMonitor();
+    // The burst stays in one rate window of a minute.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 55_000)
+      await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, () => ping(monitor).then((response) => response.status)),
+    );
+
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(37);
+    // Once a ping finds the limit, the rest of the window gets 429 without a call to Redis.
+    const rateKeys = await stack.redis.keys(
+      stack.store.keys.pingRate(monitor.id, 0).replace(/0$/, '*'),
+    );
+    expect(rateKeys).toHaveLength(1);
+    expect(Number(await stack.redis.get(rateKeys[0]!))).toBe(4);
+    expect(await stack.store.pings(monitor.id, 10)).toHaveLength(3);
+  });
+
   it('stores each of many concurrent pings once', async () => {
     const monitors = await Promise.all([1, 2, 3, 4].map(() => createMonitor()));
     await Promise.all(monitors.map((monitor) => ping(monitor)));

@@ -4,7 +4,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Monitor } from '../../src/domain/types.js';
+import { RedisPingRecorder } from '../../src/ingest/record-ping.js';
+import { createSilentLogger } from '../../src/logger.js';
 import { ConcurrentChangeError } from '../../src/scheduler/monitor-events.js';
+import { pingFixture } from '../support/monitors.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
 import { createHourlyMonitor, type PingStack, startPingStack } from '../support/stack.js';
 
@@ -74,6 +77,32 @@ describe('concurrent pings to one monitor', () => {
 
     expect([...first, ...other].filter((status) => status !== 200)).toEqual([]);
     expect((await generationOf(monitor)) - before).toBe(300);
+  });
+
+  it('stores the time each ping arrived', async () => {
+    const monitor = await createMonitor();
+    let now = Date.now();
+    const recorder = new RedisPingRecorder({
+      store: stack.store,
+      teams: stack.teams,
+      events: stack.events,
+      logger: createSilentLogger(),
+      clock: () => now,
+      rateLimit: { windowSeconds: 60, maxPings: 0 },
+    });
+    const target = { kind: 'token' as const, token: monitor.token };
+    const first = recorder.record(target, pingFixture('start'));
+    const arrivedAt = now;
+    const second = recorder.record(target, pingFixture('success'));
+    // The second ping waits for the first one's write, and the clock moves on meanwhile.
+    now += 60_000;
+
+    expect(await first).toEqual({ status: 'stored' });
+    expect(await second).toEqual({ status: 'stored' });
+    const [success, start] = await stack.store.pings(monitor.id, 2);
+    expect(start?.kind).toBe('start');
+    expect(success?.kind).toBe('success');
+    expect(success?.at).toBe(arrivedAt);
   });
 
   it('names contention as the cause of a 503', async () => {

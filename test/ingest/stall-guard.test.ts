@@ -26,6 +26,27 @@ describe('StallGuard', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
+  it('lets onStall fail calls with their own errors first', async () => {
+    let failQueued = (_error: Error) => {};
+    const queued = new Promise<never>((_resolve, reject) => {
+      failQueued = reject;
+    });
+    const notSent = new StoreStalledError('queued behind an earlier ping', { sent: false });
+    let stalls = 0;
+    const guard = new StallGuard(200, Date.now, () => {
+      stalls += 1;
+      failQueued(notSent);
+    });
+
+    const results = await Promise.allSettled([guard.guard(never()), guard.guard(queued)]);
+
+    expect(stalls).toBe(1);
+    const [sent, dropped] = results.map((result) => (result as PromiseRejectedResult).reason);
+    expect(sent).toBeInstanceOf(StoreStalledError);
+    expect((sent as StoreStalledError).sent).toBe(true);
+    expect(dropped).toBe(notSent);
+  });
+
   it('keeps a slow call while others finish', async () => {
     const guard = new StallGuard(300);
     const slow = guard.guard(resolveAfter(600, 'slow'));
