@@ -67,8 +67,9 @@ export class RedisPingRecorder implements PingRecorder {
   }
 
   private async recordOrThrow(target: PingTarget, input: PingInput): Promise<RecordResult> {
+    const { store, events, clock, rateLimit } = this.options;
     // A ping's time is when it arrived, also when it waits for earlier pings of its monitor.
-    const now = this.options.clock();
+    const now = clock();
     const id = await this.resolve(target);
     if (id === null) return { status: 'not_found' };
     if (typeof id !== 'string') return id;
@@ -81,12 +82,34 @@ export class RedisPingRecorder implements PingRecorder {
     try {
       // The pings of a burst past the rate wait here until the first of them finds the limit.
       if (this.knownLimited(id, now)) return this.rateLimited(now);
-      const result = await this.apply(target, id, input, now);
-      if (result.status === 'rate_limited') this.limitedUntil.set(id, this.windowEnd(now));
-      return result;
+
+      // Without the monitor in memory, one round trip reads it and counts the ping's rate.
+      let stored = this.monitorCache.get(id);
+      let rateInWrite: PingRateLimit | null = rateLimit;
+      if (stored === undefined) {
+        const read = await store.readForPing(id, rateLimit.windowSeconds, rateLimit.maxPings, now);
+        if (!read.stored) return this.forget(target, id);
+        if (rateLimit.maxPings > 0 && read.pingsInWindow > rateLimit.maxPings) {
+          return this.limitReached(id, now);
+        }
+        stored = read.stored;
+        rateInWrite = null;
+      }
+
+      const result = await events.applyPing(id, input, now, { stored, rate: rateInWrite });
+      if (result.status === 'rate_limited') return this.limitReached(id, now);
+      if (result.status === 'not_found') return this.forget(target, id);
+      this.monitorCache.set(id, result.monitor, result.armedAt);
+      return { status: 'stored' };
     } finally {
       this.monitorLocks.release(id);
     }
+  }
+
+  /** Remembers that the monitor `id` is past its rate until the window of `now` ends. */
+  private limitReached(id: string, now: number): RecordResult {
+    this.limitedUntil.set(id, this.windowEnd(now));
+    return this.rateLimited(now);
   }
 
   /** Returns whether the monitor `id` was found past its rate in the window of `now`. */
@@ -105,35 +128,6 @@ export class RedisPingRecorder implements PingRecorder {
       { sent: false },
     );
     this.monitorLocks.failWaiting(error);
-  }
-
-  /** Applies a ping that arrived at `now` to the monitor `id`, from memory when it is there. */
-  private async apply(
-    target: PingTarget,
-    id: string,
-    input: PingInput,
-    now: number,
-  ): Promise<RecordResult> {
-    const { store, events, rateLimit } = this.options;
-
-    // Without the monitor in memory, one round trip reads it and counts the ping's rate.
-    let stored = this.monitorCache.get(id);
-    let rateInWrite: PingRateLimit | null = rateLimit;
-    if (stored === undefined) {
-      const read = await store.readForPing(id, rateLimit.windowSeconds, rateLimit.maxPings, now);
-      if (!read.stored) return this.forget(target, id);
-      if (rateLimit.maxPings > 0 && read.pingsInWindow > rateLimit.maxPings) {
-        return this.rateLimited(now);
-      }
-      stored = read.stored;
-      rateInWrite = null;
-    }
-
-    const result = await events.applyPing(id, input, now, { stored, rate: rateInWrite });
-    if (result.status === 'rate_limited') return this.rateLimited(now);
-    if (result.status === 'not_found') return this.forget(target, id);
-    this.monitorCache.set(id, result.monitor, result.armedAt);
-    return { status: 'stored' };
   }
 
   /** Returns when the rate window of `now` ends, in epoch ms. */
