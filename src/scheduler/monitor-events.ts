@@ -115,7 +115,7 @@ function storedPing(input: PingInput, at: number, durationMs: number | null): St
 const MAX_ATTEMPTS = 40;
 // The maximum wait before a retry, in ms. From the second conflict in a row, a retry waits a
 // random time below a bound that starts at 2 ms and doubles with each conflict, so that the other
-// writers can finish. The waits of all attempts add up to at most 2.3 s.
+// writers can finish. The waits of all attempts add up to at most 2.2 s.
 const MAX_RETRY_WAIT_MS = 64;
 
 /** Another writer changed the monitor before each of `apply`'s compare-and-set attempts. */
@@ -246,6 +246,7 @@ export class MonitorEvents {
           { monitorId, attempt, event: event.type },
           'monitor changed meanwhile; retrying',
         );
+        if (attempt === MAX_ATTEMPTS - 1) break;
         if (attempt === 0) {
           stored = write.current;
         } else {

@@ -2,7 +2,7 @@
 // a compare-and-set on the monitor, and before the recorder wrote them in turn, 20 at once lost
 // 9 with a 503 and 300 at once lost 290.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Monitor } from '../../src/domain/types.js';
 import { RedisPingRecorder } from '../../src/ingest/record-ping.js';
 import { createSilentLogger } from '../../src/logger.js';
@@ -103,6 +103,31 @@ describe('concurrent pings to one monitor', () => {
     expect(start?.kind).toBe('start');
     expect(success?.kind).toBe('success');
     expect(success?.at).toBe(arrivedAt);
+  });
+
+  it('gives up after 40 conflicting writes', async () => {
+    const monitor = await createMonitor();
+    const stored = (await stack.store.get(monitor.id))!;
+    const write = stack.store.compareAndSet.bind(stack.store);
+    let attempts = 0;
+    // Another writer changes the monitor in Redis right before each attempt.
+    const rival = vi.spyOn(stack.store, 'compareAndSet').mockImplementation(async (...args) => {
+      attempts += 1;
+      const current = (await stack.store.get(monitor.id))!.monitor;
+      await write({ ...current, generation: current.generation + 1 }, current.generation);
+      return write(...args);
+    });
+    try {
+      const applied = stack.events.applyPing(monitor.id, pingFixture('success'), Date.now(), {
+        stored,
+        rate: null,
+      });
+
+      await expect(applied).rejects.toBeInstanceOf(ConcurrentChangeError);
+    } finally {
+      rival.mockRestore();
+    }
+    expect(attempts).toBe(40);
   });
 
   it('names contention as the cause of a 503', async () => {
