@@ -171,10 +171,14 @@ export class RepeatLimitedLog {
     return this.skipped;
   }
 
-  /** Runs `log` with the number of calls skipped since the last logged one, if there are any. */
+  /**
+   * Runs `log` with the number of calls skipped since the last logged one, if there are any.
+   * The next call is then logged no sooner than a full interval later.
+   */
   flush(log: (suppressed: number) => void): void {
     if (this.skipped === 0) return;
     log(this.skipped);
+    this.lastAt = this.now();
     this.skipped = 0;
   }
 }

@@ -211,6 +211,31 @@ describe('repeated errors', () => {
 });
 
 describe('repeatedLineLog', () => {
+  it('waits a full interval after a reported count', () => {
+    vi.useFakeTimers();
+    try {
+      const { logger, lines } = capture();
+      const log = repeatedLineLog(logger, 'warn', () => Date.now());
+      log('key', 'delivery failed', {});
+      vi.advanceTimersByTime(1000);
+      log('key', 'delivery failed', {});
+      // The count is reported 10 s after the skip, at 11 s.
+      vi.advanceTimersByTime(10_000);
+      expect(lines.map((line) => line.suppressed)).toEqual([0, 1]);
+
+      vi.advanceTimersByTime(1000);
+      log('key', 'delivery failed', {});
+      expect(lines).toHaveLength(2);
+      vi.advanceTimersByTime(9000);
+      log('key', 'delivery failed', {});
+
+      expect(lines).toHaveLength(3);
+      expect(lines[2]?.suppressed).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('limits each key on its own', () => {
     const { logger, lines } = capture();
     let now = 0;

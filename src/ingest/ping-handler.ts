@@ -77,7 +77,7 @@ export function createPingHandler(options: PingHandlerOptions): PingRequestHandl
     trustProxy: options.trustProxy ?? false,
     failureLog: new RepeatLimitedLog(FAILURE_LOG_INTERVAL_MS, options.now ?? Date.now),
     stall: new StallGuard(options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS, Date.now, () =>
-      options.recorder.dropQueued?.(),
+      options.recorder.dropUnsent?.(),
     ),
     commonHeaders: commonHeaders(bodyLimitBytes),
     okHeaders: [...commonHeaders(bodyLimitBytes), ...textHeaders('OK')],

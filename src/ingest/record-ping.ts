@@ -38,16 +38,20 @@ const TOKEN_CACHE_SIZE = 100_000;
 // when another process changed the monitor since, the write fails and returns the new value.
 export const MONITOR_CACHE_SIZE = 10_000;
 // Monitors known to be past their rate in the current window. A window's count only grows, so
-// their pings get 429 without a round trip until the window ends.
+// their pings get 429 without a round trip, for up to `LIMIT_MEMORY_MS` and never past the end
+// of the window. The short memory lets a deleted monitor answer 404 again within a second.
 const LIMITED_CACHE_SIZE = 10_000;
+const LIMIT_MEMORY_MS = 1000;
 
 /** Records pings in Redis and applies them to their monitors. */
 export class RedisPingRecorder implements PingRecorder {
   private readonly tokenCache = new BoundedCache<string, string>(TOKEN_CACHE_SIZE);
   private readonly monitorCache = new MonitorCache(MONITOR_CACHE_SIZE);
   private readonly monitorLocks = new KeyedLock();
-  /** The end of the rate window past whose limit each monitor was found, in epoch ms. */
+  /** Until when each monitor found past its rate gets 429 from memory, in epoch ms. */
   private readonly limitedUntil = new BoundedCache<string, number>(LIMITED_CACHE_SIZE);
+  /** How many times the stall guard gave up on the pings in progress. */
+  private stalls = 0;
 
   constructor(private readonly options: RedisPingRecorderOptions) {}
 
@@ -70,9 +74,11 @@ export class RedisPingRecorder implements PingRecorder {
     const { store, events, clock, rateLimit } = this.options;
     // A ping's time is when it arrived, also when it waits for earlier pings of its monitor.
     const now = clock();
+    const stallsAtArrival = this.stalls;
     const id = await this.resolve(target);
     if (id === null) return { status: 'not_found' };
     if (typeof id !== 'string') return id;
+    this.throwIfGivenUp(stallsAtArrival);
     if (this.knownLimited(id, now)) return this.rateLimited(now);
     // Concurrent pings to one monitor (a fleet of workers that share it) are written in turn.
     // Each then writes from the value the one before it cached, so none loses a compare-and-set
@@ -88,6 +94,7 @@ export class RedisPingRecorder implements PingRecorder {
       let rateInWrite: PingRateLimit | null = rateLimit;
       if (stored === undefined) {
         const read = await store.readForPing(id, rateLimit.windowSeconds, rateLimit.maxPings, now);
+        this.throwIfGivenUp(stallsAtArrival);
         if (!read.stored) return this.forget(target, id);
         if (rateLimit.maxPings > 0 && read.pingsInWindow > rateLimit.maxPings) {
           return this.limitReached(id, now);
@@ -106,9 +113,9 @@ export class RedisPingRecorder implements PingRecorder {
     }
   }
 
-  /** Remembers that the monitor `id` is past its rate until the window of `now` ends. */
+  /** Remembers for a while that the monitor `id` is past its rate in the window of `now`. */
   private limitReached(id: string, now: number): RecordResult {
-    this.limitedUntil.set(id, this.windowEnd(now));
+    this.limitedUntil.set(id, Math.min(this.windowEnd(now), now + LIMIT_MEMORY_MS));
     return this.rateLimited(now);
   }
 
@@ -121,13 +128,19 @@ export class RedisPingRecorder implements PingRecorder {
     return false;
   }
 
-  /** Fails the pings that wait for an earlier ping of their monitor: none was sent to Redis. */
-  dropQueued(): void {
-    const error = new StoreStalledError(
-      'Redis did not respond, so this ping, queued behind an earlier ping of its monitor, was not sent',
-      { sent: false },
-    );
-    this.monitorLocks.failWaiting(error);
+  /**
+   * Gives up on the pings in progress that have not sent their write to Redis. Those that wait
+   * for an earlier ping of their monitor fail at once. The others, still reading from Redis,
+   * stop before their write, since the stall guard has answered them already.
+   */
+  dropUnsent(): void {
+    this.stalls += 1;
+    this.monitorLocks.failWaiting(unsentError());
+  }
+
+  /** Stops a ping that arrived before the stall guard last gave up on the pings in progress. */
+  private throwIfGivenUp(stallsAtArrival: number): void {
+    if (this.stalls !== stallsAtArrival) throw unsentError();
   }
 
   /** Returns when the rate window of `now` ends, in epoch ms. */
@@ -221,4 +234,10 @@ export class RedisPingRecorder implements PingRecorder {
     this.options.logger.info({ teamId, reason }, 'monitor not created by a ping');
     return { status: 'not_created', reason };
   }
+}
+
+function unsentError(): StoreStalledError {
+  return new StoreStalledError('Redis did not respond, so this ping was not sent to it', {
+    sent: false,
+  });
 }

@@ -21,11 +21,11 @@ export type RecordResult =
 export interface PingRecorder {
   record(target: PingTarget, input: PingInput): Promise<RecordResult>;
   /**
-   * Rejects the pings that wait for an earlier ping of their monitor to be written, because
-   * Redis stopped responding. None of them was sent to Redis, so each rejects with a
-   * `StoreStalledError` whose `sent` is false.
+   * Gives up on the pings in progress that have not sent their write to Redis, because Redis
+   * stopped responding. Each of them rejects with a `StoreStalledError` whose `sent` is false
+   * and is never stored.
    */
-  dropQueued?(): void;
+  dropUnsent?(): void;
 }
 
 /** Redis did not take a write, so the ping API returns 503 with Retry-After. */
@@ -44,7 +44,7 @@ export class StoreContendedError extends StoreUnavailableError {
 /**
  * Redis stopped responding while a write was on its way. The write may still be applied once
  * Redis responds again, so the 503 does not claim that the ping was not stored, unless `sent`
- * is false: the ping was still waiting for an earlier ping of its monitor and is dropped.
+ * is false: the ping had not sent its write yet and is dropped.
  */
 export class StoreStalledError extends StoreUnavailableError {
   override readonly name = 'StoreStalledError';

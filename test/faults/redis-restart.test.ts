@@ -211,6 +211,33 @@ describe('Redis that stops answering', () => {
     expect(after - before).toBe(2);
   });
 
+  it('stores no ping that was still looking up its monitor', { timeout: 40_000 }, async () => {
+    // Never pinged, so the service looks its token up in Redis first.
+    const monitor = await stack.createMonitor('frozen-lookup', 'every 1 hour');
+    const before = (await stack.store.get(monitor.id))!.monitor.generation;
+
+    stack.redis.freeze();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });
+        return `${response.status} ${await response.text()}`;
+      }),
+    );
+    stack.redis.thaw();
+
+    expect(new Set(answers)).toEqual(
+      new Set(['503 ping may not be stored: storage did not answer in time, retry later']),
+    );
+    await waitFor(
+      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
+      15_000,
+      'a stored ping after Redis answers again',
+    );
+    const after = (await stack.store.get(monitor.id))!.monitor.generation;
+    // Only the ping that found Redis back.
+    expect(after - before).toBe(1);
+  });
+
   it('reports unready within one check timeout', { timeout: 30_000 }, async () => {
     stack.redis.freeze();
     try {

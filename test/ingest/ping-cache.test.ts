@@ -75,6 +75,21 @@ describe('ping after another writer', () => {
     expect(await stack.store.pings(monitor.id, 10)).toHaveLength(3);
   });
 
+  it('answers 404 soon after a limited monitor is deleted', async () => {
+    const monitor = await createMonitor();
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 55_000)
+      await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+    for (let i = 0; i < 4; i++) await ping(monitor);
+    expect((await ping(monitor)).status).toBe(429);
+
+    const stored = await stack.store.get(monitor.id);
+    await stack.store.delete(stored!.monitor);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    expect((await ping(monitor)).status).toBe(404);
+  });
+
   it('stores each of many concurrent pings once', async () => {
     const monitors = await Promise.all([1, 2, 3, 4].map(() => createMonitor()));
     await Promise.all(monitors.map((monitor) => ping(monitor)));
