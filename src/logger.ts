@@ -251,7 +251,7 @@ export function repeatedLineLog(
   now: () => number = Date.now,
 ): (key: string, message: string, fields: Record<string, unknown>) => void {
   const limits = new Map<string, RepeatLimitedLog>();
-  // The last line that each count with a flush due has skipped.
+  // The last skipped line of each count whose report is due.
   const flushes = new Map<RepeatLimitedLog, { message: string; fields: Record<string, unknown> }>();
   return (key, message, fields) => {
     let limit = limits.get(key);

@@ -39,7 +39,7 @@ const TOKEN_CACHE_SIZE = 100_000;
 export const MONITOR_CACHE_SIZE = 10_000;
 // Monitors known to be past their rate in the current window. A window's count only grows, so
 // their pings get 429 without a round trip, for up to `LIMIT_MEMORY_MS` and never past the end
-// of the window. The short memory lets a deleted monitor answer 404 again within a second.
+// of the window. With the short memory, pings to a deleted monitor get 404 again within a second.
 const LIMITED_CACHE_SIZE = 10_000;
 const LIMIT_MEMORY_MS = 1000;
 
@@ -87,7 +87,7 @@ export class RedisPingRecorder implements PingRecorder {
     if (turn !== null) await turn;
     try {
       // The pings of a burst past the rate wait here until the first of them finds the limit.
-      if (this.knownLimited(id, now)) return this.rateLimited(now);
+      if (turn !== null && this.knownLimited(id, now)) return this.rateLimited(now);
 
       // Without the monitor in memory, one round trip reads it and counts the ping's rate.
       let stored = this.monitorCache.get(id);
@@ -131,7 +131,7 @@ export class RedisPingRecorder implements PingRecorder {
   /**
    * Gives up on the pings in progress that have not sent their write to Redis. Those that wait
    * for an earlier ping of their monitor fail at once. The others, still reading from Redis,
-   * stop before their write, since the stall guard has answered them already.
+   * stop before their write, because the stall guard has sent their 503 already.
    */
   dropUnsent(): void {
     this.stalls += 1;

@@ -242,11 +242,11 @@ export class MonitorEvents {
       if (write.status === 'deleted') return { status: 'not_found' };
       if (write.status === 'rate_limited') return write;
       if (write.status === 'conflict') {
+        if (attempt === MAX_ATTEMPTS - 1) break;
         this.logger.debug(
           { monitorId, attempt, event: event.type },
           'monitor changed meanwhile; retrying',
         );
-        if (attempt === MAX_ATTEMPTS - 1) break;
         if (attempt === 0) {
           stored = write.current;
         } else {

@@ -151,6 +151,30 @@ describe('Redis that stops answering', () => {
     await stack?.close();
   });
 
+  /** Sends `count` pings at once to a frozen Redis, thaws it, and returns each status and body. */
+  async function pingWhileFrozen(url: string, count: number): Promise<string[]> {
+    stack.redis.freeze();
+    try {
+      return await Promise.all(
+        Array.from({ length: count }, async () => {
+          const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+          return `${response.status} ${await response.text()}`;
+        }),
+      );
+    } finally {
+      stack.redis.thaw();
+    }
+  }
+
+  /** Pings until one is answered 200, once Redis responds again. */
+  async function pingUntilStored(url: string): Promise<void> {
+    await waitFor(
+      async () => ((await fetch(url)).status === 200 ? true : undefined),
+      15_000,
+      'a stored ping after Redis answers again',
+    );
+  }
+
   it('answers pings with 503 instead of waiting', { timeout: 40_000 }, async () => {
     const monitor = await stack.createMonitor('frozen-redis', 'every 1 hour');
     expect((await fetch(monitor.pingUrl)).status).toBe(200);
@@ -175,11 +199,7 @@ describe('Redis that stops answering', () => {
     expect(stack.logsMatching(/^ping not stored$/)).toHaveLength(0);
 
     stack.redis.thaw();
-    await waitFor(
-      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
-      15_000,
-      'a stored ping after Redis answers again',
-    );
+    await pingUntilStored(monitor.pingUrl);
   });
 
   it('drops the pings queued behind a stalled write', { timeout: 40_000 }, async () => {
@@ -187,25 +207,14 @@ describe('Redis that stops answering', () => {
     expect((await fetch(monitor.pingUrl)).status).toBe(200);
     const before = (await stack.store.get(monitor.id))!.monitor.generation;
 
-    stack.redis.freeze();
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });
-        return `${response.status} ${await response.text()}`;
-      }),
-    );
-    stack.redis.thaw();
+    const answers = await pingWhileFrozen(monitor.pingUrl, 10);
 
     // The first ping's write reached Redis and may land. The nine behind it were never sent.
     const sent = '503 ping may not be stored: storage did not answer in time, retry later';
     const dropped = '503 ping not stored: storage did not answer in time, retry later';
     expect(answers.filter((answer) => answer === sent)).toHaveLength(1);
     expect(answers.filter((answer) => answer === dropped)).toHaveLength(9);
-    await waitFor(
-      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
-      15_000,
-      'a stored ping after Redis answers again',
-    );
+    await pingUntilStored(monitor.pingUrl);
     const after = (await stack.store.get(monitor.id))!.monitor.generation;
     // The write that reached Redis, and the ping that found Redis back.
     expect(after - before).toBe(2);
@@ -216,23 +225,12 @@ describe('Redis that stops answering', () => {
     const monitor = await stack.createMonitor('frozen-lookup', 'every 1 hour');
     const before = (await stack.store.get(monitor.id))!.monitor.generation;
 
-    stack.redis.freeze();
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        const response = await fetch(monitor.pingUrl, { signal: AbortSignal.timeout(15_000) });
-        return `${response.status} ${await response.text()}`;
-      }),
-    );
-    stack.redis.thaw();
+    const answers = await pingWhileFrozen(monitor.pingUrl, 10);
 
     expect(new Set(answers)).toEqual(
       new Set(['503 ping may not be stored: storage did not answer in time, retry later']),
     );
-    await waitFor(
-      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
-      15_000,
-      'a stored ping after Redis answers again',
-    );
+    await pingUntilStored(monitor.pingUrl);
     const after = (await stack.store.get(monitor.id))!.monitor.generation;
     // Only the ping that found Redis back.
     expect(after - before).toBe(1);

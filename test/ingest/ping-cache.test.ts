@@ -16,6 +16,12 @@ afterAll(() => stack.close());
 
 const createMonitor = () => createHourlyMonitor(stack, 'cli:ping-cache');
 
+/** Waits for the next minute when less than 5 s are left, so a test stays in one rate window. */
+async function startEarlyInMinute(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+}
+
 const ping = (monitor: Monitor, suffix = '') =>
   fetch(`${stack.baseUrl}/ping/${monitor.token}${suffix}`);
 
@@ -55,10 +61,7 @@ describe('ping after another writer', () => {
 
   it('answers a burst past the rate without counting each', async () => {
     const monitor = await createMonitor();
-    // The burst stays in one rate window of a minute.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 55_000)
-      await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+    await startEarlyInMinute();
 
     const statuses = await Promise.all(
       Array.from({ length: 40 }, () => ping(monitor).then((response) => response.status)),
@@ -77,9 +80,7 @@ describe('ping after another writer', () => {
 
   it('answers 404 soon after a limited monitor is deleted', async () => {
     const monitor = await createMonitor();
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 55_000)
-      await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+    await startEarlyInMinute();
     for (let i = 0; i < 4; i++) await ping(monitor);
     expect((await ping(monitor)).status).toBe(429);
 
