@@ -82,6 +82,9 @@ describe('a failure in the last second before a deadline', () => {
     expect(firstText(alert)).toContain('is late');
     expect(Date.now() - backAt).toBeLessThan(5000);
     await stack.service.waitForLog((line) => line.msg === 'deadline passed');
+    // NOTE: this failed once in a full CI run on a loaded machine: the alert came in time, but
+    // without the retry line. A likely cause, not confirmed: the check's write was in flight
+    // as Redis stopped, and ioredis sent it again once Redis was back.
     const retries = stack.logsMatching(/runs again once Redis is back/);
     expect(retries.length).toBeGreaterThan(0);
     await sleep(1000);
