@@ -67,10 +67,9 @@ async function connectRedis(url: string, logger: Logger, coalesce: boolean): Pro
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
-    // NOTE: ioredis sends a command again on the new connection when its connection dropped
-    // before the reply (`autoResendUnfulfilledCommands`). A compare-and-set that had run then
-    // conflicts with its own write, and the ping is applied a second time: a trial that killed
-    // the connections during bursts (CLIENT KILL) stored 8 or 16 more pings than got a 200.
+    // ioredis sends a command again on the new connection when its connection dropped before
+    // the reply (`autoResendUnfulfilledCommands`). A compare-and-set sent twice finds its own
+    // write (see COMPARE_AND_SET), so a ping is not applied a second time.
     maxRetriesPerRequest: 1,
     // While Redis loads its dataset, the ready check looks again after this long at most
     // (10 s by default), so the start goes on soon after the load ends.

@@ -130,4 +130,9 @@ export interface StoredPing {
   remoteAddress: string | null;
   /** Run time, when this ping finished a run that sent `/start`. */
   durationMs: number | null;
+  /**
+   * Unique to this ping, so that a write of it that Redis receives twice finds itself in the
+   * monitor's ping history. Null for pings stored before it existed.
+   */
+  id: string | null;
 }

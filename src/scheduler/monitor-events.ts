@@ -5,6 +5,7 @@ import { type MonitorEvent, type Transition, transition } from '../domain/machin
 import type { Incident, Monitor, PingInput, StoredPing } from '../domain/types.js';
 import type { StoredMonitor } from '../store/codec.js';
 import type { CounterWrites } from '../store/counter-writes.js';
+import { newPingId } from '../store/ids.js';
 import type { MonitorStore, OutboxItem, RateCount, WriteExtras } from '../store/monitors.js';
 import { Deadlines } from './deadlines.js';
 import { threadReplyJobId } from './delivery-order.js';
@@ -94,7 +95,12 @@ export function firstPostOf(before: Monitor, outbox: OutboxItem[]): OutboxItem |
 }
 
 /** Builds the stored form of a ping that arrived at `at` and ended a run of `durationMs`. */
-function storedPing(input: PingInput, at: number, durationMs: number | null): StoredPing {
+function storedPing(
+  input: PingInput,
+  at: number,
+  durationMs: number | null,
+  id: string,
+): StoredPing {
   return {
     at,
     kind: input.kind,
@@ -106,6 +112,7 @@ function storedPing(input: PingInput, at: number, durationMs: number | null): St
     userAgent: input.userAgent,
     remoteAddress: input.remoteAddress,
     durationMs,
+    id,
   };
 }
 
@@ -211,6 +218,8 @@ export class MonitorEvents {
   ): Promise<PingApplyResult> {
     let stored = options.stored === undefined ? await this.store.get(monitorId) : options.stored;
     let rate = firstRate;
+    // Every attempt stores the ping under one id, so a write sent twice can find itself.
+    const pingId = options.pingAt === undefined ? '' : newPingId();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (!stored) return { status: 'not_found' };
       const now = this.clock();
@@ -221,7 +230,7 @@ export class MonitorEvents {
       }
       const ping =
         options.pingAt !== undefined && event.type === 'ping'
-          ? storedPing(event.ping, options.pingAt, result.pingDurationMs)
+          ? storedPing(event.ping, options.pingAt, result.pingDurationMs, pingId)
           : undefined;
       const archive: Incident[] = [];
       for (const effect of result.effects) {

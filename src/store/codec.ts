@@ -86,6 +86,7 @@ export const storedPingSchema = z.object({
   userAgent: nullableString,
   remoteAddress: nullableString,
   durationMs: nullableNumber,
+  id: nullableString,
 });
 
 /** A monitor as stored: the record, and when its live deadline job fires (null: none). */

@@ -10,6 +10,17 @@ export function newMonitorId(): string {
   return id;
 }
 
+// Ping ids are this process's random tag and a count, which is cheaper than random bits per ping
+// and unique as long as no two processes draw the same tag.
+const PROCESS_TAG = newMonitorId().slice(0, 8);
+let pingCount = 0;
+
+/** An id unique to one ping, such as `k2mz7qda.1f3`. Not secret. */
+export function newPingId(): string {
+  pingCount++;
+  return `${PROCESS_TAG}.${pingCount.toString(36)}`;
+}
+
 /** A ping token: a UUID v4, 122 random bits. Secret: never logged. */
 export function newPingToken(): string {
   return randomUUID();

@@ -69,12 +69,12 @@ export function pingValues(p: StoredPing): unknown[] {
   // biome-ignore format: several values a line keep the stored order readable at a glance
   return withoutTrailingNulls([
     RECORD_FORMAT, p.at, p.kind, p.method, p.body, p.bodyBytesCut, p.userAgent,
-    p.remoteAddress, p.exitStatus, p.rid, p.durationMs,
+    p.remoteAddress, p.exitStatus, p.rid, p.durationMs, p.id,
   ]);
 }
 
 export function pingFromValues(v: readonly unknown[]): Unchecked<StoredPing> {
-  checkFormat(v, 10);
+  checkFormat(v, 11);
   return {
     at: v[1] ?? null,
     kind: v[2] ?? null,
@@ -86,6 +86,7 @@ export function pingFromValues(v: readonly unknown[]): Unchecked<StoredPing> {
     exitStatus: v[8] ?? null,
     rid: v[9] ?? null,
     durationMs: v[10] ?? null,
+    id: v[11] ?? null,
   };
 }
 

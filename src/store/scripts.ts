@@ -77,8 +77,8 @@ return 1
  *   seconds. Then come the number of effects and the effect JSON strings, the number of
  *   archived incidents and their JSON strings, and last the counter writes as
  *   COUNTER_WRITES_FUNCTION reads them. The record keeps its stored armedAt.
- * Returns one reply per item: {'written', armedAt}, {'conflict', current value} when the
- * generation differs, {'rate_limited', count}, {'deleted'}, or {'failed', message} when the
+ * Returns one reply per item: {'written', armedAt}, also when the item finds that it was written
+ * before (see written_before), {'conflict', current value} when the generation differs, {'rate_limited', count}, {'deleted'}, or {'failed', message} when the
  * item raised an error, which leaves the other items unaffected.
  */
 export const COMPARE_AND_SET = `${COUNTER_WRITES_FUNCTION}
@@ -96,16 +96,28 @@ local function unpack_item(packed)
   end
 end
 
+-- Whether this item was written already, when the monitor's generation is not the one it
+-- expects. A client whose connection dropped before a reply sends the call again, and its items
+-- then find their own writes: an item with a ping finds the ping in the history, where its id
+-- makes it unique, and another item finds the record it writes.
+local function written_before(k, v, current, generation, armed)
+  if v[5] ~= '' then return redis.call('LPOS', KEYS[k + 2], v[5]) ~= false end
+  return generation == v[3] and string.sub(current, #generation + #armed + 3) == v[4]
+end
+
 local function write(k, v)
   local current = redis.call('GET', KEYS[k + 1])
   if not current then return {'deleted'} end
+  local generation, armed = string.match(current, '^(%d+)|([^|]*)|')
+  if generation ~= v[2] and written_before(k, v, current, generation, armed) then
+    return {'written', armed}
+  end
   local limit = tonumber(v[9])
   if limit > 0 then
     local count = redis.call('INCR', KEYS[k + 6])
     if count == 1 then redis.call('EXPIRE', KEYS[k + 6], tonumber(v[10]) * 2) end
     if count > limit then return {'rate_limited', count} end
   end
-  local generation, armed = string.match(current, '^(%d+)|([^|]*)|')
   if generation ~= v[2] then return {'conflict', current} end
   redis.call('SET', KEYS[k + 1], v[3] .. '|' .. armed .. '|' .. v[4])
   if v[5] ~= '' then

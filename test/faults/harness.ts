@@ -9,6 +9,7 @@ import { Keys } from '../../src/store/keys.js';
 import { MonitorStore } from '../../src/store/monitors.js';
 import { freePort, PrivateRedis } from '../support/private-redis.js';
 import { waitFor } from '../support/redis.js';
+import { ReplyCuttingProxy } from '../support/redis-proxy.js';
 import { type LogLine, ServiceProcess } from '../support/service.js';
 import { type RecordedCall, SlackApiStandIn, type StoredMessage } from '../support/slack-api.js';
 import { postSigned, slashCommandBody } from '../support/slack-signing.js';
@@ -24,6 +25,8 @@ export interface FaultStackOptions {
   redisArgs?: string[];
   /** Extra environment of the service. */
   env?: Record<string, string>;
+  /** Puts a proxy that can cut replies between the service and Redis (`stack.proxy`). */
+  proxy?: boolean;
 }
 
 export interface CommandReply {
@@ -48,6 +51,8 @@ export class FaultStack {
     readonly service: ServiceProcess,
     /** A client of the test's own, for reading what the service stored. */
     readonly client: Redis,
+    /** The proxy between the service and Redis, with the `proxy` option. */
+    readonly proxy: ReplyCuttingProxy | null,
   ) {
     this.store = new MonitorStore(client, new Keys(service.keyPrefix));
   }
@@ -55,10 +60,11 @@ export class FaultStack {
   static async start(options: FaultStackOptions = {}): Promise<FaultStack> {
     const redis = await PrivateRedis.start(options.redisArgs ?? []);
     const slack = await SlackApiStandIn.start({ token: BOT_TOKEN, teamId: TEAM });
+    const proxy = options.proxy ? await ReplyCuttingProxy.start(redis.port) : null;
     let service: ServiceProcess;
     try {
       service = await ServiceProcess.start({
-        REDIS_URL: redis.url,
+        REDIS_URL: proxy?.url ?? redis.url,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_API_URL: slack.apiUrl,
@@ -69,12 +75,12 @@ export class FaultStack {
       });
     } catch (error) {
       // The test's afterAll has no stack to close, so the Redis and the stand-in stop here.
-      await Promise.allSettled([redis.stop(), slack.close()]);
+      await Promise.allSettled([redis.stop(), slack.close(), proxy?.close()]);
       throw error;
     }
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     client.on('error', () => {});
-    return new FaultStack(redis, slack, service, client);
+    return new FaultStack(redis, slack, service, client, proxy);
   }
 
   get keys(): Keys {
@@ -173,6 +179,7 @@ export class FaultStack {
     await this.service.stop('SIGKILL');
     this.client.disconnect();
     await this.slack.close();
+    await this.proxy?.close();
     await this.redis.destroy();
   }
 }

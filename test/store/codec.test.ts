@@ -9,6 +9,7 @@ import {
   encodeMonitor,
   encodePing,
 } from '../../src/store/codec.js';
+import { newPingId } from '../../src/store/ids.js';
 import { HOUR, MINUTE, monitorFixture, pingFixture } from '../support/monitors.js';
 
 function failedMonitor(): Monitor {
@@ -88,7 +89,7 @@ describe('monitor record', () => {
 });
 
 describe('ping record', () => {
-  const ping: StoredPing = { ...pingFixture('success'), at: 1000, durationMs: null };
+  const ping: StoredPing = { ...pingFixture('success'), at: 1000, durationMs: null, id: null };
 
   it('reads back a ping unchanged', () => {
     expect(decodePing(encodePing(ping))).toEqual(ping);
@@ -100,9 +101,15 @@ describe('ping record', () => {
       body: 'error: "quoted", | piped',
       at: 2000,
       durationMs: 1500,
+      id: newPingId(),
     };
 
     expect(decodePing(encodePing(failed))).toEqual(failed);
+  });
+
+  it('gives each ping an id of its own', () => {
+    const ids = Array.from({ length: 1000 }, newPingId);
+    expect(new Set(ids).size).toBe(1000);
   });
 
   it('reads a ping stored as a JSON object', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CounterWrites } from '../../src/store/counter-writes.js';
 import { Keys } from '../../src/store/keys.js';
 import { MonitorStore } from '../../src/store/monitors.js';
-import { monitorFixture } from '../support/monitors.js';
+import { monitorFixture, pingFixture } from '../support/monitors.js';
 import { connectTestRedis, deletePrefix, uniquePrefix } from '../support/redis.js';
 
 const HOUR_MS = 3_600_000;
@@ -73,7 +73,8 @@ describe('compare-and-set with counter writes', () => {
     await store.compareAndSet({ ...monitor, generation: 1 }, 0);
     const counters = countersFor(monitor.id, 40);
 
-    const result = await store.compareAndSet({ ...monitor, generation: 1 }, 0, { counters });
+    const next = { ...monitor, generation: 1, lastPingAt: 2000 };
+    const result = await store.compareAndSet(next, 0, { counters });
 
     expect(result.status).toBe('conflict');
     expect(await redis.exists(...counters.keys)).toBe(0);
@@ -128,5 +129,64 @@ describe('compare-and-set with counter writes', () => {
     expect(await redis.lrange(runs, 0, -1)).toEqual(['1', '3']);
     expect(await redis.hget(day, 'n')).toBe('4');
     expect(await redis.hget(day, 'ok')).toBe('4');
+  });
+});
+
+// A client whose connection drops before the reply sends the call again on a new connection,
+// where the write finds the generation it wrote instead of the one it expected.
+describe('a compare-and-set that Redis runs twice', () => {
+  const pingAt = (at: number, id: string) => ({
+    ...pingFixture('success'),
+    at,
+    durationMs: null,
+    id,
+  });
+
+  it('finds its ping stored, after another write too', async () => {
+    const monitor = await createMonitor();
+    const first = { ...monitor, generation: 1, lastPingAt: 1000 };
+    const ping = pingAt(1000, 'twice.1');
+    expect((await store.compareAndSet(first, 0, { ping })).status).toBe('written');
+    const later = { ...first, generation: 2, lastPingAt: 2000 };
+    expect((await store.compareAndSet(later, 1, { ping: pingAt(2000, 'twice.2') })).status).toBe(
+      'written',
+    );
+
+    const again = await store.compareAndSet(first, 0, { ping });
+
+    expect(again).toEqual({ status: 'written', armedAt: null });
+    expect((await store.pings(monitor.id, 10)).map((stored) => stored.id)).toEqual([
+      'twice.2',
+      'twice.1',
+    ]);
+    expect((await store.get(monitor.id))?.monitor.generation).toBe(2);
+  });
+
+  it('tells another ping with the same values from its own', async () => {
+    const monitor = await createMonitor();
+    const next = { ...monitor, generation: 1, lastPingAt: 1000 };
+    await store.compareAndSet(next, 0, { ping: pingAt(1000, 'same.1') });
+
+    // Two processes took two pings in the same millisecond, so only their ids differ.
+    const other = await store.compareAndSet(next, 0, { ping: pingAt(1000, 'same.2') });
+
+    expect(other.status).toBe('conflict');
+    expect(await store.pings(monitor.id, 10)).toHaveLength(1);
+  });
+
+  it('finds a write without a ping by its record', async () => {
+    const monitor = await createMonitor();
+    const counters = countersFor(monitor.id, 40);
+    const next = { ...monitor, generation: 1, state: 'late' as const };
+    await store.compareAndSet(next, 0, { counters });
+
+    expect(await store.compareAndSet(next, 0, { counters })).toEqual({
+      status: 'written',
+      armedAt: null,
+    });
+    expect(await redis.hget(countersFor(monitor.id, 0).keys[0]!, 'n')).toBe('1');
+    // A different record that expected the same generation lost to it.
+    const other = await store.compareAndSet({ ...next, state: 'missed' as const }, 0);
+    expect(other.status).toBe('conflict');
   });
 });
