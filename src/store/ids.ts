@@ -15,7 +15,7 @@ export function newMonitorId(): string {
 const PROCESS_TAG = newMonitorId().slice(0, 8);
 let pingCount = 0;
 
-/** An id unique to one ping, such as `k2mz7qda.1f3`. Not secret. */
+/** Returns an id unique to one ping, such as `k2mz7qda.1f3`. Not secret. */
 export function newPingId(): string {
   pingCount++;
   return `${PROCESS_TAG}.${pingCount.toString(36)}`;

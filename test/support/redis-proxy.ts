@@ -5,7 +5,7 @@ import { createServer, type Server, Socket } from 'node:net';
  * run a command but before its reply reaches the client, as a network failure does.
  */
 export class ReplyCuttingProxy {
-  /** Whether the last `cutReplyTo` cut a connection: 1 once it did, 0 before. */
+  /** The number of connections cut since the last `cutReplyTo`: 0 or 1. */
   cut = 0;
   private match: ((request: string) => boolean) | null = null;
   private readonly sockets = new Set<Socket>();
@@ -34,8 +34,8 @@ export class ReplyCuttingProxy {
 
   /**
    * Cuts the connection of the next request that `match` accepts (its bytes as latin1 text).
-   * Redis still gets the request and runs it. Everything Redis answers on that connection from
-   * then on is dropped, and both sides are closed 200 ms later.
+   * Redis still gets the request and runs it. Every reply on that connection from then on is
+   * dropped, and both sides are closed 200 ms later.
    */
   cutReplyTo(match: (request: string) => boolean): void {
     this.match = match;
