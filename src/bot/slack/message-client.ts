@@ -4,14 +4,14 @@
 // request queue, retry wrappers, log redaction, form encoding and fetch. Every other method
 // keeps using the WebClient.
 
-import http from 'node:http';
-import https from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { DeliveryError } from '../../scheduler/notifier.js';
 import {
   httpDeliveryError,
   platformDeliveryError,
   rateLimitedDeliveryError,
 } from './delivery-errors.js';
+import { Http1Pool, type PoolResponse } from './http1-pool.js';
 
 export type MessageMethod = 'chat.postMessage' | 'chat.update';
 
@@ -30,6 +30,8 @@ export interface MessageClientOptions {
    * ms. A call that waits for a free socket waits without a limit.
    */
   timeoutMs: number;
+  /** Extra TLS options for an `https:` API URL, such as `ca` in tests. */
+  tls?: ConnectionOptions;
 }
 
 /**
@@ -38,97 +40,62 @@ export interface MessageClientOptions {
  * errors, and the notification queue decides about retries.
  */
 export class MessageClient {
-  private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
+  private readonly pool: Http1Pool;
   private readonly base: URL;
-  /** The request target of each method, parsed once. */
-  private readonly targets = new Map<MessageMethod, http.RequestOptions>();
+  /** The request line and headers of each method, built once. */
+  private readonly heads = new Map<MessageMethod, string>();
 
   constructor(private readonly options: MessageClientOptions) {
     this.base = new URL(options.apiUrl);
-    const secure = this.base.protocol === 'https:';
     // Slack documents a limit of about one message per second per channel, so a few dozen
-    // sockets carry any burst of alerts that Slack accepts (an estimate, not a measurement).
-    const agentOptions = { keepAlive: true, maxSockets: 64 };
-    this.agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-    this.request = secure ? https.request : http.request;
-  }
-
-  private targetOf(method: MessageMethod): http.RequestOptions {
-    let target = this.targets.get(method);
-    if (target === undefined) {
-      const url = new URL(method, this.base);
-      target = {
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port === '' ? undefined : Number(url.port),
-        path: `${url.pathname}${url.search}`,
-      };
-      this.targets.set(method, target);
-    }
-    return target;
-  }
-
-  call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageResponse> {
-    const body = JSON.stringify(args);
-    return new Promise((resolve, reject) => {
-      const req = this.request({
-        ...this.targetOf(method),
-        method: 'POST',
-        agent: this.agent,
-        headers: {
-          authorization: `Bearer ${this.options.token}`,
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-        },
-      });
-      // The time allowed starts once the request has a socket. A request that waited for one of
-      // the busy sockets and timed out right after it was sent would count as failed although
-      // Slack posts it, and its retry would post the message again.
-      let timer: NodeJS.Timeout | undefined;
-      req.once('socket', () => {
-        timer = setTimeout(
-          () => req.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)),
-          this.options.timeoutMs,
-        );
-      });
-      const fail = (reason: string) => {
-        clearTimeout(timer);
-        reject(
-          new DeliveryError(`The request for ${method} failed: ${reason}`, false, 'request_failed'),
-        );
-      };
-      req.on('error', (error) => fail(error.message));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => fail(error.message));
-        res.on('end', () => {
-          clearTimeout(timer);
-          try {
-            resolve(readResponse(method, res, Buffer.concat(chunks).toString('utf8')));
-          } catch (error) {
-            reject(error);
-          }
-        });
-      });
-      req.end(body);
+    // connections carry any burst of alerts that Slack accepts (an estimate, not a measurement).
+    this.pool = new Http1Pool(this.base, {
+      maxSockets: 64,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   }
 
+  private headOf(method: MessageMethod): string {
+    let head = this.heads.get(method);
+    if (head === undefined) {
+      const url = new URL(method, this.base);
+      head = this.pool.head(`${url.pathname}${url.search}`, {
+        authorization: `Bearer ${this.options.token}`,
+        'content-type': 'application/json; charset=utf-8',
+      });
+      this.heads.set(method, head);
+    }
+    return head;
+  }
+
+  async call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageResponse> {
+    let response: PoolResponse;
+    try {
+      response = await this.pool.post(
+        this.headOf(method),
+        JSON.stringify(args),
+        this.options.timeoutMs,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DeliveryError(
+        `The request for ${method} failed: ${reason}`,
+        false,
+        'request_failed',
+      );
+    }
+    return readResponse(method, response);
+  }
+
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
   }
 }
 
-function readResponse(
-  method: MessageMethod,
-  res: http.IncomingMessage,
-  text: string,
-): MessageResponse {
-  const status = res.statusCode ?? 0;
+function readResponse(method: MessageMethod, response: PoolResponse): MessageResponse {
+  const { status, headers, body: text } = response;
   if (status === 429) {
-    const seconds = Number(res.headers['retry-after']);
+    const seconds = Number(headers['retry-after']);
     if (Number.isFinite(seconds) && seconds >= 0) throw rateLimitedDeliveryError(seconds, method);
     throw new DeliveryError(
       `Slack rate-limited ${method} without a Retry-After.`,
