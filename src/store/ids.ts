@@ -10,12 +10,13 @@ export function newMonitorId(): string {
   return id;
 }
 
-// Ping ids are this process's random tag and a count, which is cheaper than random bits per ping
-// and unique as long as no two processes draw the same tag.
-const PROCESS_TAG = newMonitorId().slice(0, 8);
+// Ping ids are this process's random tag and a count, which is cheaper than random bits per ping.
+// An id only has to differ from the ids of the last pings of its monitor that have the same
+// values, so a short tag does: two processes draw the same one in about one of 33 million.
+const PROCESS_TAG = newMonitorId().slice(0, 5);
 let pingCount = 0;
 
-/** Returns an id unique to one ping, such as `k2mz7qda.1f3`. Not secret. */
+/** Returns an id unique to one ping, such as `k2mz7.1f3`. Not secret. */
 export function newPingId(): string {
   pingCount++;
   return `${PROCESS_TAG}.${pingCount.toString(36)}`;

@@ -65,28 +65,43 @@ function scheduleFromValues(values: unknown): unknown {
   return { kind: values[0], expression: values[1], timezone: values[2] };
 }
 
+// A ping with an id has a format of its own, with the id right after the format number, so that
+// the usually null values before the end are still left out.
+export const PING_FORMAT_WITH_ID = 2;
+
 export function pingValues(p: StoredPing): unknown[] {
+  if (p.id === null) {
+    // biome-ignore format: several values a line keep the stored order readable at a glance
+    return withoutTrailingNulls([
+      RECORD_FORMAT, p.at, p.kind, p.method, p.body, p.bodyBytesCut, p.userAgent,
+      p.remoteAddress, p.exitStatus, p.rid, p.durationMs,
+    ]);
+  }
   // biome-ignore format: several values a line keep the stored order readable at a glance
   return withoutTrailingNulls([
-    RECORD_FORMAT, p.at, p.kind, p.method, p.body, p.bodyBytesCut, p.userAgent,
-    p.remoteAddress, p.exitStatus, p.rid, p.durationMs, p.id,
+    PING_FORMAT_WITH_ID, p.id, p.at, p.kind, p.method, p.body, p.bodyBytesCut, p.userAgent,
+    p.remoteAddress, p.exitStatus, p.rid, p.durationMs,
   ]);
 }
 
 export function pingFromValues(v: readonly unknown[]): Unchecked<StoredPing> {
-  checkFormat(v, 11);
+  const withId = v[0] === PING_FORMAT_WITH_ID;
+  if (withId) checkFormat(v, 11, PING_FORMAT_WITH_ID);
+  else checkFormat(v, 10);
+  // The values after the id sit one place later than in the format without it.
+  const i = withId ? 2 : 1;
   return {
-    at: v[1] ?? null,
-    kind: v[2] ?? null,
-    method: v[3] ?? null,
-    body: v[4] ?? null,
-    bodyBytesCut: v[5] ?? null,
-    userAgent: v[6] ?? null,
-    remoteAddress: v[7] ?? null,
-    exitStatus: v[8] ?? null,
-    rid: v[9] ?? null,
-    durationMs: v[10] ?? null,
-    id: v[11] ?? null,
+    at: v[i] ?? null,
+    kind: v[i + 1] ?? null,
+    method: v[i + 2] ?? null,
+    body: v[i + 3] ?? null,
+    bodyBytesCut: v[i + 4] ?? null,
+    userAgent: v[i + 5] ?? null,
+    remoteAddress: v[i + 6] ?? null,
+    exitStatus: v[i + 7] ?? null,
+    rid: v[i + 8] ?? null,
+    durationMs: v[i + 9] ?? null,
+    id: withId ? (v[1] ?? null) : null,
   };
 }
 
@@ -95,8 +110,8 @@ export class RecordFormatError extends Error {
   override readonly name = 'RecordFormatError';
 }
 
-function checkFormat(values: readonly unknown[], fieldCount: number): void {
-  if (values[0] !== RECORD_FORMAT || values.length > fieldCount + 1) {
+function checkFormat(values: readonly unknown[], fieldCount: number, format = RECORD_FORMAT): void {
+  if (values[0] !== format || values.length > fieldCount + 1) {
     throw new RecordFormatError(
       `record has format ${String(values[0])} and ${values.length - 1} values`,
     );

@@ -107,6 +107,14 @@ describe('ping record', () => {
     expect(decodePing(encodePing(failed))).toEqual(failed);
   });
 
+  it('adds only its id to a ping with an id', () => {
+    const withId = { ...ping, id: newPingId() };
+
+    // The quotes and the comma, not the null values before the end.
+    expect(encodePing(withId).length).toBe(encodePing(ping).length + withId.id.length + 3);
+    expect(decodePing(encodePing(withId))).toEqual(withId);
+  });
+
   it('gives each ping an id of its own', () => {
     const ids = Array.from({ length: 1000 }, newPingId);
     expect(new Set(ids).size).toBe(1000);

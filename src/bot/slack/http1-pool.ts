@@ -77,8 +77,8 @@ export class Http1Pool {
 
   /**
    * Sends `body` after `head` (from `head`) and resolves with the response. The time allowed,
-   * `timeoutMs`, starts once the request has a connection, so a request that waits for one of
-   * the busy connections waits without a limit.
+   * `timeoutMs`, starts once the request has a connection. Counted from the call, it could end
+   * a request just after it was sent: Slack would post the message, and the retry post it again.
    */
   post(head: string, body: string, timeoutMs: number): Promise<PoolResponse> {
     if (this.closed) return Promise.reject(new Http1RequestError('the connection pool is closed'));

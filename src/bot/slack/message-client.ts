@@ -4,7 +4,6 @@
 // request queue, retry wrappers, log redaction, form encoding and fetch. Every other method
 // keeps using the WebClient.
 
-import type { ConnectionOptions } from 'node:tls';
 import { DeliveryError } from '../../scheduler/notifier.js';
 import {
   httpDeliveryError,
@@ -30,8 +29,6 @@ export interface MessageClientOptions {
    * ms. A call that waits for a free socket waits without a limit.
    */
   timeoutMs: number;
-  /** Extra TLS options for an `https:` API URL, such as `ca` in tests. */
-  tls?: ConnectionOptions;
 }
 
 /**
@@ -49,10 +46,7 @@ export class MessageClient {
     this.base = new URL(options.apiUrl);
     // Slack documents a limit of about one message per second per channel, so a few dozen
     // connections carry any burst of alerts that Slack accepts (an estimate, not a measurement).
-    this.pool = new Http1Pool(this.base, {
-      maxSockets: 64,
-      ...(options.tls === undefined ? {} : { tls: options.tls }),
-    });
+    this.pool = new Http1Pool(this.base, { maxSockets: 64 });
   }
 
   private headOf(method: MessageMethod): string {
