@@ -12,7 +12,7 @@ export function newMonitorId(): string {
 
 // Ping ids are this process's random tag and a count, which is cheaper than random bits per ping.
 // An id only has to differ from the ids of the last pings of its monitor that have the same
-// values, so a short tag does: two processes draw the same one in about one of 33 million.
+// values, so a short tag does: two processes draw the same one about once in 33 million.
 const PROCESS_TAG = newMonitorId().slice(0, 5);
 let pingCount = 0;
 

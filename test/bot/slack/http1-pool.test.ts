@@ -1,5 +1,5 @@
-// The HTTP/1.1 connection pool of alert delivery against servers that write raw bytes, so that
-// each framing of a response (length, chunks, end of connection) and each early close is sent
+// The HTTP/1.1 connection pool of alert delivery, against servers that write raw bytes. So each
+// framing of a response (length, chunks, end of connection) and each early close is sent
 // exactly as a server on the network could send it.
 
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ interface RawRequest {
 
 type Respond = (socket: net.Socket, request: RawRequest) => void;
 
-/** A server that reads requests with a content-length and lets the test write each answer. */
+/** A server that reads requests with a content-length and lets the test write each response. */
 class RawServer {
   connections = 0;
   readonly requests: RawRequest[] = [];
@@ -281,10 +281,10 @@ describe('Http1Pool connections', () => {
 
   it('opens at most maxSockets connections', async () => {
     let open = 0;
-    let most = 0;
+    let maxOpen = 0;
     server.respond = (socket) => {
       open++;
-      most = Math.max(most, open);
+      maxOpen = Math.max(maxOpen, open);
       setTimeout(() => {
         open--;
         socket.write(withLength('{}'));
@@ -295,7 +295,7 @@ describe('Http1Pool connections', () => {
     const responses = await Promise.all(Array.from({ length: 7 }, () => post(target)));
 
     expect(responses.map((response) => response.status)).toEqual(Array(7).fill(200));
-    expect(most).toBe(2);
+    expect(maxOpen).toBe(2);
     expect(server.connections).toBe(2);
   });
 
