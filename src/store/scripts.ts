@@ -78,8 +78,9 @@ return 1
  *   archived incidents and their JSON strings, and last the counter writes as
  *   COUNTER_WRITES_FUNCTION reads them. The record keeps its stored armedAt.
  * Returns one reply per item: {'written', armedAt}, also when the item finds that it was written
- * before (see written_before), {'conflict', current value} when the generation differs, {'rate_limited', count}, {'deleted'}, or {'failed', message} when the
- * item raised an error, which leaves the other items unaffected.
+ * before (see written_before), {'conflict', current value} when the generation differs,
+ * {'rate_limited', count}, {'deleted'}, or {'failed', message} when the item raised an error,
+ * which leaves the other items unaffected.
  */
 export const COMPARE_AND_SET = `${COUNTER_WRITES_FUNCTION}
 local function unpack_item(packed)
@@ -99,7 +100,8 @@ end
 -- Whether this item was written already, when the monitor's generation is not the one it
 -- expects. A client whose connection dropped before a reply sends the call again, and its items
 -- then find their own writes: an item with a ping finds the ping in the history, where its id
--- makes it unique, and another item finds the record it writes.
+-- makes it unique, and another item finds the record it writes. A ping that more pings than the
+-- history keeps followed before the call came again is not found, and is stored twice.
 local function written_before(k, v, current, generation, armed)
   if v[5] ~= '' then return redis.call('LPOS', KEYS[k + 2], v[5]) ~= false end
   return generation == v[3] and string.sub(current, #generation + #armed + 3) == v[4]
