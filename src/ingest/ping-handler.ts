@@ -218,7 +218,7 @@ function unavailableReason(error: unknown): string {
     return 'ping not stored: too many concurrent writes to this monitor, retry later';
   }
   if (error instanceof StoreUnavailableError) {
-    return 'ping not stored: storage unavailable, retry later';
+    return `ping ${error.sent ? 'may not be stored' : 'not stored'}: storage unavailable, retry later`;
   }
   return 'ping not stored: internal error, retry later';
 }
@@ -235,10 +235,12 @@ function logStoreFailure(
   parsed: ParsedPing,
   input: PingInput,
 ): void {
-  // The token is secret, so only the kind of target is logged. A write to a Redis that stopped
-  // responding may still be applied, so its line does not claim that the ping was lost.
+  // The token is secret, so only the kind of target is logged. A write that reached Redis may
+  // have been applied, or may still be, so its line does not claim that the ping was lost.
   const message =
-    error instanceof StoreStalledError && error.sent ? 'ping may not be stored' : 'ping not stored';
+    error instanceof StoreUnavailableError && error.sent
+      ? 'ping may not be stored'
+      : 'ping not stored';
   context.failureLog.run((suppressed) => {
     const fields = { err: error, target: parsed.target.kind, pingKind: input.kind, suppressed };
     context.logger.error(fields, message);

@@ -2,10 +2,15 @@ import type { Logger } from 'pino';
 import { DrumbeatError } from '../domain/errors.js';
 import { buildMonitor } from '../domain/monitor.js';
 import type { PingInput } from '../domain/types.js';
-import { ConcurrentChangeError, type MonitorEvents } from '../scheduler/monitor-events.js';
+import {
+  ConcurrentChangeError,
+  type MonitorEvents,
+  type PingApplyResult,
+  PingStoredError,
+} from '../scheduler/monitor-events.js';
 import { newMonitorId, newPingToken } from '../store/ids.js';
 import type { MonitorStore } from '../store/monitors.js';
-import { isConnectionLost } from '../store/redis-errors.js';
+import { isConnectionLost, neverRan } from '../store/redis-errors.js';
 import type { TeamStore } from '../store/teams.js';
 import { BoundedCache } from './bounded-cache.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -103,7 +108,12 @@ export class RedisPingRecorder implements PingRecorder {
         rateInWrite = null;
       }
 
-      const result = await events.applyPing(id, input, now, { stored, rate: rateInWrite });
+      let result: PingApplyResult;
+      try {
+        result = await events.applyPing(id, input, now, { stored, rate: rateInWrite });
+      } catch (error) {
+        throw mayHaveRun(error);
+      }
       if (result.status === 'rate_limited') return this.limitReached(id, now);
       if (result.status === 'not_found') return this.forget(target, id);
       this.monitorCache.set(id, result.monitor, result.armedAt);
@@ -239,5 +249,29 @@ export class RedisPingRecorder implements PingRecorder {
 function unsentError(): StoreStalledError {
   return new StoreStalledError('Redis did not respond, so this ping was not sent to it', {
     sent: false,
+  });
+}
+
+/**
+ * Marks an error of a ping's write as one after which the ping may be stored, unless the write
+ * is known not to have run. A connection to Redis that drops while a write is on its way leaves
+ * it unknown whether Redis ran it. A ping whose write ran, and a step after it failed (arming
+ * its deadline, say), gets the same answer: its retry counts the run twice, but arms again.
+ */
+function mayHaveRun(error: unknown): unknown {
+  if (error instanceof PingStoredError) {
+    return new StoreUnavailableError(`the ping is stored: ${error.message}`, {
+      cause: error,
+      sent: true,
+    });
+  }
+  if (error instanceof StoreUnavailableError || error instanceof ConcurrentChangeError) {
+    return error;
+  }
+  if (neverRan(error)) return error;
+  const reason = isConnectionLost(error) ? 'the Redis connection was lost' : 'it failed';
+  return new StoreUnavailableError(`the ping may not be stored: ${reason} during its write`, {
+    cause: error,
+    sent: true,
   });
 }

@@ -28,9 +28,18 @@ export interface PingRecorder {
   dropUnsent?(): void;
 }
 
-/** Redis did not take a write, so the ping API returns 503 with Retry-After. */
+/**
+ * Redis did not take a write, so the ping API returns 503 with Retry-After. `sent` says that the
+ * write had gone to Redis and failed on its way back, so that Redis may have applied it.
+ */
 export class StoreUnavailableError extends Error {
   override readonly name: string = 'StoreUnavailableError';
+  readonly sent: boolean;
+
+  constructor(message: string, options: ErrorOptions & { sent?: boolean } = {}) {
+    super(message, options);
+    this.sent = options.sent ?? false;
+  }
 }
 
 /**
@@ -48,10 +57,8 @@ export class StoreContendedError extends StoreUnavailableError {
  */
 export class StoreStalledError extends StoreUnavailableError {
   override readonly name = 'StoreStalledError';
-  readonly sent: boolean;
 
   constructor(message: string, options: ErrorOptions & { sent?: boolean } = {}) {
-    super(message, options);
-    this.sent = options.sent ?? true;
+    super(message, { ...options, sent: options.sent ?? true });
   }
 }

@@ -125,6 +125,11 @@ const MAX_ATTEMPTS = 40;
 // writers can finish. The waits of all attempts add up to at most 2.2 s.
 const MAX_RETRY_WAIT_MS = 64;
 
+/** A ping was stored, and a step after its write failed, such as arming its deadline job. */
+export class PingStoredError extends Error {
+  override readonly name = 'PingStoredError';
+}
+
 /** Another writer changed the monitor before each of `apply`'s compare-and-set attempts. */
 export class ConcurrentChangeError extends Error {
   override readonly name = 'ConcurrentChangeError';
@@ -270,34 +275,45 @@ export class MonitorEvents {
         }
         continue;
       }
-      if (change && this.listener) {
-        const pending = this.listener.changeStored(change);
-        if (pending) await pending;
-      }
-      // Most pings move the deadline later, which needs no call at all.
-      const { dueAt } = result.monitor;
-      if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt, now)) {
-        await this.deadlines.ensureArmed(monitorId, write.armedAt, dueAt, now);
-      }
-      if (event.type === 'silence') await this.deadlines.addSilenceEnd(monitorId, event.until, now);
-      let direct: FirstPostResult | null = null;
-      if (outbox.length > 0) {
-        // Only deadline jobs post directly, so that a ping's response never waits for the chat API.
-        const first = options.fromDeadlineJob ? firstPostOf(stored.monitor, outbox) : null;
-        if (first !== null && this.firstPoster !== null) {
-          direct = await this.firstPoster.postFirst(result.monitor, first);
+      try {
+        if (change && this.listener) {
+          const pending = this.listener.changeStored(change);
+          if (pending) await pending;
         }
-        if (direct === null || !direct.posted) {
-          await this.drainOutbox(monitorId, direct?.retryInMs ?? 0);
+        // Most pings move the deadline later, which needs no call at all.
+        const { dueAt } = result.monitor;
+        if (!options.fromDeadlineJob && !Deadlines.armedInTime(write.armedAt, dueAt, now)) {
+          await this.deadlines.ensureArmed(monitorId, write.armedAt, dueAt, now);
         }
+        if (event.type === 'silence') {
+          await this.deadlines.addSilenceEnd(monitorId, event.until, now);
+        }
+        let direct: FirstPostResult | null = null;
+        if (outbox.length > 0) {
+          // Only deadline jobs post directly, so that a ping's response never waits for the chat
+          // API.
+          const first = options.fromDeadlineJob ? firstPostOf(stored.monitor, outbox) : null;
+          if (first !== null && this.firstPoster !== null) {
+            direct = await this.firstPoster.postFirst(result.monitor, first);
+          }
+          if (direct === null || !direct.posted) {
+            await this.drainOutbox(monitorId, direct?.retryInMs ?? 0);
+          }
+        }
+        return {
+          status: 'applied',
+          monitor: result.monitor,
+          armedAt: write.armedAt,
+          transition: result,
+          alertPosted: direct?.posted === true,
+        };
+      } catch (error) {
+        // A ping's answer says whether it may be stored, and the ping is stored by now.
+        if (options.pingAt === undefined) throw error;
+        throw new PingStoredError(`ping to ${monitorId} stored, but a step after it failed`, {
+          cause: error,
+        });
       }
-      return {
-        status: 'applied',
-        monitor: result.monitor,
-        armedAt: write.armedAt,
-        transition: result,
-        alertPosted: direct?.posted === true,
-      };
     }
     throw new ConcurrentChangeError(
       `monitor ${monitorId} changed ${MAX_ATTEMPTS} times while applying ${event.type}`,

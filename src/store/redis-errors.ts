@@ -35,6 +35,20 @@ export function errorChain(error: unknown): Error[] {
   return chain;
 }
 
+/**
+ * Tells whether a failed command is known not to have run: ioredis did not send it, or Redis
+ * refused it (out of memory, still loading). After any other failure, such as a connection lost
+ * while the command was on its way, Redis may have run it.
+ */
+export function neverRan(error: unknown): boolean {
+  return errorChain(error).some(
+    (link) =>
+      link.message === "Stream isn't writeable and enableOfflineQueue options is false" ||
+      isOutOfMemory(link) ||
+      isLoadingReply(link),
+  );
+}
+
 /** Tells whether Redis rejected a write because its used memory exceeds maxmemory. */
 export function isOutOfMemory(error: Error): boolean {
   return /\bOOM command not allowed\b/.test(error.message);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SWEEP_INTERVAL_MS } from '../../src/config-variables.js';
+import { waitFor } from '../support/redis.js';
 import { FaultStack, firstText, sleep } from './harness.js';
 
 describe('a write whose reply was lost', () => {
@@ -55,5 +56,55 @@ describe('a write whose reply was lost', () => {
     expect(Date.now() - fireAt).toBeLessThan(DEFAULT_SWEEP_INTERVAL_MS);
     await sleep(1000);
     expect(stack.alertPostsOf(monitor.id)).toBe(1);
+  });
+
+  it('says a ping may be stored when its write was lost', { timeout: 30_000 }, async () => {
+    const monitor = await stack.createMonitor('lost-write', 'every 1 hour');
+    expect((await fetch(monitor.pingUrl)).status).toBe(200);
+    const before = (await stack.monitor(monitor.id)).monitor.generation;
+
+    // The connection stays down for a second, so the client gives the write up instead of sending
+    // it again. BullMQ's connections, which back off for longer, are back within seconds.
+    const marker = `lost-write-${randomUUID()}`;
+    stack.proxy!.cutReplyTo((request) => request.includes(marker), { refuseMs: 1000 });
+    const response = await fetch(monitor.pingUrl, { method: 'POST', body: marker });
+
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('ping may not be stored: storage unavailable, retry later');
+    expect(stack.proxy!.cut).toBe(1);
+    // Redis ran the write, so the ping is stored, as the answer allowed.
+    expect((await stack.monitor(monitor.id)).monitor.generation - before).toBe(1);
+    await waitFor(
+      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
+      15_000,
+      'a stored ping once the connection is back',
+    );
+  });
+
+  it('says a ping may be stored when arming it failed', { timeout: 30_000 }, async () => {
+    // Never pinged, so its first ping arms its deadline after the write that stores the ping.
+    const monitor = await stack.createMonitor('lost-arming', 'every 1 hour');
+    const before = await stack.monitor(monitor.id);
+    const armedKey = `${stack.keys.armed()}`;
+
+    stack.proxy!.cutReplyTo(
+      (request) => request.includes(monitor.id) && request.includes(armedKey),
+      { refuseMs: 1000 },
+    );
+    const response = await fetch(monitor.pingUrl);
+
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('ping may not be stored: storage unavailable, retry later');
+    expect(stack.proxy!.cut).toBe(1);
+    expect((await stack.monitor(monitor.id)).monitor.generation).toBe(
+      before.monitor.generation + 1,
+    );
+    // The retry that the answer asks for arms the deadline.
+    await waitFor(
+      async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
+      15_000,
+      'a stored ping once the connection is back',
+    );
+    expect((await stack.monitor(monitor.id)).armedAt).not.toBeNull();
   });
 });

@@ -8,6 +8,7 @@ export class ReplyCuttingProxy {
   /** The number of connections cut since the last `cutReplyTo`: 0 or 1. */
   cut = 0;
   private match: ((request: string) => boolean) | null = null;
+  private refuseMs = 0;
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -35,11 +36,19 @@ export class ReplyCuttingProxy {
   /**
    * Cuts the connection of the next request that `match` accepts (its bytes as latin1 text).
    * Redis still gets the request and runs it. Every reply on that connection from then on is
-   * dropped, and both sides are closed 200 ms later.
+   * dropped, and both sides are closed 200 ms later. With `refuseMs`, the proxy then refuses
+   * connections for that long, as a host that is down does.
    */
-  cutReplyTo(match: (request: string) => boolean): void {
+  cutReplyTo(match: (request: string) => boolean, { refuseMs = 0 } = {}): void {
     this.match = match;
+    this.refuseMs = refuseMs;
     this.cut = 0;
+  }
+
+  /** Stops listening for `ms`, so that a connect gets ECONNREFUSED, then listens again. */
+  private refuse(ms: number): void {
+    this.server.close();
+    setTimeout(() => this.server.listen(this.port, '127.0.0.1'), ms).unref();
   }
 
   async close(): Promise<void> {
@@ -62,7 +71,10 @@ export class ReplyCuttingProxy {
         this.match = null;
         cutting = true;
         this.cut++;
-        setTimeout(closeBoth, 200);
+        setTimeout(() => {
+          if (this.refuseMs > 0) this.refuse(this.refuseMs);
+          closeBoth();
+        }, 200);
       }
       redis.write(chunk);
     });
