@@ -44,6 +44,7 @@ export class LogNotifier implements DigestNotifier {
     );
   }
 
+  // The log has no thread to look in, so a reply of an uncertain attempt is logged again.
   async postThreadReply(
     ref: MessageRef,
     text: string,

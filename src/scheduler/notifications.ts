@@ -362,7 +362,11 @@ export class NotificationWorker {
     }
     const text = await renderer.threadNote(note, team.teamId, clock());
     const output = note.kind === 'failed_again' ? shownOutput(note.bodyExcerpt) : null;
-    await this.notifierFor(team.platform).postThreadReply(ref, text, output);
+    // A reply whose post reached the chat platform but whose response was lost is looked for
+    // before it is posted again.
+    const mayExist = await deliveries.markThreadReplyAttempt(monitor.id, incident.id, key);
+    const replyId = `${incident.id}:${key}`;
+    await this.notifierFor(team.platform).postThreadReply(ref, text, output, { replyId, mayExist });
     await deliveries.markThreadReplySent(monitor.id, incident.id, key);
   }
 

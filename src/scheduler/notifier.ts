@@ -47,7 +47,19 @@ export interface Notifier {
   postAlert(channelId: string, view: AlertView, options?: PostOptions): Promise<MessageRef>;
   updateAlert(ref: MessageRef, view: AlertView): Promise<void>;
   /** Replies in the alert's thread: `text`, then `output` (a failed run's) as a code block. */
-  postThreadReply(ref: MessageRef, text: string, output?: string | null): Promise<void>;
+  postThreadReply(
+    ref: MessageRef,
+    text: string,
+    output?: string | null,
+    options?: ReplyOptions,
+  ): Promise<void>;
+}
+
+export interface ReplyOptions {
+  /** Names this reply among the incident's replies, the same in every attempt to post it. */
+  replyId: string;
+  /** An earlier attempt may have posted this reply; the notifier looks for it first. */
+  mayExist: boolean;
 }
 
 export interface DigestPostOptions {

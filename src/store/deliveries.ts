@@ -221,6 +221,26 @@ export class DeliveryStore {
     );
   }
 
+  /**
+   * Records an attempt to post a thread reply, and returns whether an earlier attempt was
+   * recorded, so that the reply may be in the thread already.
+   */
+  async markThreadReplyAttempt(
+    monitorId: string,
+    incidentId: string,
+    sequence: string,
+  ): Promise<boolean> {
+    const key = this.keys.threadTried(monitorId, incidentId);
+    const replies = await this.redis
+      .multi()
+      .sadd(key, sequence)
+      .expire(key, DELIVERY_TTL_SECONDS)
+      .exec();
+    const [error, added] = replies?.[0] ?? [new Error('the transaction was aborted'), null];
+    if (error) throw error;
+    return added === 0;
+  }
+
   async markThreadReplySent(
     monitorId: string,
     incidentId: string,

@@ -49,6 +49,10 @@ export class Keys {
   threadSent(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:thread-sent:${incidentId}`;
   }
+  /** The thread replies of an incident that a delivery tried to post, sent or not. */
+  threadTried(id: string, incidentId: string): string {
+    return `${this.prefix}:m:{${id}}:thread-tried:${incidentId}`;
+  }
   token(token: string): string {
     return `${this.prefix}:token:${token}`;
   }

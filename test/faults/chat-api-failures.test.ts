@@ -157,6 +157,25 @@ describe('chat API answer lost', () => {
     );
     expect(stack.alertsOf(monitor.id)).toHaveLength(1);
   });
+
+  it('posts a thread reply once', { timeout: 30_000 }, async () => {
+    const monitor = await stack.createMonitor('reply-lost', 'every 1 hour');
+    await ping(`${monitor.pingUrl}/fail`);
+    await stack.waitForAlert(monitor.id);
+
+    // The recovery's reply reaches Slack, and its response is lost.
+    stack.slack.failNext('chat.postMessage', { kind: 'drop_response' });
+    await ping(monitor.pingUrl);
+    await waitFor(
+      () => (stack.slack.callsTo('conversations.replies').length > 0 ? true : undefined),
+      10_000,
+      'lookup of the reply',
+    );
+    await sleep(1000);
+
+    const [alert] = stack.alertsOf(monitor.id);
+    expect(alert!.replies).toHaveLength(1);
+  });
 });
 
 describe('permanent chat API errors', () => {

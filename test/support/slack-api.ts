@@ -120,6 +120,7 @@ export class SlackApiStandIn {
       'chat.postEphemeral': (args) => this.postEphemeral(args),
       'users.info': (args) => this.userInfo(args),
       'conversations.history': (args) => this.history(args),
+      'conversations.replies': (args) => this.replies(args),
       'conversations.list': () => ({ ok: true, channels: this.channels, response_metadata: {} }),
       'files.getUploadURLExternal': (args) => this.uploadUrl(args),
       'files.completeUploadExternal': (args) => this.completeUpload(args),
@@ -379,6 +380,31 @@ export class SlackApiStandIn {
     return {
       ok: true,
       messages,
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? `offset:${start + limit}` : '' },
+    };
+  }
+
+  /** A thread, parent first, then its replies oldest first, as Slack lists them. */
+  private replies(args: Record<string, unknown>): Answer {
+    const channel = stringOrNull(args.channel) ?? '';
+    const parent = this.findMessage(channel, stringOrNull(args.ts) ?? '');
+    if (parent === undefined) return fail('thread_not_found');
+    const withMetadata = args.include_all_metadata === 'true' || args.include_all_metadata === true;
+    const limit = Number(args.limit ?? 100);
+    const start = Number(stringOrNull(args.cursor)?.replace(/^offset:/, '') ?? 0);
+    const thread = [parent, ...parent.replies];
+    const page = thread.slice(start, start + limit);
+    const hasMore = start + limit < thread.length;
+    return {
+      ok: true,
+      messages: page.map((message) => ({
+        type: 'message',
+        ts: message.ts,
+        thread_ts: parent.ts,
+        text: message.text,
+        ...(withMetadata && message.metadata !== null ? { metadata: message.metadata } : {}),
+      })),
       has_more: hasMore,
       response_metadata: { next_cursor: hasMore ? `offset:${start + limit}` : '' },
     };

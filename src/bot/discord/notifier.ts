@@ -10,6 +10,7 @@ import {
   type DigestNotifier,
   type MessageRef,
   type Notifier,
+  type ReplyOptions,
 } from '../../scheduler/notifier.js';
 import type { AlertView } from '../views.js';
 import { NO_MENTIONS, renderAlertMessage } from './alert-message.js';
@@ -69,11 +70,16 @@ export class DiscordNotifier implements Notifier, DigestNotifier {
     ref: MessageRef,
     text: string,
     output: string | null = null,
+    options?: ReplyOptions,
   ): Promise<void> {
     const line = escapeAndTruncate(text, output ? THREAD_TEXT_CHARS : DISCORD_LIMITS.content);
     const room = DISCORD_LIMITS.content - line.length - 1;
     const body = {
       content: output ? `${line}\n${codeBlock(output, room)}` : line,
+      // As for a first post, a retry within Discord's nonce window gets the reply back.
+      ...(options === undefined
+        ? {}
+        : { nonce: alertNonce(ref.channelId, `reply:${options.replyId}`), enforce_nonce: true }),
       message_reference: {
         message_id: ref.messageId,
         channel_id: ref.channelId,

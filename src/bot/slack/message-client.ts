@@ -14,6 +14,8 @@ import { Http1Pool, type PoolResponse } from './http1-pool.js';
 
 export type MessageMethod = 'chat.postMessage' | 'chat.update';
 
+const MAX_LIMITED_CHANNELS = 10_000;
+
 /** The fields of a successful response that alert delivery reads. */
 export interface MessageResponse {
   channel?: string;
@@ -41,6 +43,11 @@ export class MessageClient {
   private readonly base: URL;
   /** The request line and headers of each method, built once. */
   private readonly heads = new Map<MessageMethod, string>();
+  /**
+   * Until when, in epoch ms, calls of a method to a channel wait after a 429, by
+   * `method:channel`. A later delivery to the channel waits too, not only the retry.
+   */
+  private readonly limitedUntil = new Map<string, number>();
 
   constructor(private readonly options: MessageClientOptions) {
     this.base = new URL(options.apiUrl);
@@ -63,6 +70,13 @@ export class MessageClient {
   }
 
   async call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageResponse> {
+    const limitKey = `${method}:${String(args.channel)}`;
+    const until = this.limitedUntil.get(limitKey);
+    if (until !== undefined) {
+      const waitMs = until - Date.now();
+      if (waitMs > 0) throw rateLimitedDeliveryError(Math.ceil(waitMs / 1000), method);
+      this.limitedUntil.delete(limitKey);
+    }
     let response: PoolResponse;
     try {
       response = await this.pool.post(
@@ -78,7 +92,24 @@ export class MessageClient {
         'request_failed',
       );
     }
-    return readResponse(method, response);
+    try {
+      return readResponse(method, response);
+    } catch (error) {
+      if (error instanceof DeliveryError && error.retryAfterMs !== null) {
+        this.rememberLimit(limitKey, Date.now() + error.retryAfterMs);
+      }
+      throw error;
+    }
+  }
+
+  private rememberLimit(key: string, until: number): void {
+    // Channels that were rate-limited long ago leave room for new ones.
+    if (this.limitedUntil.size >= MAX_LIMITED_CHANNELS) {
+      const now = Date.now();
+      for (const [old, end] of this.limitedUntil) if (end <= now) this.limitedUntil.delete(old);
+      if (this.limitedUntil.size >= MAX_LIMITED_CHANNELS) this.limitedUntil.clear();
+    }
+    this.limitedUntil.set(key, until);
   }
 
   close(): void {

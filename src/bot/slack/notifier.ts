@@ -10,6 +10,7 @@ import {
   type MessageRef,
   type Notifier,
   type PostOptions,
+  type ReplyOptions,
 } from '../../scheduler/notifier.js';
 import type { AlertView } from '../views.js';
 import { renderAlertMessage } from './alert-blocks.js';
@@ -24,6 +25,13 @@ const THREAD_TEXT_CHARS = 300;
 
 /** `event_type` of the message metadata attached to every alert. */
 export const ALERT_METADATA_TYPE = 'drumbeat_alert';
+
+/** `event_type` of the message metadata attached to every thread reply. */
+export const REPLY_METADATA_TYPE = 'drumbeat_reply';
+
+/** Replies per page, and at most how many pages, of the lookup of a thread reply. */
+const REPLY_LOOKUP_PAGE = 200;
+const REPLY_LOOKUP_PAGES = 5;
 
 /** Maximum number of uncertain posts remembered. The oldest is forgotten first. */
 const MAX_UNCERTAIN_POSTS = 1000;
@@ -130,18 +138,77 @@ export class SlackNotifier implements Notifier, DigestNotifier {
     });
   }
 
+  /**
+   * Replies in the alert's thread. A reply carries message metadata with its id, and when an
+   * earlier attempt may have posted it, the thread is searched for it first.
+   */
   async postThreadReply(
     ref: MessageRef,
     text: string,
     output: string | null = null,
+    options?: ReplyOptions,
   ): Promise<void> {
+    if (options?.mayExist === true && (await this.hasReply(ref, options.replyId))) {
+      this.logger.info(
+        { channelId: ref.channelId, replyId: options.replyId },
+        'Found the thread reply of an earlier uncertain attempt; not posting it again',
+      );
+      return;
+    }
     const line = escapeAndTruncate(text, output ? THREAD_TEXT_CHARS : SLACK_LIMITS.fallbackText);
     const code = output ? `\n${codeBlock(output, SLACK_LIMITS.sectionText)}` : '';
     await this.message('chat.postMessage', {
       channel: ref.channelId,
       thread_ts: ref.messageId,
       text: `${line}${code}`,
+      ...(options === undefined
+        ? {}
+        : {
+            metadata: {
+              event_type: REPLY_METADATA_TYPE,
+              event_payload: { reply_id: options.replyId },
+            },
+          }),
     });
+  }
+
+  /** Tells whether the thread of `ref` has the reply `replyId`, page by page. */
+  private async hasReply(ref: MessageRef, replyId: string): Promise<boolean> {
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < REPLY_LOOKUP_PAGES; page++) {
+        const thread = await this.client.conversations.replies({
+          channel: ref.channelId,
+          ts: ref.messageId,
+          limit: REPLY_LOOKUP_PAGE,
+          include_all_metadata: true,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        const found = (thread.messages ?? []).some((message) => {
+          const metadata = message.metadata as
+            | { event_type?: string; event_payload?: { reply_id?: unknown } }
+            | undefined;
+          return (
+            metadata?.event_type === REPLY_METADATA_TYPE &&
+            metadata.event_payload?.reply_id === replyId
+          );
+        });
+        if (found) return true;
+        cursor = thread.response_metadata?.next_cursor || undefined;
+        if (!thread.has_more || cursor === undefined) return false;
+      }
+      return false;
+    } catch (error) {
+      // As for alerts: a lookup that may work later fails the delivery, and only one that cannot
+      // work, such as one without the history scopes, leads to posting again.
+      const failure = toDeliveryError(error, 'conversations.replies');
+      if (!failure.permanent) throw failure;
+      this.logger.warn(
+        { err: error, channelId: ref.channelId, replyId, code: failure.code },
+        'Could not read the thread to check for an earlier reply; posting it again',
+      );
+      return false;
+    }
   }
 
   /**

@@ -117,6 +117,17 @@ describe('Discord notifier', () => {
     expect(ref.messageId).toBe(harness.api.messagesIn(CHANNEL_ID)[0]!.id);
   });
 
+  it('replies once when a response is lost', async () => {
+    const ref = await notifier().postAlert(CHANNEL_ID, alertViewFixture());
+    const options = { replyId: 'incident-1:2:recovered', mayExist: false };
+    harness.api.failNext('POST', MESSAGES_PATH, { kind: 'drop_answer' });
+    await deliveryError(notifier().postThreadReply(ref, 'Recovered.', null, options));
+
+    await notifier().postThreadReply(ref, 'Recovered.', null, { ...options, mayExist: true });
+
+    expect(harness.api.repliesTo(CHANNEL_ID, ref.messageId)).toHaveLength(1);
+  });
+
   describe('permanent errors', () => {
     it('stops on an unknown channel', async () => {
       const error = await deliveryError(

@@ -98,6 +98,24 @@ describe('MessageClient', () => {
     expect(error.permanent).toBe(false);
   });
 
+  it('429 holds later calls to the channel', async () => {
+    answer = json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '7' });
+    const messages = client();
+    await failure(messages.call('chat.postMessage', { channel: 'C1' }));
+    answer = json(200, { ok: true, ts: '1' });
+
+    const held = await failure(messages.call('chat.postMessage', { channel: 'C1', text: 'next' }));
+    const other = await messages.call('chat.postMessage', { channel: 'C2', text: 'other' });
+    messages.close();
+
+    expect(held.code).toBe('rate_limited');
+    expect(held.retryAfterMs).toBeGreaterThan(5000);
+    expect(held.retryAfterMs).toBeLessThanOrEqual(7000);
+    expect(other.ts).toBe('1');
+    // The held call never reached the server.
+    expect(received.map((call) => JSON.parse(call.body).channel)).toEqual(['C1', 'C2']);
+  });
+
   it('429 without Retry-After is unknown', async () => {
     answer = json(429, { ok: false, error: 'ratelimited' });
     const error = await failure(client().call('chat.postMessage', { channel: 'C1' }));
