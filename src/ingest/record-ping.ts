@@ -256,7 +256,7 @@ function unsentError(): StoreStalledError {
  * Marks an error of a ping's write as one after which the ping may be stored, unless the write
  * is known not to have run. A connection to Redis that drops while a write is on its way leaves
  * it unknown whether Redis ran it. A ping whose write ran, and a step after it failed (arming
- * its deadline, say), gets the same answer: its retry counts the run twice, but arms again.
+ * its deadline, say), gets the same 503: its retry counts the run twice, but arms again.
  */
 function mayHaveRun(error: unknown): unknown {
   if (error instanceof PingStoredError) {

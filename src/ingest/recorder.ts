@@ -29,8 +29,8 @@ export interface PingRecorder {
 }
 
 /**
- * Redis did not take a write, so the ping API returns 503 with Retry-After. `sent` says that the
- * write had gone to Redis and failed on its way back, so that Redis may have applied it.
+ * Redis did not take a write, so the ping API returns 503 with Retry-After. `sent` is true when
+ * the write had gone to Redis and failed on its way back, so that Redis may have applied it.
  */
 export class StoreUnavailableError extends Error {
   override readonly name: string = 'StoreUnavailableError';

@@ -308,7 +308,7 @@ export class MonitorEvents {
           alertPosted: direct?.posted === true,
         };
       } catch (error) {
-        // A ping's answer says whether it may be stored, and the ping is stored by now.
+        // The ping's 503 then reports that the ping may be stored, which it is by now.
         if (options.pingAt === undefined) throw error;
         throw new PingStoredError(`ping to ${monitorId} stored, but a step after it failed`, {
           cause: error,

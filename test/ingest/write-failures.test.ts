@@ -1,5 +1,5 @@
-// What a ping's 503 says about a write that failed. "not stored" only where the write is known
-// not to have run: a retry of such a ping counts its run once.
+// The reason in a ping's 503 after a failed write: "not stored" only where the write is known not
+// to have run, so that a retry of such a ping counts its run once.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PingStoredError } from '../../src/scheduler/monitor-events.js';
@@ -21,7 +21,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-/** Makes the next ping's write fail with `error`, and returns the answer to a ping. */
+/** Makes the next ping's write fail with `error`, and returns a ping's status and body. */
 async function pingFailingWith(error: Error): Promise<string> {
   const monitor = await createHourlyMonitor(stack, 'cli:write-failures');
   vi.spyOn(stack.events, 'applyPing').mockRejectedValueOnce(error);
