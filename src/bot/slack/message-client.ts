@@ -44,8 +44,8 @@ export class MessageClient {
   /** The request line and headers of each method, built once. */
   private readonly heads = new Map<MessageMethod, string>();
   /**
-   * Until when, in epoch ms, calls of a method to a channel wait after a 429, by
-   * `method:channel`. A later delivery to the channel waits too, not only the retry.
+   * Until when, in epoch ms, calls to a channel wait after a 429, by channel id. Posts and edits
+   * of later deliveries to the channel wait too, not only the retry.
    */
   private readonly limitedUntil = new Map<string, number>();
 
@@ -70,7 +70,7 @@ export class MessageClient {
   }
 
   async call(method: MessageMethod, args: Record<string, unknown>): Promise<MessageResponse> {
-    const limitKey = `${method}:${String(args.channel)}`;
+    const limitKey = String(args.channel);
     const until = this.limitedUntil.get(limitKey);
     if (until !== undefined) {
       const waitMs = until - Date.now();
@@ -103,11 +103,17 @@ export class MessageClient {
   }
 
   private rememberLimit(key: string, until: number): void {
-    // Channels that were rate-limited long ago leave room for new ones.
+    this.limitedUntil.delete(key);
+    // Holds that ended leave room for new ones, and past that the oldest hold is dropped.
     if (this.limitedUntil.size >= MAX_LIMITED_CHANNELS) {
       const now = Date.now();
-      for (const [old, end] of this.limitedUntil) if (end <= now) this.limitedUntil.delete(old);
-      if (this.limitedUntil.size >= MAX_LIMITED_CHANNELS) this.limitedUntil.clear();
+      for (const [channel, end] of this.limitedUntil) {
+        if (end <= now) this.limitedUntil.delete(channel);
+      }
+      const oldest = this.limitedUntil.keys().next();
+      if (this.limitedUntil.size >= MAX_LIMITED_CHANNELS && !oldest.done) {
+        this.limitedUntil.delete(oldest.value);
+      }
     }
     this.limitedUntil.set(key, until);
   }
