@@ -138,7 +138,9 @@ export class FaultStack {
 
   /** `chat.postMessage` calls that tried to post a monitor's alert (not thread replies). */
   alertPostsOf(monitorId: string): number {
-    return this.callsTo('chat.postMessage', monitorId).length;
+    // Replies carry metadata too, with an id that starts with the incident's, and so the monitor's.
+    return this.callsTo('chat.postMessage', monitorId).filter((call) => !call.args.thread_ts)
+      .length;
   }
 
   /** Waits for the one alert of a monitor and returns it. */
