@@ -49,7 +49,7 @@ export class Keys {
   threadSent(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:thread-sent:${incidentId}`;
   }
-  /** The thread replies of an incident that a delivery tried to post, sent or not. */
+  /** Returns the key of the set of an incident's thread replies that a delivery tried to post. */
   threadTried(id: string, incidentId: string): string {
     return `${this.prefix}:m:{${id}}:thread-tried:${incidentId}`;
   }

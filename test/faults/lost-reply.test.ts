@@ -72,7 +72,7 @@ describe('a write whose reply was lost', () => {
     expect(response.status).toBe(503);
     expect(await response.text()).toBe('ping may not be stored: storage unavailable, retry later');
     expect(stack.proxy!.cut).toBe(1);
-    // Redis ran the write, so the ping is stored, as the answer allowed.
+    // Redis ran the write, so the ping is stored, which `may not be stored` allows.
     expect((await stack.monitor(monitor.id)).monitor.generation - before).toBe(1);
     await waitFor(
       async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
@@ -99,7 +99,7 @@ describe('a write whose reply was lost', () => {
     expect((await stack.monitor(monitor.id)).monitor.generation).toBe(
       before.monitor.generation + 1,
     );
-    // The retry that the answer asks for arms the deadline.
+    // The retry that the 503 requests arms the deadline.
     await waitFor(
       async () => ((await fetch(monitor.pingUrl)).status === 200 ? true : undefined),
       15_000,

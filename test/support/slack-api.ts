@@ -385,7 +385,7 @@ export class SlackApiStandIn {
     };
   }
 
-  /** A thread, parent first, then its replies oldest first, as Slack lists them. */
+  /** Lists a thread: the parent first, then its replies oldest first, as Slack does. */
   private replies(args: Record<string, unknown>): Answer {
     const channel = stringOrNull(args.channel) ?? '';
     const parent = this.findMessage(channel, stringOrNull(args.ts) ?? '');

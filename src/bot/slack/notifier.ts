@@ -175,29 +175,24 @@ export class SlackNotifier implements Notifier, DigestNotifier {
   /** Tells whether the thread of `ref` has the reply `replyId`, page by page. */
   private async hasReply(ref: MessageRef, replyId: string): Promise<boolean> {
     try {
-      let cursor: string | undefined;
-      for (let page = 0; page < REPLY_LOOKUP_PAGES; page++) {
-        const thread = await this.client.conversations.replies({
-          channel: ref.channelId,
-          ts: ref.messageId,
-          limit: REPLY_LOOKUP_PAGE,
-          include_all_metadata: true,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        const found = (thread.messages ?? []).some((message) => {
-          const metadata = message.metadata as
-            | { event_type?: string; event_payload?: { reply_id?: unknown } }
-            | undefined;
+      const ts = await findByMetadata(
+        REPLY_LOOKUP_PAGES,
+        (cursor) =>
+          this.client.conversations.replies({
+            channel: ref.channelId,
+            ts: ref.messageId,
+            limit: REPLY_LOOKUP_PAGE,
+            include_all_metadata: true,
+            ...(cursor === undefined ? {} : { cursor }),
+          }),
+        (metadata) => {
+          const reply = metadata as ReplyMetadata | undefined;
           return (
-            metadata?.event_type === REPLY_METADATA_TYPE &&
-            metadata.event_payload?.reply_id === replyId
+            reply?.event_type === REPLY_METADATA_TYPE && reply.event_payload?.reply_id === replyId
           );
-        });
-        if (found) return true;
-        cursor = thread.response_metadata?.next_cursor || undefined;
-        if (!thread.has_more || cursor === undefined) return false;
-      }
-      return false;
+        },
+      );
+      return ts !== null;
     } catch (error) {
       // As for alerts: a lookup that may work later fails the delivery, and only one that cannot
       // work, such as one without the history scopes, leads to posting again.
@@ -294,27 +289,25 @@ export class SlackNotifier implements Notifier, DigestNotifier {
         ? undefined
         : String(Math.max(0, Math.floor((openedAt - ALERT_LOOKUP_CLOCK_MARGIN_MS) / 1000)));
     try {
-      let cursor: string | undefined;
-      for (let page = 0; page < ALERT_LOOKUP_PAGES; page++) {
-        const history = await this.client.conversations.history({
-          channel: channelId,
-          limit: ALERT_LOOKUP_PAGE,
-          include_all_metadata: true,
-          ...(oldest === undefined ? {} : { oldest }),
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        const match = (history.messages ?? []).find((message) => {
-          const metadata = message.metadata as AlertMetadata | undefined;
+      const ts = await findByMetadata(
+        ALERT_LOOKUP_PAGES,
+        (cursor) =>
+          this.client.conversations.history({
+            channel: channelId,
+            limit: ALERT_LOOKUP_PAGE,
+            include_all_metadata: true,
+            ...(oldest === undefined ? {} : { oldest }),
+            ...(cursor === undefined ? {} : { cursor }),
+          }),
+        (metadata) => {
+          const alert = metadata as AlertMetadata | undefined;
           return (
-            metadata?.event_type === ALERT_METADATA_TYPE &&
-            metadata.event_payload.incident_id === incidentId
+            alert?.event_type === ALERT_METADATA_TYPE &&
+            alert.event_payload.incident_id === incidentId
           );
-        });
-        if (match?.ts !== undefined) return { platform: 'slack', channelId, messageId: match.ts };
-        cursor = history.response_metadata?.next_cursor || undefined;
-        if (!history.has_more || cursor === undefined) return null;
-      }
-      return null;
+        },
+      );
+      return ts === null ? null : { platform: 'slack', channelId, messageId: ts };
     } catch (error) {
       // A lookup that may work later (a 5xx, a 429, a lost connection) fails the delivery, so
       // that it retries instead of posting a second message. Only a lookup that cannot work,
@@ -344,6 +337,38 @@ export class SlackNotifier implements Notifier, DigestNotifier {
       throw toDeliveryError(error, method);
     }
   }
+}
+
+interface ReplyMetadata {
+  event_type?: string;
+  event_payload?: { reply_id?: unknown };
+}
+
+/** A page of messages, as conversations.history and conversations.replies return it. */
+interface MessagePage {
+  messages?: { ts?: string; metadata?: unknown }[];
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
+}
+
+/**
+ * Reads up to `maxPages` pages with `readPage`, each from the cursor of the page before, and
+ * returns the ts of the first message whose metadata `matches` accepts, or null.
+ */
+async function findByMetadata(
+  maxPages: number,
+  readPage: (cursor: string | undefined) => Promise<MessagePage>,
+  matches: (metadata: unknown) => boolean,
+): Promise<string | null> {
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await readPage(cursor);
+    const match = (result.messages ?? []).find((message) => matches(message.metadata));
+    if (match?.ts !== undefined) return match.ts;
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!result.has_more || cursor === undefined) return null;
+  }
+  return null;
 }
 
 function alertMetadata(view: AlertView): AlertMetadata {
